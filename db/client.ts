@@ -1,0 +1,55 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema/index.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** What repositories run queries on: the database itself or a transaction of it. */
+export type Tx = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens the SQLite file with the settings every HCRM database needs: WAL so readers never wait for the writer,
+ * synchronous=FULL so a committed booking, consent or audit row survives power loss, foreign keys enforced,
+ * and a busy timeout so a second writer waits instead of failing at once.
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder });
+}
+
+/** Migrations in the folder against those recorded as applied; `current` is what /health reports. */
+export function migrationStatus(db: Db): { applied: number; expected: number; current: boolean } {
+  const journal = readJournal();
+  const expected = journal.entries.length;
+  let applied = 0;
+  try {
+    const row = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+    applied = row.n;
+  } catch {
+    applied = 0;
+  }
+  return { applied, expected, current: applied === expected };
+}
+
+let journalCache: { entries: unknown[] } | undefined;
+function readJournal(): { entries: unknown[] } {
+  journalCache ??= JSON.parse(readFileSync(resolve(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journalCache;
+}

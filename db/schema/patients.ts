@@ -1,0 +1,186 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { departments, staff } from './staff.js';
+
+export const patients = sqliteTable(
+  'patients',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Lower-case pinyin without tones or spaces (张三丰 → zhangsanfeng), for prefix search. */
+    namePinyin: text('name_pinyin').notNull(),
+    /** Pinyin initials (张三丰 → zsf). */
+    nameInitials: text('name_initials').notNull(),
+    gender: text('gender', { enum: ['male', 'female', 'other', 'unknown'] }).notNull(),
+    birthDate: text('birth_date'),
+    residentIdSealed: text('resident_id_sealed'),
+    residentIdHash: text('resident_id_hash'),
+    /** E.164 (+8613812345678, +861088886666 for a Beijing landline). */
+    phone: text('phone'),
+    phoneLast4: text('phone_last4'),
+    email: text('email'),
+    province: text('province'),
+    city: text('city'),
+    district: text('district'),
+    addressDetail: text('address_detail'),
+    occupation: text('occupation'),
+    employer: text('employer'),
+    source: text('source'),
+    emergencyContacts: text('emergency_contacts', { mode: 'json' }).$type<{ name: string; relationship: string; phone: string }[]>().notNull(),
+    preferredLanguage: text('preferred_language', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    preferredChannel: text('preferred_channel', { enum: ['sms', 'email', 'phone', 'none'] }).notNull().default('sms'),
+    pastHistory: text('past_history'),
+    familyHistory: text('family_history'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    deactivatedAt: text('deactivated_at'),
+    deactivationReason: text('deactivation_reason'),
+    /** Kept up to date when encounters are added, so classification filters need no aggregate. */
+    lastVisitAt: text('last_visit_at'),
+    visitCount: integer('visit_count').notNull().default(0),
+    totalSpendCents: integer('total_spend_cents').notNull().default(0),
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('patients_phone_idx').on(t.phone),
+    index('patients_phone_last4_idx').on(t.phoneLast4, t.id),
+    index('patients_resident_id_idx').on(t.residentIdHash),
+  ],
+);
+
+/**
+ * Prefix-search keys of a patient's name: the characters, the full pinyin and the initials, one row each, so a
+ * single index range answers 张, zhang and zsf alike, already in display order.
+ */
+export const patientSearchKeys = sqliteTable(
+  'patient_search_keys',
+  {
+    key: text('key').notNull(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.patientId] }), index('patient_search_keys_patient_idx').on(t.patientId)],
+);
+
+export const patientIdentifiers = sqliteTable(
+  'patient_identifiers',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    system: text('system').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    uniqueIndex('patient_identifiers_system_value').on(t.system, t.value),
+    index('patient_identifiers_value_idx').on(t.value),
+    index('patient_identifiers_patient_idx').on(t.patientId),
+  ],
+);
+
+export const patientConsents = sqliteTable(
+  'patient_consents',
+  {
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    channel: text('channel', { enum: ['sms', 'email', 'phone', 'mail'] }).notNull(),
+    purpose: text('purpose', { enum: ['care', 'marketing'] }).notNull(),
+    granted: integer('granted', { mode: 'boolean' }).notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    method: text('method', { enum: ['written', 'verbal', 'web', 'sms_reply', 'email_link', 'import'] }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.patientId, t.channel, t.purpose] })],
+);
+
+export const patientTags = sqliteTable(
+  'patient_tags',
+  {
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    tag: text('tag').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.patientId, t.tag] }), index('patient_tags_tag_idx').on(t.tag, t.patientId)],
+);
+
+export const encounters = sqliteTable(
+  'encounters',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    class: text('class', { enum: ['outpatient', 'emergency', 'inpatient', 'surgery', 'lab', 'exam'] }).notNull(),
+    status: text('status', { enum: ['planned', 'in-progress', 'finished', 'cancelled'] }).notNull(),
+    departmentId: text('department_id').references(() => departments.id),
+    attendingDoctorId: text('attending_doctor_id').references(() => staff.id),
+    attendingDoctorName: text('attending_doctor_name'),
+    startAt: text('start_at').notNull(),
+    endAt: text('end_at'),
+    chargesCents: integer('charges_cents').notNull().default(0),
+    summary: text('summary'),
+    sourceSystem: text('source_system'),
+    sourceId: text('source_id'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    index('encounters_patient_idx').on(t.patientId, t.startAt),
+    index('encounters_department_patient_idx').on(t.departmentId, t.patientId),
+    uniqueIndex('encounters_source_unique').on(t.sourceSystem, t.sourceId),
+  ],
+);
+
+export const diagnoses = sqliteTable(
+  'diagnoses',
+  {
+    id: text('id').primaryKey(),
+    encounterId: text('encounter_id')
+      .notNull()
+      .references(() => encounters.id),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** ICD-10 code, upper case with its dot (I10, E11.9). */
+    code: text('code').notNull(),
+    text: text('text').notNull(),
+    primary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('diagnoses_patient_idx').on(t.patientId), index('diagnoses_code_idx').on(t.code, t.patientId), index('diagnoses_encounter_idx').on(t.encounterId)],
+);
+
+export const procedures = sqliteTable(
+  'procedures',
+  {
+    id: text('id').primaryKey(),
+    encounterId: text('encounter_id')
+      .notNull()
+      .references(() => encounters.id),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    code: text('code'),
+    text: text('text').notNull(),
+    performedAt: text('performed_at'),
+  },
+  (t) => [index('procedures_patient_idx').on(t.patientId), index('procedures_encounter_idx').on(t.encounterId)],
+);
+
+export const allergies = sqliteTable(
+  'allergies',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    substance: text('substance').notNull(),
+    reaction: text('reaction'),
+    severity: text('severity', { enum: ['mild', 'moderate', 'severe'] }),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('allergies_patient_idx').on(t.patientId)],
+);

@@ -1,0 +1,67 @@
+/** The one source of "now". Services read time from the context, which a route or job fills from a Clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that tests move by hand, so reminders, SLAs and festivals are checked without sleeping. */
+export class ManualClock implements Clock {
+  #current: number;
+
+  constructor(start: Date | string) {
+    this.#current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.#current);
+  }
+
+  set(instant: Date | string): void {
+    this.#current = new Date(instant).getTime();
+  }
+
+  advance(ms: number): void {
+    this.#current += ms;
+  }
+}
+
+/** Instants are stored everywhere as ISO-8601 UTC text with milliseconds: readable and sortable. */
+export function toInstant(date: Date): string {
+  return date.toISOString();
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in the hospital's time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** The instant at which a calendar date begins in the given time zone (Asia/Shanghai's 2026-01-01 → 2025-12-31T16:00Z). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const guess = new Date(`${date}T00:00:00Z`);
+  const first = new Date(guess.getTime() - zoneOffsetMs(guess, timeZone));
+  // A second pass settles dates on which the zone's offset changes (daylight saving).
+  return new Date(guess.getTime() - zoneOffsetMs(first, timeZone));
+}
+
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,38 @@
+import type { Db } from '../../db/client.js';
+import type { FieldCipher } from './crypto.js';
+import type { Clock } from './clock.js';
+import type { TimelineRegistry } from '../modules/patients/timeline.js';
+
+export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting. Staff carry their role and department; imports, jobs and the system act in their own name. */
+export type Actor =
+  | { kind: 'staff'; id: string; role: Role; departmentId: string | null; username: string; sessionId?: string }
+  | { kind: 'patient'; id: string }
+  | { kind: 'import'; id: string }
+  | { kind: 'job'; id: string }
+  | { kind: 'system'; id: string }
+  /** Someone on a public route (login, the patients' pages) before we know who they are. */
+  | { kind: 'anonymous'; id: 'anonymous' };
+
+/** The collaborators a service verb may use; built once at boot and swapped whole in tests. */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  cipher: FieldCipher;
+  timeZone: string;
+  timeline: TimelineRegistry;
+}
+
+/** What every service verb receives first: who, when, which request, and the collaborators. */
+export interface ServiceContext extends Deps {
+  actor: Actor;
+  now: Date;
+  requestId: string;
+  ip: string | null;
+}
+
+export function systemContext(deps: Deps, reason = 'system'): ServiceContext {
+  return { ...deps, actor: { kind: 'system', id: reason }, now: deps.clock.now(), requestId: `system-${reason}`, ip: null };
+}

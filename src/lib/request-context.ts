@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { resolveSession } from '../modules/staff/auth.service.js';
+import type { Actor, Deps, ServiceContext } from './context.js';
+import { Unauthenticated } from './errors.js';
+
+export const SESSION_COOKIE = 'hcrm_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    /** The service context for this request; throws 401 when no staff member is signed in (unless public). */
+    ctx(): ServiceContext;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a session: login, health, docs, patients' pages. */
+    public?: boolean;
+  }
+}
+
+const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous' };
+
+/**
+ * Resolves the session (Bearer token, or the HttpOnly cookie the pages use) before any handler runs, and refuses
+ * every non-public route without one. Permissions are then checked by the services themselves.
+ */
+export const requestContext = fp<{ deps: Deps }>(async (app: FastifyInstance, { deps }) => {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('ctx', function (this: FastifyRequest): ServiceContext {
+    const isPublic = this.routeOptions.config.public === true;
+    if (!this.actor && !isPublic) throw new Unauthenticated('auth.required', 'Sign in first: send a Bearer token or the session cookie.');
+    return { ...deps, actor: this.actor ?? ANONYMOUS, now: deps.clock.now(), requestId: this.id, ip: this.ip ?? null };
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request) ?? request.cookies[SESSION_COOKIE];
+    if (token && token.length <= 128) request.actor = resolveSession(deps, token, deps.clock.now());
+    const isPublic = request.routeOptions.config?.public === true || request.routeOptions.url === undefined;
+    if (!request.actor && !isPublic) {
+      throw new Unauthenticated('auth.required', token ? 'Your session has ended; sign in again.' : 'Sign in first: send a Bearer token or the session cookie.');
+    }
+  });
+});
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}

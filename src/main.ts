@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { migrateDatabase, openDatabase } from '../db/client.js';
+import { buildApp, createDeps } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { systemClock } from './lib/clock.js';
+import { systemContext } from './lib/context.js';
+import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
+import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
+import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
+
+/** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const db = openDatabase(config.dbPath);
+  migrateDatabase(db);
+  const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone });
+  const app = await buildApp({ deps, version, logLevel: config.logLevel });
+
+  const boot = systemContext(deps, 'boot');
+  if (config.admin && (await ensureBootstrapAdmin(boot, config.admin))) app.log.info(`created admin "${config.admin.username}" from HCRM_ADMIN_USERNAME`);
+  const seedDemo = config.demoSeed ?? isEmptyHospital(deps);
+  const demoLogins = seedDemo && isEmptyHospital(deps) ? await seedDemoHospital(boot, { patients: 5000 }) : null;
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal} received, closing`);
+    await app.close();
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host}:${config.port}`;
+  const lines = [`HCRM ${version} is running at ${url}/app/  (API docs: ${url}/docs)`];
+  if (demoLogins) lines.push('Demo logins (synthetic data only):', ...demoLogins.map((l) => `  ${l.role.padEnd(8)} ${l.username} / ${l.password}`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function secretKeyOf(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  const { key, file } = readOrCreateDevelopmentKey(config.dbPath);
+  process.stderr.write(`warning: HCRM_SECRET_KEY is not set; using the development key in ${file}. Set it in production.\n`);
+  return key;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

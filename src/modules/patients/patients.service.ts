@@ -1,0 +1,312 @@
+import type { Tx } from '../../../db/client.js';
+import { localDate } from '../../lib/clock.js';
+import type { ServiceContext } from '../../lib/context.js';
+import { assertNoFieldErrors, Forbidden, Invalid } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { decodeCursor, encodeCursor, pageOf } from '../../lib/pagination.js';
+import { inTransaction } from '../../lib/transaction.js';
+import { audit } from '../audit/audit.service.js';
+import { authorize, type StaffActor } from '../staff/permissions.js';
+import { departmentExists } from '../staff/staff.service.js';
+import { accessTo, canSeeClinical, mayWriteClinicalFor } from './patients.access.js';
+import { checkDemographics, searchKeysFor } from './demographics.js';
+import { duplicateIdentifier, patientNotFound, staleVersion } from './patients.errors.js';
+import * as repo from './patients.repository.js';
+import type {
+  CreateAllergyBody,
+  CreateEncounterBody,
+  CreatePatientBody,
+  PatientFile,
+  PatientSearchQuery,
+  PatientSummary,
+  TimelineEntry,
+  UpdatePatientBody,
+} from './patients.schemas.js';
+import { planSearch } from './patients.search.js';
+import { toPatientFile, toPatientSummary } from './patients.views.js';
+
+const today = (ctx: ServiceContext) => localDate(ctx.now, ctx.timeZone);
+
+export async function createPatient(ctx: ServiceContext, body: CreatePatientBody): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.create');
+  return inTransaction(ctx, (tx) => {
+    const id = insertNewPatient(tx, ctx, body);
+    audit(tx, ctx, { action: 'patient.create', entityType: 'patient', entityId: id, patientId: id, detail: { fields: Object.keys(body) } });
+    return fileOf(tx, ctx, actor, id);
+  });
+}
+
+/**
+ * Validates and writes a new patient with identifiers, tags and consent inside the caller's transaction.
+ * Shared by the HTTP verb, imports and the demo seed so every path applies the same rules.
+ */
+export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatientBody): string {
+  const checked = checkDemographics(body, null, today(ctx));
+  assertNoFieldErrors('patients.invalid', checked.errors);
+  const identifiers = uniqueIdentifiers(body.identifiers ?? []);
+  const clashes = repo.ownersOfIdentifiers(tx, identifiers);
+  if (clashes.length > 0) throw duplicateIdentifier(clashes);
+
+  const id = newId();
+  const nowIso = ctx.now.toISOString();
+  const names = searchKeysFor(body.name);
+  const residentId = checked.value.residentId ?? null;
+  const phone = checked.value.phone ?? null;
+  const tags = [...new Set(body.tags ?? [])];
+  repo.insertPatient(tx, {
+    id,
+    name: body.name,
+    namePinyin: names.pinyin,
+    nameInitials: names.initials,
+    gender: body.gender,
+    birthDate: checked.value.birthDate ?? null,
+    residentIdSealed: residentId ? ctx.cipher.encrypt(residentId) : null,
+    residentIdHash: residentId ? ctx.cipher.lookupHash(residentId) : null,
+    phone,
+    phoneLast4: phone ? phone.slice(-4) : null,
+    email: body.email ?? null,
+    province: body.address?.province ?? null,
+    city: body.address?.city ?? null,
+    district: body.address?.district ?? null,
+    addressDetail: body.address?.detail ?? null,
+    occupation: body.occupation ?? null,
+    employer: body.employer ?? null,
+    source: body.source ?? null,
+    emergencyContacts: checked.value.emergencyContacts ?? [],
+    preferredLanguage: body.preferredLanguage ?? 'zh-CN',
+    preferredChannel: body.preferredChannel ?? 'sms',
+    pastHistory: body.pastHistory ?? null,
+    familyHistory: body.familyHistory ?? null,
+    tags,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  });
+  repo.replaceSearchKeys(tx, id, names.keys);
+  repo.replaceIdentifiers(tx, id, identifiers.map((i) => ({ id: newId(), ...i })));
+  repo.replaceTags(tx, id, tags);
+  for (const consent of body.consent ?? []) repo.upsertConsent(tx, { patientId: id, ...consent, recordedAt: nowIso, recordedBy: actorLabel(ctx) });
+  return id;
+}
+
+export async function getPatientFile(ctx: ServiceContext, id: string, reason?: string): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.read');
+  return inTransaction(ctx, (tx) => {
+    const file = fileOf(tx, ctx, actor, id);
+    audit(tx, ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
+    return file;
+  });
+}
+
+export async function updatePatient(ctx: ServiceContext, id: string, body: UpdatePatientBody): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.update');
+  return inTransaction(ctx, (tx) => {
+    const current = repo.findPatient(tx, id);
+    if (!current) throw patientNotFound(id);
+    if (current.version !== body.version) throw staleVersion(body.version, current.version);
+    if ((body.pastHistory !== undefined || body.familyHistory !== undefined) && !canSeeClinical(tx, actor, id)) {
+      throw new Forbidden('patients.clinical_forbidden', 'Only clinical staff of a department that has seen this patient may change the medical history.');
+    }
+    const checked = checkDemographics(body, { birthDate: current.birthDate, gender: current.gender }, today(ctx));
+    if (checked.errors.length === 0 && body.residentId === undefined && (body.birthDate || body.gender) && current.residentIdSealed) {
+      // A changed birth date or gender must still agree with the resident ID already on file.
+      const onFile = { residentId: ctx.cipher.decrypt(current.residentIdSealed), birthDate: body.birthDate, gender: body.gender };
+      checked.errors.push(...checkDemographics(onFile, { birthDate: current.birthDate, gender: current.gender }, today(ctx)).errors);
+    }
+    assertNoFieldErrors('patients.invalid', checked.errors);
+
+    const changes: Partial<repo.NewPatientRow> = { updatedAt: ctx.now.toISOString() };
+    if (body.name !== undefined) {
+      const names = searchKeysFor(body.name);
+      Object.assign(changes, { name: body.name, namePinyin: names.pinyin, nameInitials: names.initials });
+      repo.replaceSearchKeys(tx, id, names.keys);
+    }
+    if (body.gender !== undefined) changes.gender = body.gender;
+    if (checked.value.birthDate !== undefined) changes.birthDate = checked.value.birthDate;
+    if (checked.value.residentId !== undefined) {
+      const rid = checked.value.residentId;
+      Object.assign(changes, { residentIdSealed: rid ? ctx.cipher.encrypt(rid) : null, residentIdHash: rid ? ctx.cipher.lookupHash(rid) : null });
+    }
+    if (checked.value.phone !== undefined) Object.assign(changes, { phone: checked.value.phone, phoneLast4: checked.value.phone?.slice(-4) ?? null });
+    if (checked.value.emergencyContacts !== undefined) changes.emergencyContacts = checked.value.emergencyContacts;
+    if (body.email !== undefined) changes.email = body.email;
+    if (body.address !== undefined) {
+      Object.assign(changes, { province: body.address.province ?? null, city: body.address.city ?? null, district: body.address.district ?? null, addressDetail: body.address.detail ?? null });
+    }
+    for (const key of ['occupation', 'employer', 'source', 'preferredLanguage', 'preferredChannel', 'pastHistory', 'familyHistory'] as const) {
+      if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
+    }
+    if (body.tags !== undefined) {
+      changes.tags = [...new Set(body.tags)];
+      repo.replaceTags(tx, id, changes.tags);
+    }
+    if (body.identifiers !== undefined) {
+      const identifiers = uniqueIdentifiers(body.identifiers);
+      const clashes = repo.ownersOfIdentifiers(tx, identifiers).filter((c) => c.patientId !== id);
+      if (clashes.length > 0) throw duplicateIdentifier(clashes);
+      repo.replaceIdentifiers(tx, id, identifiers.map((i) => ({ id: newId(), ...i })));
+    }
+    for (const consent of body.consent ?? []) {
+      repo.upsertConsent(tx, { patientId: id, ...consent, recordedAt: ctx.now.toISOString(), recordedBy: actorLabel(ctx) });
+    }
+    if (!repo.updatePatientAtVersion(tx, id, body.version, changes)) throw staleVersion(body.version, body.version + 1);
+    const changed = Object.keys(body).filter((k) => k !== 'version');
+    audit(tx, ctx, { action: 'patient.update', entityType: 'patient', entityId: id, patientId: id, detail: { changed } });
+    return fileOf(tx, ctx, actor, id);
+  });
+}
+
+export async function setPatientActive(ctx: ServiceContext, id: string, input: { version: number; active: boolean; reason?: string }): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.deactivate');
+  return inTransaction(ctx, (tx) => {
+    const current = repo.findPatient(tx, id);
+    if (!current) throw patientNotFound(id);
+    if (current.version !== input.version) throw staleVersion(input.version, current.version);
+    const nowIso = ctx.now.toISOString();
+    repo.updatePatientAtVersion(tx, id, input.version, {
+      active: input.active,
+      deactivatedAt: input.active ? null : nowIso,
+      deactivationReason: input.active ? null : (input.reason ?? null),
+      updatedAt: nowIso,
+    });
+    audit(tx, ctx, { action: input.active ? 'patient.reactivate' : 'patient.deactivate', entityType: 'patient', entityId: id, patientId: id, reason: input.reason ?? null });
+    return fileOf(tx, ctx, actor, id);
+  });
+}
+
+export async function searchPatients(ctx: ServiceContext, query: PatientSearchQuery): Promise<{ items: PatientSummary[]; nextCursor: string | null }> {
+  const actor = authorize(ctx, 'patients.search');
+  const plan = planSearch(ctx, query, today(ctx));
+  return inTransaction(ctx, (tx) => {
+    const limit = query.limit;
+    let page: { rows: repo.PatientRow[]; nextCursor: string | null };
+    if (plan.kind === 'name') {
+      const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+      const found = repo.searchByNameKey(tx, plan.prefix, plan.filters, after, limit + 1);
+      const shown = pageOf(found, limit, (f) => [f.key, f.row.id]);
+      page = { rows: shown.items.map((f) => f.row), nextCursor: shown.nextCursor };
+    } else {
+      const afterId = decodeCursor(query.cursor, 1)?.[0] as string | undefined;
+      const merged = mergeById(plan.matches.map((m) => repo.searchById(tx, m, plan.filters, afterId, limit + 1)));
+      const shown = pageOf(merged, limit, (row) => [row.id]);
+      page = { rows: shown.items, nextCursor: shown.nextCursor };
+    }
+    const contact = accessTo(tx, actor, '').contact;
+    const items = page.rows.map((row) => toPatientSummary(row, ctx.cipher, contact, today(ctx)));
+    audit(tx, ctx, { action: 'patient.search', entityType: 'patient', detail: { mode: plan.kind === 'name' ? 'name' : plan.mode, returned: items.map((i) => i.id) } });
+    return { items, nextCursor: page.nextCursor };
+  });
+}
+
+export async function patientTimeline(
+  ctx: ServiceContext,
+  id: string,
+  query: { limit: number; cursor?: string | undefined; kind?: string | undefined },
+): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
+  const actor = authorize(ctx, 'patients.read');
+  const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  return inTransaction(ctx, (tx) => {
+    if (!repo.findPatient(tx, id)) throw patientNotFound(id);
+    const clinical = canSeeClinical(tx, actor, id);
+    const entries = ctx.timeline.collect(tx, id, { before, limit: query.limit, clinical, kind: query.kind });
+    audit(tx, ctx, { action: 'patient.timeline.read', entityType: 'patient', entityId: id, patientId: id, detail: { clinical, returned: Math.min(entries.length, query.limit) } });
+    const items = entries.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: entries.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
+  });
+}
+
+export async function addEncounter(ctx: ServiceContext, patientId: string, body: CreateEncounterBody): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.clinical.write');
+  if (!mayWriteClinicalFor(actor, body.departmentId)) {
+    throw new Forbidden('patients.department_scope', 'You may record encounters only for your own department.');
+  }
+  return inTransaction(ctx, (tx) => {
+    if (!repo.findPatient(tx, patientId)) throw patientNotFound(patientId);
+    const encounterId = insertEncounterFor(tx, ctx, patientId, body);
+    audit(tx, ctx, { action: 'encounter.create', entityType: 'encounter', entityId: encounterId, patientId, detail: { class: body.class, departmentId: body.departmentId } });
+    return fileOf(tx, ctx, actor, patientId);
+  });
+}
+
+/** Writes an encounter with its diagnoses and procedures and refreshes the patient's visit summary. */
+export function insertEncounterFor(tx: Tx, ctx: ServiceContext, patientId: string, body: CreateEncounterBody): string {
+  if (!departmentExists(tx, body.departmentId)) {
+    throw new Invalid('patients.unknown_department', `No department with id ${body.departmentId}.`, [{ field: 'departmentId', code: 'unknown', message: 'is not a department of this hospital' }]);
+  }
+  if (body.endAt && body.endAt < body.startAt) {
+    throw new Invalid('patients.invalid', 'endAt is before startAt', [{ field: 'endAt', code: 'before_start', message: 'is before startAt' }]);
+  }
+  if (body.sourceSystem && body.sourceId && repo.findEncounterBySource(tx, body.sourceSystem, body.sourceId)) {
+    throw new Invalid('patients.duplicate_encounter', `Encounter ${body.sourceSystem} ${body.sourceId} is already on file.`, [{ field: 'sourceId', code: 'taken', message: 'is already on file' }]);
+  }
+  const id = newId();
+  const startAt = new Date(body.startAt).toISOString();
+  repo.insertEncounter(
+    tx,
+    {
+      id,
+      patientId,
+      class: body.class,
+      status: body.status,
+      departmentId: body.departmentId,
+      attendingDoctorId: body.attendingDoctorId ?? null,
+      attendingDoctorName: body.attendingDoctorName ?? null,
+      startAt,
+      endAt: body.endAt ? new Date(body.endAt).toISOString() : null,
+      chargesCents: body.chargesCents,
+      summary: body.summary ?? null,
+      sourceSystem: body.sourceSystem ?? null,
+      sourceId: body.sourceId ?? null,
+      createdAt: ctx.now.toISOString(),
+    },
+    body.diagnoses.map((d) => ({ id: newId(), encounterId: id, patientId, code: d.code, text: d.text, primary: d.primary })),
+    body.procedures.map((p) => ({ id: newId(), encounterId: id, patientId, code: p.code ?? null, text: p.text, performedAt: p.performedAt ? new Date(p.performedAt).toISOString() : null })),
+  );
+  repo.refreshVisitSummary(tx, patientId);
+  return id;
+}
+
+export async function addAllergy(ctx: ServiceContext, patientId: string, body: CreateAllergyBody): Promise<PatientFile> {
+  const actor = authorize(ctx, 'patients.clinical.write');
+  return inTransaction(ctx, (tx) => {
+    if (!repo.findPatient(tx, patientId)) throw patientNotFound(patientId);
+    if (!canSeeClinical(tx, actor, patientId)) throw new Forbidden('patients.department_scope', 'Only a department that has seen this patient may record allergies.');
+    const id = newId();
+    repo.insertAllergy(tx, { id, patientId, substance: body.substance, reaction: body.reaction ?? null, severity: body.severity ?? null, recordedAt: ctx.now.toISOString() });
+    audit(tx, ctx, { action: 'allergy.create', entityType: 'allergy', entityId: id, patientId });
+    return fileOf(tx, ctx, actor, patientId);
+  });
+}
+
+function fileOf(tx: Tx, ctx: ServiceContext, actor: StaffActor, id: string): PatientFile {
+  const row = repo.findPatient(tx, id);
+  if (!row) throw patientNotFound(id);
+  const access = accessTo(tx, actor, id);
+  return toPatientFile(tx, row, ctx.cipher, access, today(ctx));
+}
+
+function uniqueIdentifiers(list: { system: string; value: string }[]): { system: string; value: string }[] {
+  const seen = new Map(list.map((i) => [`${i.system}\u0000${i.value}`, i]));
+  return [...seen.values()];
+}
+
+function mergeById(lists: repo.PatientRow[][]): repo.PatientRow[] {
+  const byId = new Map<string, repo.PatientRow>();
+  for (const row of lists.flat()) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function actorLabel(ctx: ServiceContext): string {
+  return `${ctx.actor.kind}:${ctx.actor.id}`;
+}
+
+/** Records an allergy inside the caller's transaction (imports, seed). */
+export function insertAllergyFor(tx: Tx, ctx: ServiceContext, patientId: string, body: CreateAllergyBody): string {
+  const id = newId();
+  repo.insertAllergy(tx, { id, patientId, substance: body.substance, reaction: body.reaction ?? null, severity: body.severity ?? null, recordedAt: ctx.now.toISOString() });
+  return id;
+}
+
+export function hasAnyPatient(ctx: Pick<ServiceContext, 'db'>): boolean {
+  return repo.anyPatientId(ctx.db) !== undefined;
+}

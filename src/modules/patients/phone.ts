@@ -1,0 +1,46 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/**
+ * Phone numbers are kept in E.164. Numbers without a country code are read as mainland China's: an 11-digit
+ * mobile (13812345678) or a landline with its area code (010-88886666, 0755 1234 5678); anything else needs
+ * its +country code. libphonenumber's full metadata decides what is a real number.
+ */
+export type ParsedPhone = { ok: true; e164: string; kind: 'mobile' | 'landline' | 'other' } | { ok: false; message: string };
+
+export function parsePhone(input: string): ParsedPhone {
+  const trimmed = input.trim();
+  // A leading bracket is common too: (010) 8888 6666, (+86) 139 1000 7919.
+  if (!/^\(?\+?\d[\d\s()-]{3,24}$/.test(trimmed)) {
+    return { ok: false, message: 'may hold only digits, spaces, dashes, brackets and a leading +' };
+  }
+  const parsed = parsePhoneNumberFromString(trimmed, 'CN');
+  if (!parsed || !parsed.isValid()) {
+    return {
+      ok: false,
+      message: trimmed.startsWith('+')
+        ? 'is not a valid international number'
+        : 'is not a mainland mobile (11 digits, 1xx) or a landline with its area code (010-88886666); add +country code for a foreign number',
+    };
+  }
+  const type = parsed.getType();
+  const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'landline' : 'other';
+  return { ok: true, e164: parsed.number, kind };
+}
+
+/** Digits only, for search: accepts what callers type (+86 138-1234-5678). */
+export function phoneDigits(input: string): string {
+  return input.replace(/\D/g, '');
+}
+
+/** +8613812345678 → 138****5678; other numbers keep their first and last digits. */
+export function maskPhone(e164: string): string {
+  const national = e164.startsWith('+86') ? e164.slice(3) : e164;
+  if (national.length <= 6) return '*'.repeat(national.length);
+  const keepStart = e164.startsWith('+86') && national.length === 11 ? 3 : Math.min(4, national.length - 4);
+  return `${national.slice(0, keepStart)}${'*'.repeat(national.length - keepStart - 4)}${national.slice(-4)}`;
+}
+
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}

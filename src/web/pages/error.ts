@@ -1,0 +1,19 @@
+import { html, type SafeHtml } from '../html.js';
+import { layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
+
+export type ErrorStatus = 400 | 403 | 404 | 429 | 500;
+
+export function errorPage(page: PageContext, status: ErrorStatus, options: { requestId: string; message?: string }): SafeHtml {
+  const { t } = page;
+  const title = t(`error.title.${status}`);
+  return layout(page, {
+    title,
+    body: html`<section class="card narrow error-page">
+  <p class="error-status">${status}</p>
+  <h1>${title}</h1>
+  <p>${options.message ?? t(`error.body.${status}`, { id: options.requestId })}</p>
+  <p><a class="button" href="/app/">${t('error.home')}</a></p>
+</section>`,
+  });
+}

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { loadAssets } from './assets.js';
+import { installPageErrorHandling } from './errors.js';
+import { rememberLang } from './i18n/index.js';
+import { assetRoutes } from './routes/assets.js';
+import { patientPages } from './routes/patients.js';
+import { sessionRoutes } from './routes/session.js';
+import { staffPages } from './routes/staff.js';
+import { installOriginCheck, installSecurityHeaders } from './security.js';
+
+/**
+ * The staff pages under /app: server-rendered HTML in zh-CN (default) or English, calling the services directly.
+ *
+ * Page routes are not public: the application's session hook refuses them without a session as it refuses the
+ * API, so a forgotten check can never open a page. What changes here is the answer: this scope's error handler turns
+ * that 401 into a redirect to the sign-in page, and every other error into an HTML page instead of problem+json.
+ * Only the sign-in page and the assets are public. The routes are hidden from the OpenAPI document.
+ */
+export const webRoutes: FastifyPluginAsyncZod = async (app) => {
+  const assets = await loadAssets();
+  await app.register(
+    async (pages) => {
+      installSecurityHeaders(pages);
+      installOriginCheck(pages);
+      installPageErrorHandling(pages, assets);
+      pages.addHook('onRequest', async (request, reply) => rememberLang(request, reply));
+      await pages.register(assetRoutes, { assets });
+      await pages.register(sessionRoutes, { assets });
+      await pages.register(patientPages, { assets });
+      await pages.register(staffPages, { assets });
+    },
+    { prefix: '/app' },
+  );
+};

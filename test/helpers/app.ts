@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll } from 'vitest';
+import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
+import { buildApp, createDeps } from '../../src/app.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { systemContext, type Deps, type Role, type ServiceContext } from '../../src/lib/context.js';
+import { createDepartment, createStaff, listDepartments } from '../../src/modules/staff/staff.service.js';
+
+export const TEST_NOW = '2026-11-23T02:00:00.000Z';
+export const TEST_PASSWORD = 'correct horse battery';
+
+export interface TestHospital {
+  app: FastifyInstance;
+  db: Db;
+  deps: Deps;
+  clock: ManualClock;
+  dbPath: string;
+  /** A system context for arranging data through services. */
+  system(): ServiceContext;
+  /** The id of the department with this code, created on first use. */
+  department(code: string, nameZh?: string): Promise<string>;
+  /** Creates a staff member and returns a session token for them. */
+  signIn(role: Role, options?: { departmentId?: string | null; username?: string }): Promise<StaffSession>;
+  close(): Promise<void>;
+}
+
+export interface StaffSession {
+  id: string;
+  username: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+/** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
+export async function startTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+  const dir = mkdtempSync(join(tmpdir(), 'hcrm-test-'));
+  const dbPath = join(dir, 'hcrm.db');
+  const db = openDatabase(dbPath);
+  migrateDatabase(db);
+  const clock = new ManualClock(options.now ?? TEST_NOW);
+  const deps = createDeps({ db, clock, secretKey: 'test-secret-key-of-at-least-32-characters', timeZone: 'Asia/Shanghai' });
+  const app = await buildApp({ deps, version: 'test', logLevel: 'silent' });
+  let staffCount = 0;
+
+  const hospital: TestHospital = {
+    app,
+    db,
+    deps,
+    clock,
+    dbPath,
+    system: () => systemContext(deps, 'test'),
+    async department(code, nameZh = `${code}科`) {
+      const existing = (await listDepartments(hospital.system())).find((d) => d.code === code);
+      return existing?.id ?? (await createDepartment(hospital.system(), { code, nameZh, nameEn: code })).id;
+    },
+    async signIn(role, signInOptions = {}) {
+      staffCount++;
+      const username = signInOptions.username ?? `${role}${staffCount}`;
+      const departmentId =
+        signInOptions.departmentId === undefined ? (role === 'admin' || role === 'agent' ? null : await hospital.department('GEN')) : signInOptions.departmentId;
+      const { id } = await createStaff(hospital.system(), { username, displayName: username, role, departmentId, password: TEST_PASSWORD });
+      const reply = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } });
+      if (reply.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${reply.body}`);
+      const token = (reply.json() as { token: string }).token;
+      return { id, username, token, headers: { authorization: `Bearer ${token}` } };
+    },
+    async close() {
+      await app.close();
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return hospital;
+}
+
+/** startTestHospital for a describe block, closed after the file's tests. */
+export async function useTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+  const hospital = await startTestHospital(options);
+  afterAll(() => hospital.close());
+  return hospital;
+}

@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { ROLES, type Role } from '../../src/lib/context.js';
+import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
+import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
+import { createStaff } from '../../src/modules/staff/staff.service.js';
+import type { StaffSession, TestHospital } from './app.js';
+import { aPatient } from './factories.js';
+
+/**
+ * The shared security suite's machinery: walks the OpenAPI document, fills each operation with real ids and a
+ * minimal valid body, and says which roles hold its `x-permission`. A module that adds a route with a path
+ * parameter or a body adds its entry to PATH_PARAMETERS or SAMPLE_BODIES below; the suite fails until it does.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OpenApiOperation {
+  summary?: string;
+  'x-permission'?: string;
+  requestBody?: unknown;
+  parameters?: { in: string; name: string; required?: boolean }[];
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
+export interface ApiOperation {
+  /** `POST /api/patients/{id}/encounters`, as the OpenAPI document writes it. */
+  key: string;
+  method: HttpMethod;
+  path: string;
+  operation: OpenApiOperation;
+}
+
+/** Reachable without a session: liveness, sign-in and the API documentation. */
+export function isPublicPath(path: string): boolean {
+  return path === '/health' || path === '/api/auth/login' || path === '/docs' || path.startsWith('/docs/');
+}
+
+export async function openApiDocument(app: FastifyInstance): Promise<{ paths: Record<string, Record<string, OpenApiOperation>> }> {
+  const reply = await app.inject({ method: 'GET', url: '/docs/json' });
+  expect(reply.statusCode, reply.body).toBe(200);
+  return reply.json();
+}
+
+export function operationsOf(doc: { paths: Record<string, Record<string, OpenApiOperation>> }): ApiOperation[] {
+  const methods = new Set(['get', 'post', 'put', 'patch', 'delete']);
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => methods.has(method))
+      .map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase() as HttpMethod, path, operation })),
+  );
+}
+
+export function isPermission(name: unknown): name is Permission {
+  return typeof name === 'string' && Object.hasOwn(ROLE_PERMISSIONS, name);
+}
+
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((role) => (ROLE_PERMISSIONS[permission] as readonly Role[]).includes(role));
+}
+
+export function rolesWithout(permission: Permission): Role[] {
+  return ROLES.filter((role) => !rolesWith(permission).includes(role));
+}
+
+/** Real rows for path parameters and bodies, read afresh before each request so versions are current. */
+export interface SecurityFixtures {
+  departmentId: string;
+  patientId: string;
+  patientVersion: number;
+  staffId: string;
+  staffVersion: number;
+}
+
+/** Which fixture fills a path parameter, by the path it appears in. */
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' }[] = [
+  { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
+  { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
+];
+
+let unique = 0;
+const next = () => ++unique;
+
+/** A minimal body each route accepts, so validation passes and the permission check decides. */
+export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
+  'POST /api/auth/login': () => ({ username: 'nobody', password: 'nothing' }),
+  'POST /api/patients': () => aPatient({ identifiers: [] }),
+  'PATCH /api/patients/{id}': (f) => ({ version: f.patientVersion, occupation: '工程师' }),
+  'POST /api/patients/{id}/deactivate': (f) => ({ version: f.patientVersion, reason: '安全测试' }),
+  'POST /api/patients/{id}/reactivate': (f) => ({ version: f.patientVersion }),
+  'POST /api/patients/{id}/encounters': (f) => ({ class: 'outpatient', departmentId: f.departmentId, startAt: '2026-11-20T01:00:00Z' }),
+  'POST /api/patients/{id}/allergies': () => ({ substance: '青霉素' }),
+  'POST /api/staff': () => ({ username: `security.${next()}`, displayName: '安全测试', role: 'agent', password: 'a long enough password' }),
+  'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
+  'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
+  'POST /api/auth/logout': () => ({}),
+};
+
+/** Operations whose success ends the caller's session: the suite gives them a session of their own. */
+export const SESSION_ENDING = new Set(['POST /api/auth/logout']);
+
+export function requestFor(op: ApiOperation, f: SecurityFixtures): { method: HttpMethod; url: string; payload?: object } {
+  const url = op.path.replace(/\{(\w+)\}/g, (_whole, parameter: string) => {
+    const rule = PATH_PARAMETERS.find((r) => r.parameter === parameter && r.path.test(op.path));
+    if (!rule) throw new Error(`No fixture for {${parameter}} in ${op.key}; add it to PATH_PARAMETERS in test/helpers/security.ts`);
+    return encodeURIComponent(f[rule.fixture]);
+  });
+  const sample = SAMPLE_BODIES[op.key];
+  if (op.operation.requestBody && !sample) throw new Error(`No sample body for ${op.key}; add one to SAMPLE_BODIES in test/helpers/security.ts`);
+  return { method: op.method, url, ...(sample ? { payload: sample(f) } : {}) };
+}
+
+/**
+ * One session per role (clinical roles in the fixtures' department) and fixtures: a patient the department has
+ * seen, and a staff member who is none of the sessions, so changing them ends no session the suite uses.
+ */
+export async function securityFixtures(h: TestHospital): Promise<{ sessions: Record<Role, StaffSession>; fixtures: () => Promise<SecurityFixtures> }> {
+  const departmentId = await h.department('SEC', '安全测试科');
+  const sessions = {} as Record<Role, StaffSession>;
+  for (const role of ROLES) sessions[role] = await h.signIn(role, { departmentId: role === 'admin' || role === 'agent' ? null : departmentId });
+  const target = await createStaff(h.system(), { username: 'security.target', displayName: '目标', role: 'nurse', departmentId, password: 'a long enough password' });
+  const version = (table: 'patients' | 'staff', id: string) => (h.db.$client.prepare(`SELECT version FROM ${table} WHERE id = ?`).get(id) as { version: number }).version;
+
+  return {
+    sessions,
+    async fixtures() {
+      const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
+      await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
+      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id) };
+    },
+  };
+}

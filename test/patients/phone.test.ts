@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { maskEmail, maskPhone, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
+
+describe('phone numbers', () => {
+  it.each(['13910007919', '139 1000 7919', '139-1000-7919', '+86 139 1000 7919', '+8613910007919', '0086 139 1000 7919', '(+86) 139 1000 7919'])(
+    'reads the mainland mobile written as %s',
+    (written) => {
+      expect(parsePhone(written)).toEqual({ ok: true, e164: '+8613910007919', kind: 'mobile' });
+    },
+  );
+
+  it.each([
+    ['010-88886666', '+861088886666'],
+    ['(010) 8888 6666', '+861088886666'],
+    ['0755 1234 5678', '+8675512345678'],
+  ])('reads the landline %s with its area code', (written, e164) => {
+    expect(parsePhone(written)).toEqual({ ok: true, e164, kind: 'landline' });
+  });
+
+  it('reads foreign numbers given with their country code', () => {
+    expect(parsePhone('+1 415 555 2671')).toMatchObject({ ok: true, e164: '+14155552671' });
+    expect(parsePhone('+44 20 7946 0958')).toMatchObject({ ok: true, e164: '+442079460958', kind: 'landline' });
+  });
+
+  it.each(['12345', '1391000791', '23910007919', '139100079190', '+999 1234 5678'])('refuses %s, which is no real number', (written) => {
+    expect(parsePhone(written)).toMatchObject({ ok: false });
+  });
+
+  it.each(['139abc07919', '139.1000.7919', "13910007919'; --", '<script>'])('refuses %s, which holds characters a phone number has not', (written) => {
+    expect(parsePhone(written)).toEqual({ ok: false, message: expect.stringContaining('only digits') });
+  });
+
+  it('keeps only the digits of what a caller typed', () => {
+    expect(phoneDigits('+86 139-1000-7919')).toBe('8613910007919');
+  });
+
+  it('masks a mainland mobile as 138****5678', () => {
+    expect(maskPhone('+8613812345678')).toBe('138****5678');
+  });
+
+  it('masks other numbers keeping only their first and last digits', () => {
+    expect(maskPhone('+861088886666')).toMatch(/^\d+\*+6666$/);
+    expect(maskPhone('+14155552671')).not.toContain('555');
+    expect(maskPhone('+14155552671').endsWith('2671')).toBe(true);
+  });
+
+  it('masks an e-mail address down to its first letter and domain', () => {
+    expect(maskEmail('zhangsan@example.cn')).toBe('z***@example.cn');
+  });
+});
