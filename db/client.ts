@@ -53,3 +53,19 @@ function readJournal(): { entries: unknown[] } {
   journalCache ??= JSON.parse(readFileSync(resolve(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
   return journalCache;
 }
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement cached per connection. Hot write paths (patient inserts, audit rows) use it instead of
+ * building the query with drizzle on every call, which costs more than SQLite's own work there. It runs on the
+ * same connection, so inside a transaction it is part of that transaction.
+ */
+export function statement(tx: Tx, source: string): Database.Statement {
+  const client = (tx as unknown as { session: { client: Database.Database } }).session.client;
+  let cache = statements.get(client);
+  if (!cache) statements.set(client, (cache = new Map()));
+  let prepared = cache.get(source);
+  if (!prepared) cache.set(source, (prepared = client.prepare(source)));
+  return prepared;
+}

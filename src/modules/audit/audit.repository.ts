@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../../../db/client.js';
+import { statement, type Db, type Tx } from '../../../db/client.js';
 import { auditLog } from '../../../db/schema/audit.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -7,13 +7,34 @@ export type NewAuditRow = typeof auditLog.$inferInsert;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+// Every audited request writes here, so both statements are prepared once per connection.
 export function lastAuditHash(tx: Tx): string {
-  const row = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get();
+  const row = statement(tx, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
   return row?.hash ?? GENESIS_HASH;
 }
 
 export function insertAuditRow(tx: Tx, row: NewAuditRow): void {
-  tx.insert(auditLog).values(row).run();
+  statement(
+    tx,
+    `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_role, action, patient_id, entity_type, entity_id, ip, request_id, reason, detail, prev_hash, hash)
+     VALUES (@id, @at, @actorKind, @actorId, @actorRole, @action, @patientId, @entityType, @entityId, @ip, @requestId, @reason, @detail, @prevHash, @hash)`,
+  ).run({
+    id: row.id,
+    at: row.at,
+    actorKind: row.actorKind,
+    actorId: row.actorId,
+    actorRole: row.actorRole ?? null,
+    action: row.action,
+    patientId: row.patientId ?? null,
+    entityType: row.entityType,
+    entityId: row.entityId ?? null,
+    ip: row.ip ?? null,
+    requestId: row.requestId,
+    reason: row.reason ?? null,
+    detail: row.detail ?? null,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  });
 }
 
 export interface AuditFilter {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../../db/client.js';
+import { statement, type Tx } from '../../../db/client.js';
 import {
   allergies,
   diagnoses,
@@ -22,8 +22,44 @@ export function findPatient(tx: Tx, id: string): PatientRow | undefined {
   return tx.select().from(patients).where(eq(patients.id, id)).get();
 }
 
+const INSERT_PATIENT = `INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, resident_id_sealed, resident_id_hash,
+  phone, phone_last4, email, province, city, district, address_detail, occupation, employer, source, emergency_contacts,
+  preferred_language, preferred_channel, past_history, family_history, tags, created_at, updated_at)
+  VALUES (@id, @name, @namePinyin, @nameInitials, @gender, @birthDate, @residentIdSealed, @residentIdHash, @phone, @phoneLast4,
+  @email, @province, @city, @district, @addressDetail, @occupation, @employer, @source, @emergencyContacts, @preferredLanguage,
+  @preferredChannel, @pastHistory, @familyHistory, @tags, @createdAt, @updatedAt)`;
+
+/** New patients go through a cached statement: imports and the seed insert them by the hundred thousand. */
 export function insertPatient(tx: Tx, row: NewPatientRow): void {
-  tx.insert(patients).values(row).run();
+  const nullable = (value: string | null | undefined) => value ?? null;
+  statement(tx, INSERT_PATIENT).run({
+    id: row.id,
+    name: row.name,
+    namePinyin: row.namePinyin,
+    nameInitials: row.nameInitials,
+    gender: row.gender,
+    birthDate: nullable(row.birthDate),
+    residentIdSealed: nullable(row.residentIdSealed),
+    residentIdHash: nullable(row.residentIdHash),
+    phone: nullable(row.phone),
+    phoneLast4: nullable(row.phoneLast4),
+    email: nullable(row.email),
+    province: nullable(row.province),
+    city: nullable(row.city),
+    district: nullable(row.district),
+    addressDetail: nullable(row.addressDetail),
+    occupation: nullable(row.occupation),
+    employer: nullable(row.employer),
+    source: nullable(row.source),
+    emergencyContacts: JSON.stringify(row.emergencyContacts),
+    preferredLanguage: row.preferredLanguage ?? 'zh-CN',
+    preferredChannel: row.preferredChannel ?? 'sms',
+    pastHistory: nullable(row.pastHistory),
+    familyHistory: nullable(row.familyHistory),
+    tags: JSON.stringify(row.tags),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  });
 }
 
 export function updatePatientAtVersion(tx: Tx, id: string, version: number, changes: Partial<NewPatientRow>): boolean {
@@ -31,8 +67,9 @@ export function updatePatientAtVersion(tx: Tx, id: string, version: number, chan
 }
 
 export function replaceSearchKeys(tx: Tx, patientId: string, keys: string[]): void {
-  tx.delete(patientSearchKeys).where(eq(patientSearchKeys.patientId, patientId)).run();
-  if (keys.length > 0) tx.insert(patientSearchKeys).values([...new Set(keys)].map((key) => ({ key, patientId }))).onConflictDoNothing().run();
+  statement(tx, 'DELETE FROM patient_search_keys WHERE patient_id = ?').run(patientId);
+  const insert = statement(tx, 'INSERT OR IGNORE INTO patient_search_keys (key, patient_id) VALUES (?, ?)');
+  for (const key of new Set(keys)) insert.run(key, patientId);
 }
 
 export function identifiersOf(tx: Tx, patientIds: string[]): Map<string, { system: string; value: string }[]> {
@@ -45,19 +82,20 @@ export function identifiersOf(tx: Tx, patientIds: string[]): Map<string, { syste
 
 /** The patients already holding any of these identifiers, to report a duplicate before the insert fails. */
 export function ownersOfIdentifiers(tx: Tx, identifiers: { system: string; value: string }[]): { system: string; value: string; patientId: string }[] {
-  if (identifiers.length === 0) return [];
-  const match = or(...identifiers.map((i) => and(eq(patientIdentifiers.system, i.system), eq(patientIdentifiers.value, i.value))));
-  return tx.select({ system: patientIdentifiers.system, value: patientIdentifiers.value, patientId: patientIdentifiers.patientId }).from(patientIdentifiers).where(match).all();
+  const lookup = statement(tx, 'SELECT patient_id AS patientId FROM patient_identifiers WHERE system = ? AND value = ?');
+  return identifiers.flatMap((i) => (lookup.all(i.system, i.value) as { patientId: string }[]).map((r) => ({ ...i, patientId: r.patientId })));
 }
 
 export function replaceIdentifiers(tx: Tx, patientId: string, identifiers: { id: string; system: string; value: string }[]): void {
-  tx.delete(patientIdentifiers).where(eq(patientIdentifiers.patientId, patientId)).run();
-  if (identifiers.length > 0) tx.insert(patientIdentifiers).values(identifiers.map((i) => ({ ...i, patientId }))).run();
+  statement(tx, 'DELETE FROM patient_identifiers WHERE patient_id = ?').run(patientId);
+  const insert = statement(tx, 'INSERT INTO patient_identifiers (id, patient_id, system, value) VALUES (?, ?, ?, ?)');
+  for (const i of identifiers) insert.run(i.id, patientId, i.system, i.value);
 }
 
 export function replaceTags(tx: Tx, patientId: string, tags: string[]): void {
-  tx.delete(patientTags).where(eq(patientTags.patientId, patientId)).run();
-  if (tags.length > 0) tx.insert(patientTags).values([...new Set(tags)].map((tag) => ({ patientId, tag }))).run();
+  statement(tx, 'DELETE FROM patient_tags WHERE patient_id = ?').run(patientId);
+  const insert = statement(tx, 'INSERT INTO patient_tags (patient_id, tag) VALUES (?, ?)');
+  for (const tag of new Set(tags)) insert.run(patientId, tag);
 }
 
 export function consentsOf(tx: Tx, patientId: string): ConsentRow[] {
@@ -65,13 +103,12 @@ export function consentsOf(tx: Tx, patientId: string): ConsentRow[] {
 }
 
 export function upsertConsent(tx: Tx, row: ConsentRow): void {
-  tx.insert(patientConsents)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [patientConsents.patientId, patientConsents.channel, patientConsents.purpose],
-      set: { granted: row.granted, recordedAt: row.recordedAt, method: row.method, recordedBy: row.recordedBy },
-    })
-    .run();
+  statement(
+    tx,
+    `INSERT INTO patient_consents (patient_id, channel, purpose, granted, recorded_at, method, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (patient_id, channel, purpose) DO UPDATE SET granted = excluded.granted, recorded_at = excluded.recorded_at,
+       method = excluded.method, recorded_by = excluded.recorded_by`,
+  ).run(row.patientId, row.channel, row.purpose, row.granted ? 1 : 0, row.recordedAt, row.method, row.recordedBy);
 }
 
 export function patientIdsWithResidentIdHash(tx: Tx, hash: string): string[] {
@@ -115,19 +152,42 @@ export function insertEncounter(
   dx: (typeof diagnoses.$inferInsert)[],
   px: (typeof procedures.$inferInsert)[],
 ): void {
-  tx.insert(encounters).values(row).run();
-  if (dx.length > 0) tx.insert(diagnoses).values(dx).run();
-  if (px.length > 0) tx.insert(procedures).values(px).run();
+  statement(
+    tx,
+    `INSERT INTO encounters (id, patient_id, class, status, department_id, attending_doctor_id, attending_doctor_name, start_at, end_at,
+       charges_cents, summary, source_system, source_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.id,
+    row.patientId,
+    row.class,
+    row.status,
+    row.departmentId ?? null,
+    row.attendingDoctorId ?? null,
+    row.attendingDoctorName ?? null,
+    row.startAt,
+    row.endAt ?? null,
+    row.chargesCents ?? 0,
+    row.summary ?? null,
+    row.sourceSystem ?? null,
+    row.sourceId ?? null,
+    row.createdAt,
+  );
+  const insertDx = statement(tx, 'INSERT INTO diagnoses (id, encounter_id, patient_id, code, text, is_primary) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const d of dx) insertDx.run(d.id, d.encounterId, d.patientId, d.code, d.text, d.primary ? 1 : 0);
+  const insertPx = statement(tx, 'INSERT INTO procedures (id, encounter_id, patient_id, code, text, performed_at) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const p of px) insertPx.run(p.id, p.encounterId, p.patientId, p.code ?? null, p.text, p.performedAt ?? null);
 }
 
 /** Keeps the classification columns (last visit, visit count, total spend) in step with the encounters. */
 export function refreshVisitSummary(tx: Tx, patientId: string): void {
-  tx.run(sql`
-    UPDATE patients SET
-      last_visit_at = (SELECT max(start_at) FROM encounters WHERE patient_id = ${patientId} AND status != 'cancelled' AND status != 'planned'),
-      visit_count = (SELECT count(*) FROM encounters WHERE patient_id = ${patientId} AND status != 'cancelled' AND status != 'planned'),
-      total_spend_cents = (SELECT coalesce(sum(charges_cents), 0) FROM encounters WHERE patient_id = ${patientId} AND status != 'cancelled')
-    WHERE id = ${patientId}`);
+  statement(
+    tx,
+    `UPDATE patients SET
+      last_visit_at = (SELECT max(start_at) FROM encounters WHERE patient_id = @id AND status NOT IN ('cancelled', 'planned')),
+      visit_count = (SELECT count(*) FROM encounters WHERE patient_id = @id AND status NOT IN ('cancelled', 'planned')),
+      total_spend_cents = (SELECT coalesce(sum(charges_cents), 0) FROM encounters WHERE patient_id = @id AND status != 'cancelled')
+    WHERE id = @id`,
+  ).run({ id: patientId });
 }
 
 export function insertAllergy(tx: Tx, row: typeof allergies.$inferInsert): void {

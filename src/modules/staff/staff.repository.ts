@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client.js';
+import { statement, type Tx } from '../../../db/client.js';
 import { departments, loginFailures, staff, staffSessions } from '../../../db/schema/staff.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -85,6 +85,11 @@ export function listDepartmentRows(tx: Tx): DepartmentRow[] {
 
 export function findDepartmentById(tx: Tx, id: string): DepartmentRow | undefined {
   return tx.select().from(departments).where(eq(departments.id, id)).get();
+}
+
+/** Checked for every encounter an import writes, so it skips drizzle's query building. */
+export function departmentIdExists(tx: Tx, id: string): boolean {
+  return statement(tx, 'SELECT 1 FROM departments WHERE id = ?').get(id) !== undefined;
 }
 
 export function findDepartmentByCode(tx: Tx, code: string): DepartmentRow | undefined {

@@ -142,5 +142,5 @@ function requireDepartment(tx: Parameters<typeof repo.findDepartmentById>[0], de
 
 /** For other modules that record a department on their rows (encounters, schedules). */
 export function departmentExists(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): boolean {
-  return repo.findDepartmentById(tx, departmentId) !== undefined;
+  return repo.departmentIdExists(tx, departmentId);
 }
