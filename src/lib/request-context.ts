@@ -1,10 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { resolveSession } from '../modules/staff/auth.service.js';
 import type { Actor, Deps, ServiceContext } from './context.js';
 import { Unauthenticated } from './errors.js';
 
 export const SESSION_COOKIE = 'hcrm_session';
+
+/** The session cookie as the API login and the sign-in page both set it: HttpOnly, SameSite=Strict, until expiry. */
+export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, session: { token: string; expiresAt: string }): void {
+  void reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: request.protocol === 'https',
+    expires: new Date(session.expiresAt),
+  });
+}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,3 +1,5 @@
+import { maskPhone } from '../modules/patients/phone.js';
+
 /** Dates and money as the hospital reads them: in its own time zone, numerals the same in both languages. */
 function parts(instant: string, timeZone: string): Record<string, string> {
   const formatted = new Intl.DateTimeFormat('en-CA', {
@@ -38,11 +40,7 @@ export function displayPhone(phone: string | null): string {
 /** Phones in lists show only their ends, whatever the role: lists are read over shoulders. Same rule as app.js. */
 export function maskedPhone(phone: string | null): string {
   if (!phone) return '';
-  if (phone.includes('*')) return phone;
-  const national = phone.startsWith('+86') ? phone.slice(3) : phone;
-  if (national.length <= 6) return '*'.repeat(national.length);
-  const keep = national.length === 11 ? 3 : Math.min(4, national.length - 4);
-  return `${national.slice(0, keep)}${'*'.repeat(national.length - keep - 4)}${national.slice(-4)}`;
+  return phone.includes('*') ? phone : maskPhone(phone);
 }
 
 /** A local path to come back to after signing in; anything else (other hosts, `//evil`, `/\evil`) becomes the start page. */

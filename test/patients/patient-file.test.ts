@@ -448,3 +448,42 @@ describe('Idempotency-Key on opening a file', () => {
     expect(reply.json()).toMatchObject({ code: 'request.bad_idempotency_key', errors: [expect.objectContaining({ field: 'Idempotency-Key' })] });
   });
 });
+
+describe('changing part of an address', () => {
+  it('keeps the address parts the change leaves out and clears the ones sent as null', async () => {
+    const created = (await h.app.inject({ method: 'POST', url: '/api/patients', headers: agent.headers, payload: aPatient({ identifiers: [] }) })).json() as PatientFile;
+    const reply = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/patients/${created.id}`,
+      headers: agent.headers,
+      payload: { version: created.version, address: { district: '海淀区', detail: null } },
+    });
+    expect(reply.statusCode).toBe(200);
+    expect((reply.json() as PatientFile).address).toEqual({ province: '北京市', city: '北京市', district: '海淀区', detail: null });
+  });
+});
+
+describe('a deactivated file', () => {
+  it('refuses changes and new encounters until it is reactivated', async () => {
+    const created = (await h.app.inject({ method: 'POST', url: '/api/patients', headers: admin.headers, payload: aPatient({ identifiers: [] }) })).json() as PatientFile;
+    const deactivated = await h.app.inject({
+      method: 'POST',
+      url: `/api/patients/${created.id}/deactivate`,
+      headers: admin.headers,
+      payload: { version: created.version, reason: '重复建档' },
+    });
+    const version = (deactivated.json() as PatientFile).version;
+
+    const change = await h.app.inject({ method: 'PATCH', url: `/api/patients/${created.id}`, headers: admin.headers, payload: { version, occupation: '工程师' } });
+    expect(change.statusCode).toBe(409);
+    expect(change.json()).toMatchObject({ code: 'patients.inactive' });
+
+    const visit = await h.app.inject({
+      method: 'POST',
+      url: `/api/patients/${created.id}/encounters`,
+      headers: admin.headers,
+      payload: { class: 'outpatient', departmentId: cardiology, startAt: TEST_NOW },
+    });
+    expect(visit.statusCode).toBe(409);
+  });
+});

@@ -11,3 +11,6 @@ export const duplicateIdentifier = (clashes: { system: string; value: string }[]
     `Another patient already holds ${clashes.map((c) => `${c.system} ${c.value}`).join(', ')}.`,
     clashes.map((c) => ({ field: 'identifiers', code: 'taken', message: `${c.system} ${c.value} belongs to another patient` })),
   );
+
+export const inactivePatient = (id: string) =>
+  new Conflict('patients.inactive', `Patient ${id} is deactivated; reactivate the file before changing it.`);

@@ -10,7 +10,7 @@ import { authorize, type StaffActor } from '../staff/permissions.js';
 import { departmentExists } from '../staff/staff.service.js';
 import { accessTo, canSeeClinical, mayWriteClinicalFor } from './patients.access.js';
 import { checkDemographics, searchKeysFor } from './demographics.js';
-import { duplicateIdentifier, patientNotFound, staleVersion } from './patients.errors.js';
+import { duplicateIdentifier, inactivePatient, patientNotFound, staleVersion } from './patients.errors.js';
 import * as repo from './patients.repository.js';
 import type {
   CreateAllergyBody,
@@ -103,6 +103,7 @@ export async function updatePatient(ctx: ServiceContext, id: string, body: Updat
     const current = repo.findPatient(tx, id);
     if (!current) throw patientNotFound(id);
     if (current.version !== body.version) throw staleVersion(body.version, current.version);
+    if (!current.active) throw inactivePatient(id);
     if ((body.pastHistory !== undefined || body.familyHistory !== undefined) && !canSeeClinical(tx, actor, id)) {
       throw new Forbidden('patients.clinical_forbidden', 'Only clinical staff of a department that has seen this patient may change the medical history.');
     }
@@ -129,9 +130,12 @@ export async function updatePatient(ctx: ServiceContext, id: string, body: Updat
     if (checked.value.phone !== undefined) Object.assign(changes, { phone: checked.value.phone, phoneLast4: checked.value.phone?.slice(-4) ?? null });
     if (checked.value.emergencyContacts !== undefined) changes.emergencyContacts = checked.value.emergencyContacts;
     if (body.email !== undefined) changes.email = body.email;
-    if (body.address !== undefined) {
-      Object.assign(changes, { province: body.address.province ?? null, city: body.address.city ?? null, district: body.address.district ?? null, addressDetail: body.address.detail ?? null });
-    }
+    // Address parts left out stay as they are; null clears one.
+    const address = body.address ?? {};
+    if (address.province !== undefined) changes.province = address.province;
+    if (address.city !== undefined) changes.city = address.city;
+    if (address.district !== undefined) changes.district = address.district;
+    if (address.detail !== undefined) changes.addressDetail = address.detail;
     for (const key of ['occupation', 'employer', 'source', 'preferredLanguage', 'preferredChannel', 'pastHistory', 'familyHistory'] as const) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
     }
@@ -221,7 +225,9 @@ export async function addEncounter(ctx: ServiceContext, patientId: string, body:
     throw new Forbidden('patients.department_scope', 'You may record encounters only for your own department.');
   }
   return inTransaction(ctx, (tx) => {
-    if (!repo.findPatient(tx, patientId)) throw patientNotFound(patientId);
+    const patient = repo.findPatient(tx, patientId);
+    if (!patient) throw patientNotFound(patientId);
+    if (!patient.active) throw inactivePatient(patientId);
     const encounterId = insertEncounterFor(tx, ctx, patientId, body);
     audit(tx, ctx, { action: 'encounter.create', entityType: 'encounter', entityId: encounterId, patientId, detail: { class: body.class, departmentId: body.departmentId } });
     return fileOf(tx, ctx, actor, patientId);

@@ -32,11 +32,14 @@ export function phoneDigits(input: string): string {
   return input.replace(/\D/g, '');
 }
 
-/** +8613812345678 → 138****5678; other numbers keep their first and last digits. */
+/**
+ * +8613812345678 → 138****5678 (the carrier prefix and last four, as Chinese hospitals print them);
+ * landlines and foreign numbers keep two leading digits and the last four: +861088886666 → 10****6666.
+ */
 export function maskPhone(e164: string): string {
-  const national = e164.startsWith('+86') ? e164.slice(3) : e164;
+  const national = e164.startsWith('+86') ? e164.slice(3) : e164.slice(1);
   if (national.length <= 6) return '*'.repeat(national.length);
-  const keepStart = e164.startsWith('+86') && national.length === 11 ? 3 : Math.min(4, national.length - 4);
+  const keepStart = e164.startsWith('+86') && /^1\d{10}$/.test(national) ? 3 : 2;
   return `${national.slice(0, keepStart)}${'*'.repeat(national.length - keepStart - 4)}${national.slice(-4)}`;
 }
 

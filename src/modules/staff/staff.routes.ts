@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../../lib/problem.js';
-import { SESSION_COOKIE } from '../../lib/request-context.js';
+import { SESSION_COOKIE, setSessionCookie } from '../../lib/request-context.js';
 import { login, logout } from './auth.service.js';
 import { createDepartment, createStaff, getStaff, listDepartments, listStaff, updateStaff } from './staff.service.js';
 import {
@@ -35,13 +35,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const session = await login(request.ctx(), request.body);
-      void reply.setCookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        path: '/',
-        secure: request.protocol === 'https',
-        expires: new Date(session.expiresAt),
-      });
+      setSessionCookie(reply, request, session);
       return session;
     },
   );

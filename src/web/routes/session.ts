@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TooManyRequests, Unauthenticated } from '../../lib/errors.js';
-import { SESSION_COOKIE } from '../../lib/request-context.js';
+import { SESSION_COOKIE, setSessionCookie } from '../../lib/request-context.js';
 import { login, logout } from '../../modules/staff/auth.service.js';
 import { LoginBody } from '../../modules/staff/staff.schemas.js';
 import type { Assets } from '../assets.js';
@@ -43,13 +43,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ assets: Assets }> = async (a
       if (error instanceof Unauthenticated) return again(401, 'login.failed');
       throw error;
     }
-    void reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      secure: request.protocol === 'https',
-      expires: new Date(session.expiresAt),
-    });
+    setSessionCookie(reply, request, session);
     return seeOther(reply, next);
   });
 
