@@ -25,6 +25,8 @@ export interface AppOptions {
   deps: Deps;
   version: string;
   logLevel?: string;
+  /** Where log lines go (stdout by default); tests read them to prove no personal data is logged. */
+  logStream?: { write(line: string): void };
   /** Largest JSON body any route accepts; imports raise it on their own routes. */
   bodyLimit?: number;
 }
@@ -39,7 +41,7 @@ export function createDeps(options: { db: Db; clock: Clock; secretKey: string; t
 /** The whole application as one Fastify instance; importing this file starts nothing. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info'),
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

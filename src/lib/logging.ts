@@ -4,9 +4,10 @@ import type { FastifyServerOptions } from 'fastify';
  * pino options: request lines carry the request id, method, route and status, but never the query string
  * (searches put names and phone numbers there), bodies, tokens or cookies.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.residentId', '*.phone', '*.name'],
       censor: '[redacted]',
