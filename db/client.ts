@@ -62,10 +62,18 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
  * same connection, so inside a transaction it is part of that transaction.
  */
 export function statement(tx: Tx, source: string): Database.Statement {
-  const client = (tx as unknown as { session: { client: Database.Database } }).session.client;
+  const client = connectionOf(tx);
   let cache = statements.get(client);
   if (!cache) statements.set(client, (cache = new Map()));
   let prepared = cache.get(source);
   if (!prepared) cache.set(source, (prepared = client.prepare(source)));
   return prepared;
+}
+
+// drizzle exposes the connection as `$client` on the database but not on a transaction; both keep it on their
+// session. Checked here, so a drizzle upgrade that moves it fails loudly at the first query, not silently.
+function connectionOf(tx: Tx): Database.Database {
+  const client = ('$client' in tx ? tx.$client : (tx as unknown as { session?: { client?: unknown } }).session?.client) as Database.Database | undefined;
+  if (!client || typeof client.prepare !== 'function') throw new Error('statement(): cannot find the better-sqlite3 connection behind this drizzle handle');
+  return client;
 }

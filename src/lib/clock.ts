@@ -31,15 +31,15 @@ export function toInstant(date: Date): string {
   return date.toISOString();
 }
 
+// Building an Intl formatter costs far more than using one.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date (YYYY-MM-DD) of an instant in the hospital's time zone. */
 export function localDate(instant: Date, timeZone: string): string {
   let format = dateFormats.get(timeZone);
   if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
   return format.format(instant);
 }
-
-// Building an Intl formatter costs far more than using one.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The instant at which a calendar date begins in the given time zone (Asia/Shanghai's 2026-01-01 → 2025-12-31T16:00Z). */
 export function startOfLocalDay(date: string, timeZone: string): Date {

@@ -20,7 +20,9 @@ export interface BrowserHospital {
 
 /** One hospital on a loopback port and one headless Chromium for a test file; both close after its tests. */
 export async function useBrowserHospital(): Promise<BrowserHospital> {
-  const h = await useTestHospital();
+  // Chromium judges cookie expiry by the real clock, so the hospital's clock starts at real time here: a fixed
+  // test instant would make the session cookie arrive already expired once the day passes it.
+  const h = await useTestHospital({ now: new Date().toISOString() });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const address = h.app.server.address();
   if (!address || typeof address === 'string') throw new Error('the test server has no TCP address');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { CreateEncounterBody } from '../../src/modules/patients/patients.schemas.js';
+import { localDateTime } from '../../src/web/format.js';
 import { TEST_PASSWORD } from '../helpers/app.js';
 import { aPatient, residentIdFor } from '../helpers/factories.js';
 import { useBrowserHospital, type BrowserHospital } from './browser.js';
@@ -8,7 +9,7 @@ import { useBrowserHospital, type BrowserHospital } from './browser.js';
 /** What a nurse, an agent and an admin do with the staff pages, in a real browser against a real HTTP server. */
 describe('the staff pages in a browser', () => {
   let b: BrowserHospital;
-  let zhang: { id: string };
+  let zhang: { id: string; createdAt: string };
   let general: string;
 
   beforeAll(async () => {
@@ -57,10 +58,10 @@ describe('the staff pages in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('张三丰');
     const timeline = page.locator('#timeline');
     expect(await timeline.getByRole('heading').textContent()).toBe('时间线');
-    // Newest first: the file was opened today (the test clock), after the visit of 2 November came in from the HIS.
+    // Newest first: the file was opened now (the hospital's clock), after the visit of 2 November came in from the HIS.
     const entries = (await timeline.locator('.tl-item').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toBe('2026-11-23 10:00 建立档案');
+    expect(entries[0]).toBe(`${localDateTime(zhang.createdAt, b.h.deps.timeZone)} 建立档案`);
     expect(entries[1]).toBe('2026-11-02 09:30 门诊就诊 I10 原发性高血压 全科');
     await page.screenshot({ path: '/tmp/hcrm-patient-desktop.png', fullPage: true });
     await context.close();

@@ -156,7 +156,7 @@ export const patientRoutes: FastifyPluginAsyncZod = async (app) => {
         'x-permission': 'patients.clinical.write',
         params: PatientIdParams,
         body: CreateAllergyBody,
-        response: { 201: PatientFile, ...errors, 404: Problem, 409: Problem },
+        response: { 201: PatientFile, ...errors, 404: Problem },
       },
     },
     async (request, reply) => reply.code(201).send(await addAllergy(request.ctx(), request.params.id, request.body)),

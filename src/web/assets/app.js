@@ -22,13 +22,14 @@
     });
   }
 
-  // Same rule as maskedPhone in src/web/format.ts: lists show only the ends of a phone number.
+  // Same rule as maskPhone in src/modules/patients/phone.ts: lists show only the ends of a phone number.
   function maskPhone(phone) {
     if (!phone) return '';
     if (phone.indexOf('*') >= 0) return phone;
-    var national = phone.indexOf('+86') === 0 ? phone.slice(3) : phone;
+    var mainland = phone.indexOf('+86') === 0;
+    var national = mainland ? phone.slice(3) : phone.slice(1);
     if (national.length <= 6) return new Array(national.length + 1).join('*');
-    var keep = national.length === 11 ? 3 : Math.min(4, national.length - 4);
+    var keep = mainland && /^1\d{10}$/.test(national) ? 3 : 2;
     return national.slice(0, keep) + new Array(national.length - keep - 4 + 1).join('*') + national.slice(-4);
   }
 
