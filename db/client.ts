@@ -70,6 +70,21 @@ export function statement(tx: Tx, source: string): Database.Statement {
   return prepared;
 }
 
+const queries = new WeakMap<Database.Database, Map<string, unknown>>();
+
+/**
+ * A drizzle query prepared once per connection and run with placeholders: for hot reads that want drizzle's row
+ * mapping (JSON and boolean columns) without rebuilding and re-preparing the SQL on every request.
+ */
+export function prepared<Q>(tx: Tx, name: string, build: (tx: Tx) => Q): Q {
+  const client = connectionOf(tx);
+  let cache = queries.get(client);
+  if (!cache) queries.set(client, (cache = new Map()));
+  let query = cache.get(name) as Q | undefined;
+  if (query === undefined) cache.set(name, (query = build(tx)));
+  return query;
+}
+
 // drizzle exposes the connection as `$client` on the database but not on a transaction; both keep it on their
 // session. Checked here, so a drizzle upgrade that moves it fails loudly at the first query, not silently.
 function connectionOf(tx: Tx): Database.Database {

@@ -24,6 +24,18 @@ export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx)
   }
 }
 
+/**
+ * A consistent snapshot for reads that change nothing: a deferred transaction takes no write lock, so reads run
+ * beside the writer (WAL). Their audit rows go through the audit module's read journal after the snapshot.
+ */
+export function inReadSnapshot<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
+  return ctx.db.transaction((tx) => {
+    const result = work(tx);
+    if (result instanceof Promise) throw new Error('inReadSnapshot: the callback must be synchronous');
+    return result;
+  }, { behavior: 'deferred' });
+}
+
 function isBusy(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'SQLITE_BUSY';
 }

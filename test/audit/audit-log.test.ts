@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../../src/lib/problem.js';
 import { AuditPage } from '../../src/modules/audit/audit.schemas.js';
+import { verifyAuditChain } from '../../src/modules/audit/audit.service.js';
 import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
 import type { StaffSession } from '../helpers/app.js';
 import { useTestHospital } from '../helpers/app.js';
@@ -138,6 +139,32 @@ describe('audit and change commit together', () => {
       h.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
     }
     expect(h.db.$client.prepare('SELECT occupation, version FROM patients WHERE id = ?').get(patient.id)).toEqual({ occupation: '教师', version: 1 });
+  });
+});
+
+describe('reads audited by group commit', () => {
+  it('gives each of many concurrent reads its own row in one unbroken chain', async () => {
+    const patient = await openFile();
+    const replies = await Promise.all(
+      Array.from({ length: 25 }, () => h.app.inject({ method: 'GET', url: `/api/patients/${patient.id}`, headers: doctor.headers })),
+    );
+    expect(replies.map((r) => r.statusCode)).toEqual(Array(25).fill(200));
+    for (const reply of replies) {
+      expect(auditRowsFor(String(reply.headers['x-request-id']))).toEqual([expect.objectContaining({ action: 'patient.read', patient_id: patient.id })]);
+    }
+    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
+  it('answers no patient data when the read cannot be audited', async () => {
+    const patient = await openFile();
+    h.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+    try {
+      const reply = await h.app.inject({ method: 'GET', url: `/api/patients/${patient.id}`, headers: doctor.headers });
+      expect(reply.statusCode).toBe(500);
+      expect(reply.body).not.toContain(patient.name);
+    } finally {
+      h.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
+    }
   });
 });
 

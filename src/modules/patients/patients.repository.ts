@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { statement, type Tx } from '../../../db/client.js';
+import { prepared, statement, type Tx } from '../../../db/client.js';
 import {
   allergies,
   diagnoses,
@@ -18,8 +18,11 @@ export type EncounterRow = typeof encounters.$inferSelect;
 export type ConsentRow = typeof patientConsents.$inferSelect;
 export type AllergyRow = typeof allergies.$inferSelect;
 
-export function findPatient(tx: Tx, id: string): PatientRow | undefined {
-  return tx.select().from(patients).where(eq(patients.id, id)).get();
+// The patient file is the most read thing in the hospital: its queries are prepared once per connection.
+const idParam = sql.placeholder('id');
+
+export function findPatient(tx: Tx, patientId: string): PatientRow | undefined {
+  return prepared(tx, 'patients.find', (db) => db.select().from(patients).where(eq(patients.id, idParam)).prepare()).get({ id: patientId });
 }
 
 const INSERT_PATIENT = `INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, resident_id_sealed, resident_id_hash,
@@ -99,7 +102,20 @@ export function replaceTags(tx: Tx, patientId: string, tags: string[]): void {
 }
 
 export function consentsOf(tx: Tx, patientId: string): ConsentRow[] {
-  return tx.select().from(patientConsents).where(eq(patientConsents.patientId, patientId)).orderBy(asc(patientConsents.channel), asc(patientConsents.purpose)).all();
+  return prepared(tx, 'patients.consents', (db) =>
+    db.select().from(patientConsents).where(eq(patientConsents.patientId, idParam)).orderBy(asc(patientConsents.channel), asc(patientConsents.purpose)).prepare(),
+  ).all({ id: patientId });
+}
+
+export function identifiersOfPatient(tx: Tx, patientId: string): { system: string; value: string }[] {
+  return prepared(tx, 'patients.identifiers', (db) =>
+    db
+      .select({ system: patientIdentifiers.system, value: patientIdentifiers.value })
+      .from(patientIdentifiers)
+      .where(eq(patientIdentifiers.patientId, idParam))
+      .orderBy(asc(patientIdentifiers.system))
+      .prepare(),
+  ).all({ id: patientId });
 }
 
 export function upsertConsent(tx: Tx, row: ConsentRow): void {
@@ -117,17 +133,14 @@ export function patientIdsWithResidentIdHash(tx: Tx, hash: string): string[] {
 
 /** Whether the patient has had an encounter in the department: the department scope of clinical data. */
 export function wasSeenInDepartment(tx: Tx, patientId: string, departmentId: string): boolean {
-  const row = tx
-    .select({ one: sql<number>`1` })
-    .from(encounters)
-    .where(and(eq(encounters.departmentId, departmentId), eq(encounters.patientId, patientId)))
-    .limit(1)
-    .get();
-  return row !== undefined;
+  const seen = statement(tx, 'SELECT 1 FROM encounters WHERE department_id = ? AND patient_id = ? LIMIT 1').get(departmentId, patientId);
+  return seen !== undefined;
 }
 
 export function encountersOf(tx: Tx, patientId: string): EncounterRow[] {
-  return tx.select().from(encounters).where(eq(encounters.patientId, patientId)).orderBy(desc(encounters.startAt), desc(encounters.id)).all();
+  return prepared(tx, 'patients.encounters', (db) =>
+    db.select().from(encounters).where(eq(encounters.patientId, idParam)).orderBy(desc(encounters.startAt), desc(encounters.id)).prepare(),
+  ).all({ id: patientId });
 }
 
 export function findEncounterBySource(tx: Tx, sourceSystem: string, sourceId: string): EncounterRow | undefined {
@@ -135,15 +148,17 @@ export function findEncounterBySource(tx: Tx, sourceSystem: string, sourceId: st
 }
 
 export function diagnosesOf(tx: Tx, patientId: string): (typeof diagnoses.$inferSelect)[] {
-  return tx.select().from(diagnoses).where(eq(diagnoses.patientId, patientId)).all();
+  return prepared(tx, 'patients.diagnoses', (db) => db.select().from(diagnoses).where(eq(diagnoses.patientId, idParam)).prepare()).all({ id: patientId });
 }
 
 export function proceduresOf(tx: Tx, patientId: string): (typeof procedures.$inferSelect)[] {
-  return tx.select().from(procedures).where(eq(procedures.patientId, patientId)).all();
+  return prepared(tx, 'patients.procedures', (db) => db.select().from(procedures).where(eq(procedures.patientId, idParam)).prepare()).all({ id: patientId });
 }
 
 export function allergiesOf(tx: Tx, patientId: string): AllergyRow[] {
-  return tx.select().from(allergies).where(eq(allergies.patientId, patientId)).orderBy(desc(allergies.recordedAt)).all();
+  return prepared(tx, 'patients.allergies', (db) =>
+    db.select().from(allergies).where(eq(allergies.patientId, idParam)).orderBy(desc(allergies.recordedAt)).prepare(),
+  ).all({ id: patientId });
 }
 
 export function insertEncounter(

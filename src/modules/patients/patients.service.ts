@@ -4,7 +4,8 @@ import type { ServiceContext } from '../../lib/context.js';
 import { assertNoFieldErrors, Forbidden, Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, encodeCursor, pageOf } from '../../lib/pagination.js';
-import { inTransaction } from '../../lib/transaction.js';
+import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
+import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
 import { authorize, type StaffActor } from '../staff/permissions.js';
 import { departmentExists } from '../staff/staff.service.js';
@@ -90,11 +91,9 @@ export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatien
 
 export async function getPatientFile(ctx: ServiceContext, id: string, reason?: string): Promise<PatientFile> {
   const actor = authorize(ctx, 'patients.read');
-  return inTransaction(ctx, (tx) => {
-    const file = fileOf(tx, ctx, actor, id);
-    audit(tx, ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
-    return file;
-  });
+  const file = inReadSnapshot(ctx, (tx) => fileOf(tx, ctx, actor, id));
+  await auditRead(ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
+  return file;
 }
 
 export async function updatePatient(ctx: ServiceContext, id: string, body: UpdatePatientBody): Promise<PatientFile> {
@@ -180,7 +179,7 @@ export async function setPatientActive(ctx: ServiceContext, id: string, input: {
 export async function searchPatients(ctx: ServiceContext, query: PatientSearchQuery): Promise<{ items: PatientSummary[]; nextCursor: string | null }> {
   const actor = authorize(ctx, 'patients.search');
   const plan = planSearch(ctx, query, today(ctx));
-  return inTransaction(ctx, (tx) => {
+  const found = inReadSnapshot(ctx, (tx) => {
     const limit = query.limit;
     let page: { rows: repo.PatientRow[]; nextCursor: string | null };
     if (plan.kind === 'name') {
@@ -196,9 +195,10 @@ export async function searchPatients(ctx: ServiceContext, query: PatientSearchQu
     }
     const contact = accessTo(tx, actor, '').contact;
     const items = page.rows.map((row) => toPatientSummary(row, ctx.cipher, contact, today(ctx)));
-    audit(tx, ctx, { action: 'patient.search', entityType: 'patient', detail: { mode: plan.kind === 'name' ? 'name' : plan.mode, returned: items.map((i) => i.id) } });
     return { items, nextCursor: page.nextCursor };
   });
+  await auditRead(ctx, { action: 'patient.search', entityType: 'patient', detail: { mode: plan.kind === 'name' ? 'name' : plan.mode, returned: found.items.map((i) => i.id) } });
+  return found;
 }
 
 export async function patientTimeline(
@@ -208,15 +208,15 @@ export async function patientTimeline(
 ): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
   const actor = authorize(ctx, 'patients.read');
   const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
-  return inTransaction(ctx, (tx) => {
+  const { clinical, entries } = inReadSnapshot(ctx, (tx) => {
     if (!repo.findPatient(tx, id)) throw patientNotFound(id);
     const clinical = canSeeClinical(tx, actor, id);
-    const entries = ctx.timeline.collect(tx, id, { before, limit: query.limit, clinical, kind: query.kind });
-    audit(tx, ctx, { action: 'patient.timeline.read', entityType: 'patient', entityId: id, patientId: id, detail: { clinical, returned: Math.min(entries.length, query.limit) } });
-    const items = entries.slice(0, query.limit);
-    const last = items.at(-1);
-    return { items, nextCursor: entries.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
+    return { clinical, entries: ctx.timeline.collect(tx, id, { before, limit: query.limit, clinical, kind: query.kind }) };
   });
+  await auditRead(ctx, { action: 'patient.timeline.read', entityType: 'patient', entityId: id, patientId: id, detail: { clinical, returned: Math.min(entries.length, query.limit) } });
+  const items = entries.slice(0, query.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: entries.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
 }
 
 export async function addEncounter(ctx: ServiceContext, patientId: string, body: CreateEncounterBody): Promise<PatientFile> {

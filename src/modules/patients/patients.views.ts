@@ -24,7 +24,7 @@ export function toPatientSummary(row: repo.PatientRow, cipher: FieldCipher, cont
 }
 
 export function toPatientFile(tx: Tx, row: repo.PatientRow, cipher: FieldCipher, access: PatientAccess, today: string): PatientFile {
-  const identifiers = repo.identifiersOf(tx, [row.id]).get(row.id) ?? [];
+  const identifiers = repo.identifiersOfPatient(tx, row.id);
   return {
     id: row.id,
     name: row.name,

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
-import { statement, type Tx } from '../../../db/client.js';
+import { prepared, statement, type Tx } from '../../../db/client.js';
 import { departments, loginFailures, staff, staffSessions } from '../../../db/schema/staff.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -59,12 +59,15 @@ export function insertSession(tx: Tx, row: typeof staffSessions.$inferInsert): v
 }
 
 export function findLiveSessionByTokenHash(tx: Tx, tokenHash: string): { session: SessionRow; staff: StaffRow } | undefined {
-  return tx
-    .select({ session: staffSessions, staff })
-    .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-    .where(and(eq(staffSessions.tokenHash, tokenHash), isNull(staffSessions.revokedAt)))
-    .get();
+  // Every authenticated request asks this, so the query is prepared once per connection.
+  return prepared(tx, 'staff.liveSession', (db) =>
+    db
+      .select({ session: staffSessions, staff })
+      .from(staffSessions)
+      .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+      .where(and(eq(staffSessions.tokenHash, sql.placeholder('tokenHash')), isNull(staffSessions.revokedAt)))
+      .prepare(),
+  ).get({ tokenHash });
 }
 
 export function touchSession(tx: Tx, id: string, at: string): void {
