@@ -28,15 +28,18 @@ export async function run(): Promise<void> {
     const auth = { authorization: `Bearer ${info.token}` };
 
     const bare = await load(`${info.bareUrl}`, () => `/bare/${next(info.ids)}`, {});
+    // The same application's cheapest authenticated route: what session, hooks and serialisation cost alone.
+    const me = await load(info.appUrl, () => '/api/auth/me', auth);
     const read = await load(info.appUrl, () => `/api/patients/${next(info.ids)}`, auth);
     const search = await load(info.appUrl, () => `/api/patients?q=${encodeURIComponent(next(info.queries))}&limit=20`, auth);
 
     emit('http', 'bare_route_rps', bare.rps, 'req/s');
+    emit('http', 'signed_in_trivial_route_rps', me.rps, 'req/s', bare.rps);
     emit('http', 'patient_read_rps', read.rps, 'req/s', bare.rps);
     emit('http', 'patient_read_p99_ms', read.p99, 'ms', bare.p99);
     emit('http', 'patient_search_rps', search.rps, 'req/s', bare.rps);
     emit('http', 'patient_search_p99_ms', search.p99, 'ms', bare.p99);
-    if (read.errors > 0 || search.errors > 0) note(`non-2xx replies: read ${read.errors}, search ${search.errors}`);
+    if (me.errors + read.errors + search.errors > 0) note(`non-2xx replies: me ${me.errors}, read ${read.errors}, search ${search.errors}`);
   } finally {
     server.kill('SIGTERM');
   }

@@ -11,7 +11,7 @@ export function findStaffByUsername(tx: Tx, username: string): StaffRow | undefi
 }
 
 export function findStaffById(tx: Tx, id: string): StaffRow | undefined {
-  return tx.select().from(staff).where(eq(staff.id, id)).get();
+  return prepared(tx, 'staff.byId', (db) => db.select().from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function countActiveAdmins(tx: Tx): number {
