@@ -1,0 +1,168 @@
+import { newId } from '../../lib/ids.js';
+import { blockingKeys } from './blocking.js';
+import { compareRecords } from './comparators.js';
+import { MatchRecord } from './identity.schemas.js';
+import type { FieldComparison, MatchDecision, MatchExplanation } from './identity.schemas.js';
+import type { MatchConfig } from './match-config.js';
+import { prepareRecord } from './prepared-record.js';
+import type { PreparedRecord } from './prepared-record.js';
+import { weightTable } from './weights.js';
+import type { WeightTable } from './weights.js';
+
+interface Stored { record: PreparedRecord; personId: string }
+
+interface Best { personId: string; stored: Stored; score: number; fields: FieldComparison[] }
+
+export interface MatchIndexOptions {
+  /** Ids for new people (default UUIDv7); the evaluation passes a counter to stay deterministic. */
+  newPersonId?: () => string;
+  weights?: WeightTable;
+}
+
+/**
+ * The patient index in memory: every record seen so far, under the person it belongs to, with blocking maps to
+ * find candidates and exact maps for the deterministic links. Fill it with `load` (people already known, e.g.
+ * the patients table at start) and feed new records through `add`; it is the state the import pipeline keeps
+ * beside the database, which stays the record of truth.
+ */
+export class MatchIndex {
+  private readonly records: Stored[] = [];
+  private readonly blocks = new Map<string, number[]>();
+  private readonly byIdentifier = new Map<string, string>();
+  private readonly byResidentId = new Map<string, string>();
+  private readonly weights: WeightTable;
+  private readonly newPersonId: () => string;
+
+  constructor(
+    readonly config: MatchConfig,
+    options: MatchIndexOptions = {},
+  ) {
+    if (config.reviewThreshold > config.linkThreshold) {
+      throw new RangeError(`the review threshold (${config.reviewThreshold}) must not exceed the link threshold (${config.linkThreshold})`);
+    }
+    this.weights = options.weights ?? weightTable();
+    this.newPersonId = options.newPersonId ?? newId;
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Decides where the record belongs and keeps it there: under the linked person, or under a new one. */
+  add(input: MatchRecord): MatchDecision {
+    const record = prepareRecord(MatchRecord.parse(input));
+    const decision = this.decide(record);
+    this.store(record, decision.personId);
+    return decision;
+  }
+
+  /** Decides without keeping the record: for a preview, or a second opinion after a reviewer's change. */
+  match(input: MatchRecord): MatchDecision {
+    return this.decide(prepareRecord(MatchRecord.parse(input)));
+  }
+
+  /** Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). */
+  load(input: MatchRecord, personId: string): void {
+    this.store(prepareRecord(MatchRecord.parse(input)), personId);
+  }
+
+  private decide(record: PreparedRecord): MatchDecision {
+    const { linkThreshold, reviewThreshold } = this.config;
+    const base = { linkThreshold, reviewThreshold, candidatesCompared: 0, heldForReview: null };
+    for (const [system, value] of record.identifiers) {
+      const personId = this.byIdentifier.get(identifierKey(record.source, system, value));
+      if (personId !== undefined) return deterministic(personId, { ...base, method: 'identifier' });
+    }
+    const residentKey = trustedResidentId(record);
+    const byResident = residentKey === null ? undefined : this.byResidentId.get(residentKey);
+    if (byResident !== undefined) return deterministic(byResident, { ...base, method: 'resident_id' });
+
+    const { best, compared } = this.bestCandidate(record);
+    const explanation: MatchExplanation = {
+      ...base,
+      method: 'probabilistic',
+      candidatesCompared: compared,
+      candidatePersonId: best?.personId ?? null,
+      candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
+      score: best?.score ?? null,
+      fields: best?.fields ?? [],
+      heldForReview: best ? holdReason(record, best) : null,
+    };
+    if (best && best.score >= linkThreshold && explanation.heldForReview === null) {
+      return { decision: 'linked', personId: best.personId, score: best.score, explanation };
+    }
+    const decision = best && best.score >= reviewThreshold ? 'review' : 'new';
+    return { decision, personId: this.newPersonId(), score: best?.score ?? null, explanation };
+  }
+
+  private bestCandidate(record: PreparedRecord): { best: Best | null; compared: number } {
+    const seen = new Set<number>();
+    for (const key of blockingKeys(record)) {
+      const block = this.blocks.get(key);
+      if (block === undefined || block.length > this.config.maxBlockSize) continue;
+      for (const position of block) seen.add(position);
+    }
+    let best: Best | null = null;
+    let bestPosition = Infinity;
+    for (const position of seen) {
+      const stored = this.records[position]!;
+      const fields = compareRecords(record, stored.record, this.weights);
+      let score = 0;
+      for (const field of fields) score += field.weight;
+      // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
+      if (best === null || score > best.score || (score === best.score && position < bestPosition)) {
+        best = { personId: stored.personId, stored, score, fields };
+        bestPosition = position;
+      }
+    }
+    return { best, compared: seen.size };
+  }
+
+  private store(record: PreparedRecord, personId: string): void {
+    const position = this.records.length;
+    this.records.push({ record, personId });
+    for (const key of blockingKeys(record)) {
+      const block = this.blocks.get(key);
+      if (block === undefined) this.blocks.set(key, [position]);
+      else block.push(position);
+    }
+    for (const [system, value] of record.identifiers) {
+      const key = identifierKey(record.source, system, value);
+      if (!this.byIdentifier.has(key)) this.byIdentifier.set(key, personId);
+    }
+    const residentKey = trustedResidentId(record);
+    if (residentKey !== null && !this.byResidentId.has(residentKey)) this.byResidentId.set(residentKey, personId);
+  }
+}
+
+function deterministic(personId: string, explanation: Omit<MatchExplanation, 'candidatePersonId' | 'candidateRecord' | 'score' | 'fields'>): MatchDecision {
+  return { decision: 'linked', personId, score: null, explanation: { ...explanation, candidatePersonId: personId, candidateRecord: null, score: null, fields: [] } };
+}
+
+function identifierKey(source: string, system: string, value: string): string {
+  return `${source}\u0000${system}\u0000${value}`;
+}
+
+/**
+ * A resident ID links without scoring only when its check character is right and its embedded birth date
+ * agrees with the record's: children are often registered under a parent's ID, and a mistyped ID must not
+ * pull two people together.
+ */
+function trustedResidentId(record: PreparedRecord): string | null {
+  if (!record.residentIdValid || record.residentId === null) return null;
+  if (record.birth !== null && record.birth !== record.residentId.slice(6, 14)) return null;
+  return record.residentId;
+}
+
+/** Evidence that no score outweighs: it sends a high-scoring pair to a person instead of linking it. */
+function holdReason(record: PreparedRecord, best: Best): string | null {
+  const level = (field: string) => best.fields.find((f) => f.field === field)?.level;
+  if (record.residentIdValid && best.stored.record.residentIdValid && level('residentId') === 'different') return 'different valid resident ID numbers';
+  // Twins share surname, birth date, address and often a parent's phone; only a personal number tells them apart.
+  const personalNumberAgrees = ['residentId', 'identifier'].some((field) => level(field) === 'exact' || level(field) === 'close');
+  const given = best.fields.find((f) => f.field === 'givenName');
+  if (level('birthDate') === 'exact' && given?.level === 'different' && given.note === undefined && !personalNumberAgrees) {
+    return 'same birth date but different given names: possibly twins or siblings';
+  }
+  return null;
+}
