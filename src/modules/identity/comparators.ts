@@ -23,7 +23,10 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, weights: We
     ['gender', a.gender === null || b.gender === null ? MISSING : { level: a.gender === b.gender ? 'exact' : 'different' }],
     ['phone', comparePhones(a.phone, b.phone)],
     ['residentId', compareCodes(a.residentId, b.residentId)],
-    ['identifier', compareIdentifiers(a.identifiers, b.identifiers)],
+    // Within one source an identifier is that source's record key: another value is another registration, not
+    // evidence about the person, and neighbouring MRNs are not typos of each other. Across sources a shared
+    // system is a person-level number (insurance, social security) and is compared.
+    ['identifier', a.source === b.source ? MISSING : compareIdentifiers(a.identifiers, b.identifiers)],
     ['streetNumber', compareCodes(a.streetNumber, b.streetNumber)],
     ['street', compareText(a.street, b.street)],
     ['addressLine2', compareText(a.addressLine2, b.addressLine2)],
@@ -57,7 +60,9 @@ export function compareNames(a: PreparedRecord, b: PreparedRecord): { family: Ag
 export function compareNameParts(a: NamePart | null, b: NamePart | null): Agreement {
   if (a === null || b === null) return MISSING;
   if (a.text === b.text) return { level: 'exact' };
-  if (a.pinyin === b.pinyin) return { level: 'close', note: a.han && b.han ? 'homophone' : 'same pinyin' };
+  // Characters against their romanisation is as good as agreement gets across scripts; two different
+  // characters with one reading (张/章) are a homophone slip, weaker evidence.
+  if (a.pinyin === b.pinyin) return a.han && b.han ? { level: 'close', note: 'homophone' } : { level: 'exact', note: 'same pinyin' };
   if (a.fuzzy === b.fuzzy) return { level: 'close', note: 'similar sound' };
   // Two characters of one Chinese name against the other's two: one wrong character is a typo, not another person.
   const similarity = jaroWinkler(a.pinyin, b.pinyin);

@@ -12,7 +12,7 @@ export { MatchIndex } from './match-index.js';
 export type { MatchIndexOptions } from './match-index.js';
 export type { MatchConfig } from './match-config.js';
 export { DEFAULT_MATCH_CONFIG } from './match-config.js';
-export type { FieldComparison, MatchDecision, MatchExplanation, MatchRecord } from './identity.schemas.js';
+export { FieldComparison, MatchDecision, MatchExplanation, MatchRecord } from './identity.schemas.js';
 
 export function createMatchIndex(config: Pick<Config, 'match'>, options: MatchIndexOptions = {}): MatchIndex {
   return new MatchIndex(config.match, options);

@@ -161,8 +161,11 @@ function holdReason(record: PreparedRecord, best: Best): string | null {
   // Twins share surname, birth date, address and often a parent's phone; only a personal number tells them apart.
   const personalNumberAgrees = ['residentId', 'identifier'].some((field) => level(field) === 'exact' || level(field) === 'close');
   const given = best.fields.find((f) => f.field === 'givenName');
-  if (level('birthDate') === 'exact' && given?.level === 'different' && given.note === undefined && !personalNumberAgrees) {
-    return 'same birth date but different given names: possibly twins or siblings';
+  const birth = level('birthDate');
+  // Twins' given names often share a character (兰雪/兰宁), so a partial agreement counts as different here.
+  const givenDiffers = (given?.level === 'different' || given?.level === 'partial') && given.note !== 'names swapped';
+  if ((birth === 'exact' || birth === 'close') && givenDiffers && !personalNumberAgrees) {
+    return 'same or nearly the same birth date but different given names: possibly twins or siblings';
   }
   return null;
 }
