@@ -121,7 +121,7 @@ describe('the patient index', () => {
     const decision = index.add(fromEmr({ phone: '13812345687' }));
     expect(decision.explanation.fields.map((f) => f.field)).toEqual([
       'familyName', 'givenName', 'birthDate', 'gender', 'phone', 'residentId', 'identifier',
-      'streetNumber', 'street', 'addressLine2', 'locality', 'city', 'region', 'postcode',
+      'streetNumber', 'postcode', 'street', 'addressLine2', 'locality', 'city', 'region',
     ]);
     const total = decision.explanation.fields.reduce((sum, f) => sum + f.weight, 0);
     expect(decision.score).toBeCloseTo(total, 6);

@@ -8,8 +8,10 @@ import type { PreparedRecord } from './prepared-record.js';
  * - `ny` sound code of either name part + birth year: survives a typo in the name, a swapped name order, a
  *   wrong birth day or month, and a homophone or romanised Chinese name;
  * - `d`  the whole birth date: survives any change to names and address;
- * - `nn` the two names' sound codes together (order-free): survives a damaged birth date and address;
- * - `np` family-name code + postcode or locality: survives a damaged birth date and given name;
+ * - `nn` the two names' sound codes together (order-free): survives a damaged birth date, phone and address
+ *   (for 王伟 it grows past maxBlockSize in a big index and is skipped; the other keys carry on);
+ * - `np` family-name code + postcode: survives a damaged birth date and given name (only with a postcode:
+ *   a district is too coarse for one name code);
  * - `p`, `r`, `i` phone, resident ID and each identifier value: survive everything else.
  */
 export function blockingKeys(record: PreparedRecord): string[] {
@@ -19,8 +21,7 @@ export function blockingKeys(record: PreparedRecord): string[] {
   if (year !== null) for (const code of new Set(codes)) keys.push(`ny:${code}:${year}`);
   if (record.birth !== null && record.birth.length >= 6) keys.push(`d:${record.birth}`);
   if (codes.length === 2) keys.push(`nn:${[...codes].sort().join(':')}`);
-  const place = record.postcode ?? record.locality;
-  if (record.family !== null && place !== null) keys.push(`np:${record.family.code}:${place}`);
+  if (record.family !== null && record.postcode !== null) keys.push(`np:${record.family.code}:${record.postcode}`);
   if (record.phone !== null && record.phone.length >= 7) keys.push(`p:${record.phone}`);
   if (record.residentId !== null) keys.push(`r:${record.residentId}`);
   for (const [system, value] of record.identifiers) keys.push(`i:${system}:${value}`);

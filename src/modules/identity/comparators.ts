@@ -10,37 +10,74 @@ export interface Agreement { level: AgreementLevel; note?: string }
 const MISSING: Agreement = { level: 'missing' };
 const RANK: Record<AgreementLevel, number> = { exact: 4, close: 3, partial: 2, missing: 1, different: 0 };
 
+type Comparator = (a: PreparedRecord, b: PreparedRecord) => Agreement;
+
+/**
+ * The fields in the order they are compared and explained: names first (they are computed together), then the
+ * cheap, decisive numbers, and the long address texts last, so that scoring can stop early (see below).
+ */
+const FIELDS: readonly (readonly [FieldName, Comparator])[] = [
+  ['familyName', (a, b) => compareNames(a, b).family],
+  ['givenName', (a, b) => compareNames(a, b).given],
+  ['birthDate', (a, b) => compareBirthDates(a.birth, b.birth)],
+  ['gender', (a, b) => (a.gender === null || b.gender === null ? MISSING : { level: a.gender === b.gender ? 'exact' : 'different' })],
+  ['phone', (a, b) => comparePhones(a.phone, b.phone)],
+  ['residentId', (a, b) => compareCodes(a.residentId, b.residentId)],
+  // Within one source an identifier is that source's record key: another value is another registration, not
+  // evidence about the person, and neighbouring MRNs are not typos of each other. Across sources a shared
+  // system is a person-level number (insurance, social security) and is compared.
+  ['identifier', (a, b) => (a.source === b.source ? MISSING : compareIdentifiers(a.identifiers, b.identifiers))],
+  ['streetNumber', (a, b) => compareCodes(a.streetNumber, b.streetNumber)],
+  ['postcode', (a, b) => compareCodes(a.postcode, b.postcode)],
+  ['street', (a, b) => compareText(a.street, b.street)],
+  ['addressLine2', (a, b) => compareText(a.addressLine2, b.addressLine2)],
+  ['locality', (a, b) => compareText(a.locality, b.locality)],
+  ['city', (a, b) => compareText(a.city, b.city)],
+  ['region', (a, b) => compareText(a.region, b.region)],
+];
+
+export const COMPARED_FIELDS: readonly FieldName[] = FIELDS.map(([field]) => field);
+
+export interface Comparison { score: number; fields: FieldComparison[] }
+
 /**
  * Compares two prepared records field by field and weighs each agreement. Every field appears in the result,
  * missing ones with weight 0, so an explanation always shows the whole comparison.
+ *
+ * With `mustReach`, gives up (null) as soon as even full agreement on the remaining fields could not lift the
+ * score to it: most candidates are clearly someone else, and their address texts need not be compared.
  */
-export function compareRecords(a: PreparedRecord, b: PreparedRecord, weights: WeightTable): FieldComparison[] {
-  const names = compareNames(a, b);
-  const agreements: [FieldName, Agreement][] = [
-    ['familyName', names.family],
-    ['givenName', names.given],
-    ['birthDate', compareBirthDates(a.birth, b.birth)],
-    ['gender', a.gender === null || b.gender === null ? MISSING : { level: a.gender === b.gender ? 'exact' : 'different' }],
-    ['phone', comparePhones(a.phone, b.phone)],
-    ['residentId', compareCodes(a.residentId, b.residentId)],
-    // Within one source an identifier is that source's record key: another value is another registration, not
-    // evidence about the person, and neighbouring MRNs are not typos of each other. Across sources a shared
-    // system is a person-level number (insurance, social security) and is compared.
-    ['identifier', a.source === b.source ? MISSING : compareIdentifiers(a.identifiers, b.identifiers)],
-    ['streetNumber', compareCodes(a.streetNumber, b.streetNumber)],
-    ['street', compareText(a.street, b.street)],
-    ['addressLine2', compareText(a.addressLine2, b.addressLine2)],
-    ['locality', compareText(a.locality, b.locality)],
-    ['city', compareText(a.city, b.city)],
-    ['region', compareText(a.region, b.region)],
-    ['postcode', compareCodes(a.postcode, b.postcode)],
-  ];
-  return agreements.map(([field, agreement]) => ({
-    field,
-    level: agreement.level,
-    weight: weights[field][agreement.level],
-    ...(agreement.note === undefined ? {} : { note: agreement.note }),
-  }));
+export function compareRecords(a: PreparedRecord, b: PreparedRecord, weights: WeightTable, mustReach = -Infinity): Comparison | null {
+  const best = bestRemaining(weights);
+  const fields: FieldComparison[] = [];
+  let score = 0;
+  let names: { family: Agreement; given: Agreement } | null = null;
+  for (let i = 0; i < FIELDS.length; i++) {
+    const [field, compare] = FIELDS[i]!;
+    let agreement: Agreement;
+    if (field === 'familyName' || field === 'givenName') {
+      names ??= compareNames(a, b);
+      agreement = field === 'familyName' ? names.family : names.given;
+    } else agreement = compare(a, b);
+    const weight = weights[field][agreement.level];
+    score += weight;
+    fields.push({ field, level: agreement.level, weight, ...(agreement.note === undefined ? {} : { note: agreement.note }) });
+    if (score + best[i + 1]! < mustReach) return null;
+  }
+  return { score, fields };
+}
+
+const remainingCache = new WeakMap<WeightTable, number[]>();
+
+/** best[i]: the most the fields from i onwards can still add. */
+function bestRemaining(weights: WeightTable): number[] {
+  let best = remainingCache.get(weights);
+  if (best === undefined) {
+    best = new Array<number>(FIELDS.length + 1).fill(0);
+    for (let i = FIELDS.length - 1; i >= 0; i--) best[i] = best[i + 1]! + Math.max(0, ...Object.values(weights[FIELDS[i]![0]]));
+    remainingCache.set(weights, best);
+  }
+  return best;
 }
 
 /** Straight or crossed: a record with family and given name swapped (Wei Zhang / Zhang Wei) still agrees. */

@@ -106,10 +106,10 @@ export class MatchIndex {
     let bestPosition = Infinity;
     for (const position of seen) {
       const stored = this.records[position]!;
-      const fields = compareRecords(record, stored.record, this.weights);
-      let score = 0;
-      for (const field of fields) score += field.weight;
       // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
+      const comparison = compareRecords(record, stored.record, this.weights, best?.score ?? -Infinity);
+      if (comparison === null) continue;
+      const { score, fields } = comparison;
       if (best === null || score > best.score || (score === best.score && position < bestPosition)) {
         best = { personId: stored.personId, stored, score, fields };
         bestPosition = position;

@@ -4,20 +4,27 @@
  * neighbouring digits, which plain Levenshtein counts as two edits.
  */
 
+// Scratch buffers reused by every call: the matcher compares a record with dozens of candidates, and fresh
+// arrays per comparison made the garbage collector the largest cost. Longer strings get their own arrays.
+const FLAGS_A = new Uint8Array(256);
+const FLAGS_B = new Uint8Array(256);
+const ROWS = [new Int32Array(257), new Int32Array(257), new Int32Array(257)] as const;
+
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
   if (a.length === 0 || b.length === 0) return 0;
+  const aMatched = a.length <= 256 ? FLAGS_A.fill(0, 0, a.length) : new Uint8Array(a.length);
+  const bMatched = b.length <= 256 ? FLAGS_B.fill(0, 0, b.length) : new Uint8Array(b.length);
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatched = new Array<boolean>(a.length).fill(false);
-  const bMatched = new Array<boolean>(b.length).fill(false);
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
     const from = Math.max(0, i - window);
     const to = Math.min(b.length - 1, i + window);
+    const ch = a.charCodeAt(i);
     for (let j = from; j <= to; j++) {
-      if (bMatched[j] || a[i] !== b[j]) continue;
-      aMatched[i] = true;
-      bMatched[j] = true;
+      if (bMatched[j] === 1 || ch !== b.charCodeAt(j)) continue;
+      aMatched[i] = 1;
+      bMatched[j] = 1;
       matches++;
       break;
     }
@@ -25,14 +32,14 @@ export function jaroWinkler(a: string, b: string): number {
   if (matches === 0) return 0;
   let transpositions = 0;
   for (let i = 0, j = 0; i < a.length; i++) {
-    if (!aMatched[i]) continue;
-    while (!bMatched[j]) j++;
-    if (a[i] !== b[j]) transpositions++;
+    if (aMatched[i] === 0) continue;
+    while (bMatched[j] === 0) j++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
     j++;
   }
   const jaro = (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
   let prefix = 0;
-  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
@@ -40,22 +47,26 @@ export function jaroWinkler(a: string, b: string): number {
 export function editDistance(a: string, b: string, limit = 3): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  const long = b.length > 256;
+  let before = long ? new Int32Array(b.length + 1) : ROWS[0];
+  let previous = long ? new Int32Array(b.length + 1) : ROWS[1];
+  let row = long ? new Int32Array(b.length + 1) : ROWS[2];
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = rows[i]!;
-    let best = Infinity;
+    row[0] = i;
+    let best = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) value = Math.min(value, before[j - 2]! + 1);
       row[j] = value;
-      best = Math.min(best, value);
+      if (value < best) best = value;
     }
     if (best > limit) return limit + 1;
+    [before, previous, row] = [previous, row, before];
   }
-  return rows[a.length]![b.length]!;
+  return Math.min(previous[b.length]!, limit + 1);
 }
 
 const SOUNDEX_CODES: Record<string, string> = {
