@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { estimateFieldModels } from '../../src/modules/identity/em.js';
 import { evaluateMatching } from '../../src/modules/identity/evaluation.js';
 import type { LabelledRecord, MatchEvaluation } from '../../src/modules/identity/evaluation.js';
 import { parseFebrl } from '../../src/modules/identity/febrl.js';
 import { MatchRecord } from '../../src/modules/identity/identity.schemas.js';
 import { DEFAULT_MATCH_CONFIG } from '../../src/modules/identity/match-config.js';
 import { prepareRecord } from '../../src/modules/identity/prepared-record.js';
+import { weightTable } from '../../src/modules/identity/weights.js';
 import { chineseSet } from '../identity/chinese-set.js';
 import { emit, note } from './report.js';
 
@@ -32,11 +34,15 @@ export async function run(): Promise<void> {
     evaluateMatching(records.slice(0, 500), DEFAULT_MATCH_CONFIG);
     const result = evaluateMatching(records, DEFAULT_MATCH_CONFIG);
     const baseline = exactMatchBaseline(records);
+    // Calibration check: weights fitted to the same records by EM (truth unused) against the hand-set defaults.
+    const fitted = evaluateMatching(records, DEFAULT_MATCH_CONFIG, { weights: weightTable(estimateFieldModels(records.map((r) => r.record)).models) });
     note(
       `${set.name}: ${result.records} records, ${result.truePairs} true pairs; linked ${result.decisions.linked}, review ${result.decisions.review}, new ${result.decisions.new}; ` +
         `exact-match baseline F1 ${baseline.f1.toFixed(3)}`,
     );
     emitSet(set.name, result, baseline);
+    emit('matching', `${set.name}_f1_em_weights`, fitted.f1, 'ratio', result.f1);
+    emit('matching', `${set.name}_review_share_em_weights`, fitted.reviewShare, 'ratio', result.reviewShare);
   }
 }
 

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { estimateFieldModels } from '../../src/modules/identity/em.js';
 import { evaluateMatching } from '../../src/modules/identity/evaluation.js';
+import { weightTable } from '../../src/modules/identity/weights.js';
 import { parseFebrl } from '../../src/modules/identity/febrl.js';
 import { DEFAULT_MATCH_CONFIG } from '../../src/modules/identity/match-config.js';
 import type { Figure } from '../bench/report.js';
@@ -66,6 +68,20 @@ describe('evaluating the index on FEBRL', () => {
     const { code, stderr } = await matchEval();
     expect(code).toBe(2);
     expect(stderr).toMatch(/usage: npm run match:eval/);
+  });
+});
+
+describe('fitting m and u by EM', () => {
+  it('learns from unlabelled FEBRL records that agreement means a match, and matches as well with what it learnt', () => {
+    const rows = ['febrl4-a-sample.csv', 'febrl4-b-sample.csv'].flatMap((name) => parseFebrl(name, readFileSync(fixture(name), 'utf8')).rows);
+    const fitted = estimateFieldModels(rows.map((r) => r.record));
+    expect(fitted.matchShare).toBeGreaterThan(0);
+    expect(fitted.matchShare).toBeLessThan(1);
+    for (const field of ['familyName', 'givenName', 'birthDate', 'postcode'] as const) {
+      expect(fitted.models[field].m.exact, field).toBeGreaterThan(fitted.models[field].u.exact);
+      expect(fitted.models[field].m.different, field).toBeLessThan(fitted.models[field].u.different);
+    }
+    expect(evaluateMatching(rows, DEFAULT_MATCH_CONFIG, { weights: weightTable(fitted.models) }).f1).toBeGreaterThanOrEqual(0.99);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MATCH_CONFIG, MatchDecision, MatchIndex, createMatchIndex, loadPerson, matchIncomingRecord } from '../../src/modules/identity/identity.service.js';
+import { DEFAULT_MATCH_CONFIG, MatchDecision, MatchIndex, createMatchIndex, loadPerson, matchIncomingRecord, matchRecordFromPatient } from '../../src/modules/identity/identity.service.js';
 import type { MatchConfig, MatchRecord } from '../../src/modules/identity/identity.service.js';
 import { loadConfig } from '../../src/config.js';
-import { residentIdFor } from '../helpers/factories.js';
+import { aPatient, residentIdFor } from '../helpers/factories.js';
 
 /** 张伟 as the HIS registered him: the person every story below starts from. */
 const zhangWei: MatchRecord = {
@@ -160,6 +160,23 @@ describe('the patient index', () => {
     expect(index.size).toBe(1);
     expect(matchIncomingRecord(index, fromEmr())).toMatchObject({ decision: 'linked', personId: 'patient-42' });
     expect(index.size).toBe(2);
+  });
+
+  it('sends a record that fits two people equally well to review: the index probably holds one person twice', () => {
+    const index = createMatchIndex({ match: DEFAULT_MATCH_CONFIG });
+    loadPerson(index, 'file-a', [zhangWei]);
+    loadPerson(index, 'file-b', [fromEmr()]);
+    const decision = index.add({ ...fromEmr(), source: 'clinic', identifiers: [] });
+    expect(decision.decision).toBe('review');
+    expect(decision.explanation.heldForReview).toMatch(/another person scores almost as high/);
+  });
+
+  it('matches an incoming record against a patient file already in HCRM', () => {
+    const file = aPatient({ name: '王秀英', gender: 'female', birthDate: '1958-09-30', phone: '13911112222' });
+    const index = createMatchIndex({ match: DEFAULT_MATCH_CONFIG });
+    loadPerson(index, 'patient-7', [matchRecordFromPatient(file, 'hcrm')]);
+    const fromHis = { source: 'his', name: { family: 'Wang', given: 'Xiuying' }, birthDate: '19580930', gender: 'female' as const, phone: '+86 139 1111 2222' };
+    expect(index.add(fromHis)).toMatchObject({ decision: 'linked', personId: 'patient-7' });
   });
 
   it('refuses a review threshold above the link threshold', () => {

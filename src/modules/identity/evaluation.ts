@@ -1,6 +1,7 @@
 import type { MatchRecord } from './identity.schemas.js';
 import { MatchIndex } from './match-index.js';
 import type { MatchConfig } from './match-config.js';
+import type { WeightTable } from './weights.js';
 
 export interface LabelledRecord { entity: string; record: MatchRecord }
 
@@ -22,9 +23,9 @@ export interface MatchEvaluation {
  * Loads labelled records into a fresh index, in order, and scores the automatic links pairwise: every two
  * records that ended under one person are a predicted pair, every two with the same entity a true pair.
  */
-export function evaluateMatching(records: readonly LabelledRecord[], config: MatchConfig): MatchEvaluation {
+export function evaluateMatching(records: readonly LabelledRecord[], config: MatchConfig, options: { weights?: WeightTable } = {}): MatchEvaluation {
   let next = 0;
-  const index = new MatchIndex(config, { newPersonId: () => `p${++next}` });
+  const index = new MatchIndex(config, { newPersonId: () => `p${++next}`, ...options });
   const personOf: string[] = [];
   const decisions = { linked: 0, review: 0, new: 0 };
   const started = performance.now();

@@ -12,6 +12,8 @@ export { MatchIndex } from './match-index.js';
 export type { MatchIndexOptions } from './match-index.js';
 export type { MatchConfig } from './match-config.js';
 export { DEFAULT_MATCH_CONFIG } from './match-config.js';
+export { matchRecordFromPatient } from './patient-record.js';
+export type { PatientDemographics } from './patient-record.js';
 export { FieldComparison, MatchDecision, MatchExplanation, MatchRecord } from './identity.schemas.js';
 
 export function createMatchIndex(config: Pick<Config, 'match'>, options: MatchIndexOptions = {}): MatchIndex {

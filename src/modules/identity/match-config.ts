@@ -12,6 +12,11 @@ export interface MatchConfig {
    * in 1980) says little, and the other keys still find the duplicate. Keeps a million-person index fast.
    */
   maxBlockSize: number;
+  /**
+   * When a second person also reaches the link threshold within this many bits of the best, the record goes
+   * to review: the index itself probably holds that person twice, and picking one would hide it.
+   */
+  ambiguityMargin: number;
 }
 
 export const DEFAULT_LINK_THRESHOLD = 20;
@@ -21,4 +26,5 @@ export const DEFAULT_MATCH_CONFIG: MatchConfig = {
   linkThreshold: DEFAULT_LINK_THRESHOLD,
   reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
   maxBlockSize: 1000,
+  ambiguityMargin: 5,
 };

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config.js';
 import { emit } from '../../../test/bench/report.js';
+import { estimateFieldModels } from './em.js';
 import { evaluateMatching } from './evaluation.js';
 import type { LabelledRecord } from './evaluation.js';
 import { parseFebrl } from './febrl.js';
+import { weightTable } from './weights.js';
 
 /**
  * `npm run match:eval -- FILE...`: loads FEBRL-layout CSV files, in order, into one fresh patient index and
@@ -11,10 +13,15 @@ import { parseFebrl } from './febrl.js';
  * figure line each (the benchmarks' format, hence report.ts). Thresholds come from the environment as at start.
  * A missing file, a wrong header or a bad row is named on stderr with its file and line and skipped; the rest
  * is still evaluated. Exit 0: clean input; 1: some input was skipped; 2: nothing to evaluate.
+ * `--em` first fits m and u to the input by EM (ignoring the truth) and matches with those weights instead of
+ * the hand-set defaults.
  */
-const files = process.argv.slice(2).filter((arg) => arg !== '--');
-if (files.length === 0) {
-  process.stderr.write('usage: npm run match:eval -- FILE.csv [FILE.csv …]   (FEBRL layout; truth in rec_id)\n');
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const useEm = args.includes('--em');
+const files = args.filter((arg) => !arg.startsWith('--'));
+const unknownOptions = args.filter((arg) => arg.startsWith('--') && arg !== '--em');
+if (files.length === 0 || unknownOptions.length > 0) {
+  process.stderr.write('usage: npm run match:eval -- [--em] FILE.csv [FILE.csv …]   (FEBRL layout; truth in rec_id)\n');
   process.exit(2);
 }
 
@@ -50,7 +57,13 @@ if (records.length === 0) {
   process.exit(2);
 }
 
-const result = evaluateMatching(records, config.match);
+let weights;
+if (useEm) {
+  const fitted = estimateFieldModels(records.map((r) => r.record));
+  process.stderr.write(`EM: ${fitted.pairs} blocked pairs, estimated match share ${fitted.matchShare.toFixed(4)}, ${fitted.iterations} iterations\n`);
+  weights = weightTable(fitted.models);
+}
+const result = evaluateMatching(records, config.match, { weights });
 process.stderr.write(
   `${result.records} records: ${result.decisions.linked} linked, ${result.decisions.review} to review, ${result.decisions.new} new; ` +
     `${result.correctPairs} of ${result.linkedPairs} linked pairs correct, ${result.truePairs} true pairs\n`,

@@ -77,7 +77,7 @@ export class MatchIndex {
     const byResident = residentKey === null ? undefined : this.byResidentId.get(residentKey);
     if (byResident !== undefined) return deterministic(byResident, { ...base, method: 'resident_id' });
 
-    const { best, compared } = this.bestCandidate(record);
+    const { best, runnerUp, compared } = this.bestCandidate(record);
     const explanation: MatchExplanation = {
       ...base,
       method: 'probabilistic',
@@ -86,7 +86,7 @@ export class MatchIndex {
       candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
       score: best?.score ?? null,
       fields: best?.fields ?? [],
-      heldForReview: best ? holdReason(record, best) : null,
+      heldForReview: best ? holdReason(record, best, runnerUp, this.config.ambiguityMargin) : null,
     };
     if (best && best.score >= linkThreshold && explanation.heldForReview === null) {
       return { decision: 'linked', personId: best.personId, score: best.score, explanation };
@@ -95,7 +95,11 @@ export class MatchIndex {
     return { decision, personId: this.newPersonId(), score: best?.score ?? null, explanation };
   }
 
-  private bestCandidate(record: PreparedRecord): { best: Best | null; compared: number } {
+  /**
+   * The best-scoring candidate, and the best score of any other person that also reaches the link threshold
+   * (a runner-up): two people who both look like the record is a question for a person, not for the engine.
+   */
+  private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number } {
     const seen = new Set<number>();
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
@@ -104,18 +108,24 @@ export class MatchIndex {
     }
     let best: Best | null = null;
     let bestPosition = Infinity;
+    let runnerUp: number | null = null;
+    const { linkThreshold } = this.config;
     for (const position of seen) {
       const stored = this.records[position]!;
-      // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
-      const comparison = compareRecords(record, stored.record, this.weights, best?.score ?? -Infinity);
+      const mustReach = best === null ? -Infinity : Math.min(best.score, linkThreshold);
+      const comparison = compareRecords(record, stored.record, this.weights, mustReach);
       if (comparison === null) continue;
       const { score, fields } = comparison;
+      // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
       if (best === null || score > best.score || (score === best.score && position < bestPosition)) {
+        if (best !== null && best.personId !== stored.personId && best.score >= linkThreshold) runnerUp = Math.max(runnerUp ?? -Infinity, best.score);
         best = { personId: stored.personId, stored, score, fields };
         bestPosition = position;
+      } else if (best.personId !== stored.personId && score >= linkThreshold) {
+        runnerUp = Math.max(runnerUp ?? -Infinity, score);
       }
     }
-    return { best, compared: seen.size };
+    return { best, runnerUp, compared: seen.size };
   }
 
   private store(record: PreparedRecord, personId: string): void {
@@ -155,7 +165,10 @@ function trustedResidentId(record: PreparedRecord): string | null {
 }
 
 /** Evidence that no score outweighs: it sends a high-scoring pair to a person instead of linking it. */
-function holdReason(record: PreparedRecord, best: Best): string | null {
+function holdReason(record: PreparedRecord, best: Best, runnerUp: number | null, margin: number): string | null {
+  if (runnerUp !== null && best.score - runnerUp < margin) {
+    return `another person scores almost as high (${runnerUp.toFixed(1)} against ${best.score.toFixed(1)}): possibly a duplicate patient file`;
+  }
   const level = (field: string) => best.fields.find((f) => f.field === field)?.level;
   if (record.residentIdValid && best.stored.record.residentIdValid && level('residentId') === 'different') return 'different valid resident ID numbers';
   // Twins share surname, birth date, address and often a parent's phone; only a personal number tells them apart.

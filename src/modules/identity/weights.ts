@@ -4,11 +4,14 @@ import type { AgreementLevel, FieldName } from './identity.schemas.js';
  * Fellegi–Sunter probabilities per field and agreement level: m = P(level | same person), u = P(level | two
  * different people who share a blocking key). The weight of a level is log2(m / u); a missing field weighs 0.
  *
- * These are set by hand from what the fields are, not fitted by EM: m from the error rates that registration
- * desks and FEBRL-style generators produce (a field is typo'd or dropped in roughly one record in ten), u from
- * how often unrelated people share a value (a surname in about 1%, a birth date in about 1 in 20,000, a phone
- * or ID almost never). They were then checked against FEBRL 1 and the Chinese set (calibration, not fitting:
- * FEBRL 4 was not used to tune them), which is why twins and conflicting resident IDs are rules, not weights.
+ * These are set by hand from what the fields are: m from the error rates that registration desks and
+ * FEBRL-style generators produce (a field is typo'd or dropped in roughly one record in ten), u from how often
+ * unrelated people who share a blocking key share a value too (a surname in about 1%, a birth date in about
+ * 1 in 1,000, a phone or ID almost never). They were then checked, not fitted, against FEBRL 1 and the Chinese
+ * set; twins and conflicting resident IDs are rules because no weight separates them. em.ts fits m and u to
+ * unlabelled records by EM (`match:eval --em`, and the benchmark's *_em_weights figures): on FEBRL and the
+ * Chinese set its weights link about as well, which is the evidence that these defaults sit where the data
+ * would put them; EM on a hospital's own records is the way to recalibrate.
  */
 export type LevelProbabilities = Record<Exclude<AgreementLevel, 'missing'>, number>;
 export interface FieldModel { m: LevelProbabilities; u: LevelProbabilities }
