@@ -52,6 +52,7 @@ function emitSet(name: string, result: MatchEvaluation, baseline: MatchEvaluatio
   emit('matching', `${name}_f1`, result.f1, 'ratio', baseline.f1);
   emit('matching', `${name}_review_share`, result.reviewShare, 'ratio');
   emit('matching', `${name}_records_per_second`, result.recordsPerSecond, 'records/s', baseline.recordsPerSecond);
+  emit('matching', `${name}_candidates_per_record`, result.candidatesPerRecord, 'records');
 }
 
 function febrl(...files: string[]): LabelledRecord[] | null {
@@ -78,10 +79,10 @@ function exactMatchBaseline(records: readonly LabelledRecord[]): MatchEvaluation
     persons.push(person);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { ...pairwise(records, persons), recordsPerSecond: records.length / seconds };
+  return { ...pairwise(records, persons), recordsPerSecond: records.length / seconds, candidatesPerRecord: 0 };
 }
 
-function pairwise(records: readonly LabelledRecord[], persons: number[]): Omit<MatchEvaluation, 'recordsPerSecond'> {
+function pairwise(records: readonly LabelledRecord[], persons: number[]): Omit<MatchEvaluation, 'recordsPerSecond' | 'candidatesPerRecord'> {
   const count = (keys: string[]) => {
     const counts = new Map<string, number>();
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -36,6 +36,14 @@ describe('evaluating the index on FEBRL', () => {
     expect(rows[0]).toMatchObject({ entity: '1070', record: { source: 'dataset4a', sourceRecordId: 'rec-1070-org', name: { given: 'michaela', family: 'neumann' } } });
   });
 
+  it('reports a row whose value the index would refuse, and keeps the others', () => {
+    const header = 'rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id';
+    const text = `${header}\nrec-1-org, ann, smith, 1, ${'x'.repeat(300)}, , town, 2000, nsw, 19700101, 1234567\nrec-2-org, bob, jones, 2, high street, , town, 2000, nsw, 19710101, 7654321\n`;
+    const { rows, problems } = parseFebrl('long.csv', text);
+    expect(rows.map((r) => r.entity)).toEqual(['2']);
+    expect(problems).toEqual([{ file: 'long.csv', line: 2, message: expect.stringMatching(/^address\.street /) }]);
+  });
+
   it('links FEBRL 4 duplicates across the two files with F1 above 0.99 and almost nothing in review', () => {
     const rows = ['febrl4-a-sample.csv', 'febrl4-b-sample.csv'].flatMap((name) => parseFebrl(name, readFileSync(fixture(name), 'utf8')).rows);
     const result = evaluateMatching(rows, DEFAULT_MATCH_CONFIG);

@@ -179,6 +179,12 @@ describe('the patient index', () => {
     expect(index.add(fromHis)).toMatchObject({ decision: 'linked', personId: 'patient-7' });
   });
 
+  it('refuses a record without a source with a typed error naming the field', () => {
+    const index = createMatchIndex({ match: DEFAULT_MATCH_CONFIG });
+    expect(() => index.add({ source: ' ', name: { full: '张伟' } })).toThrow(expect.objectContaining({ code: 'identity.invalid_record', status: 400 }));
+    expect(index.size).toBe(0);
+  });
+
   it('refuses a review threshold above the link threshold', () => {
     expect(() => new MatchIndex({ ...DEFAULT_MATCH_CONFIG, linkThreshold: 5, reviewThreshold: 6 })).toThrow(/review threshold/);
   });

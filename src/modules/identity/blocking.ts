@@ -17,11 +17,13 @@ import type { PreparedRecord } from './prepared-record.js';
 export function blockingKeys(record: PreparedRecord): string[] {
   const keys: string[] = [];
   const year = record.birth !== null && record.birth.length >= 4 ? record.birth.slice(0, 4) : null;
-  const codes = [record.family?.code, record.given?.code].filter((c): c is string => c !== undefined && c.length > 0);
-  if (year !== null) for (const code of new Set(codes)) keys.push(`ny:${code}:${year}`);
+  const familyCodes = record.family?.codes.filter((c) => c.length > 0) ?? [];
+  const givenCodes = record.given?.codes.filter((c) => c.length > 0) ?? [];
+  if (year !== null) for (const code of new Set([...familyCodes, ...givenCodes])) keys.push(`ny:${code}:${year}`);
   if (record.birth !== null && record.birth.length >= 6) keys.push(`d:${record.birth}`);
-  if (codes.length === 2) keys.push(`nn:${[...codes].sort().join(':')}`);
-  if (record.family !== null && record.postcode !== null) keys.push(`np:${record.family.code}:${record.postcode}`);
+  // Soundex pairs with Soundex and fuzzy with fuzzy (same position in each list), never across.
+  for (let i = 0; i < Math.min(familyCodes.length, givenCodes.length); i++) keys.push(`nn:${[familyCodes[i]!, givenCodes[i]!].sort().join(':')}`);
+  if (record.postcode !== null) for (const code of familyCodes) keys.push(`np:${code}:${record.postcode}`);
   if (record.phone !== null && record.phone.length >= 7) keys.push(`p:${record.phone}`);
   if (record.residentId !== null) keys.push(`r:${record.residentId}`);
   for (const [system, value] of record.identifiers) keys.push(`i:${system}:${value}`);

@@ -16,6 +16,8 @@ export interface MatchEvaluation {
   /** Share of records sent to review (they stay separate people until a person decides). */
   reviewShare: number;
   recordsPerSecond: number;
+  /** Records compared per incoming record: what blocking lets through, independent of the machine's speed. */
+  candidatesPerRecord: number;
   decisions: { linked: number; review: number; new: number };
 }
 
@@ -28,10 +30,12 @@ export function evaluateMatching(records: readonly LabelledRecord[], config: Mat
   const index = new MatchIndex(config, { newPersonId: () => `p${++next}`, ...options });
   const personOf: string[] = [];
   const decisions = { linked: 0, review: 0, new: 0 };
+  let candidates = 0;
   const started = performance.now();
   for (const { record } of records) {
     const decision = index.add(record);
     decisions[decision.decision]++;
+    candidates += decision.explanation.candidatesCompared;
     personOf.push(decision.personId);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -61,6 +65,7 @@ export function evaluateMatching(records: readonly LabelledRecord[], config: Mat
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     reviewShare: records.length === 0 ? 0 : decisions.review / records.length,
     recordsPerSecond: seconds === 0 ? 0 : records.length / seconds,
+    candidatesPerRecord: records.length === 0 ? 0 : candidates / records.length,
     decisions,
   };
 }

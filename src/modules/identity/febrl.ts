@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import type { MatchRecord } from './identity.schemas.js';
+import { MatchRecord } from './identity.schemas.js';
 
 /**
  * Reads the FEBRL record-linkage layout (the columns of shared/data/febrl): the truth is in rec_id, where
@@ -48,24 +48,27 @@ export function parseFebrl(file: string, text: string): { rows: FebrlRow[]; prob
       continue;
     }
     const ssid = cell('soc_sec_id');
-    rows.push({
-      entity: truth[1]!,
-      record: {
-        source,
-        sourceRecordId: recId,
-        name: { given: cell('given_name'), family: cell('surname') },
-        birthDate: cell('date_of_birth'),
-        address: {
-          number: cell('street_number'),
-          street: cell('address_1'),
-          line2: cell('address_2'),
-          locality: cell('suburb'),
-          postcode: cell('postcode'),
-          region: cell('state'),
-        },
-        identifiers: ssid === undefined ? [] : [{ system: 'soc_sec_id', value: ssid }],
+    const record = MatchRecord.safeParse({
+      source,
+      sourceRecordId: recId,
+      name: { given: cell('given_name'), family: cell('surname') },
+      birthDate: cell('date_of_birth'),
+      address: {
+        number: cell('street_number'),
+        street: cell('address_1'),
+        line2: cell('address_2'),
+        locality: cell('suburb'),
+        postcode: cell('postcode'),
+        region: cell('state'),
       },
+      identifiers: ssid === undefined ? [] : [{ system: 'soc_sec_id', value: ssid }],
     });
+    if (!record.success) {
+      const issue = record.error.issues[0]!;
+      problems.push({ file, line: i + 1, message: `${issue.path.join('.')} ${issue.message}` });
+      continue;
+    }
+    rows.push({ entity: truth[1]!, record: record.data });
   }
   return { rows, problems };
 }

@@ -1,6 +1,7 @@
 import { newId } from '../../lib/ids.js';
 import { blockingKeys } from './blocking.js';
 import { compareRecords } from './comparators.js';
+import { invalidMatchRecord } from './identity.errors.js';
 import { MatchRecord } from './identity.schemas.js';
 import type { FieldComparison, MatchDecision, MatchExplanation } from './identity.schemas.js';
 import type { MatchConfig } from './match-config.js';
@@ -50,7 +51,7 @@ export class MatchIndex {
 
   /** Decides where the record belongs and keeps it there: under the linked person, or under a new one. */
   add(input: MatchRecord): MatchDecision {
-    const record = prepareRecord(MatchRecord.parse(input));
+    const record = prepareRecord(parseRecord(input));
     const decision = this.decide(record);
     this.store(record, decision.personId);
     return decision;
@@ -58,12 +59,12 @@ export class MatchIndex {
 
   /** Decides without keeping the record: for a preview, or a second opinion after a reviewer's change. */
   match(input: MatchRecord): MatchDecision {
-    return this.decide(prepareRecord(MatchRecord.parse(input)));
+    return this.decide(prepareRecord(parseRecord(input)));
   }
 
   /** Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). */
   load(input: MatchRecord, personId: string): void {
-    this.store(prepareRecord(MatchRecord.parse(input)), personId);
+    this.store(prepareRecord(parseRecord(input)), personId);
   }
 
   private decide(record: PreparedRecord): MatchDecision {
@@ -86,7 +87,7 @@ export class MatchIndex {
       candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
       score: best?.score ?? null,
       fields: best?.fields ?? [],
-      heldForReview: best ? holdReason(record, best, runnerUp, this.config.ambiguityMargin) : null,
+      heldForReview: best && best.score >= linkThreshold ? holdReason(record, best, runnerUp, this.config.ambiguityMargin) : null,
     };
     if (best && best.score >= linkThreshold && explanation.heldForReview === null) {
       return { decision: 'linked', personId: best.personId, score: best.score, explanation };
@@ -143,6 +144,14 @@ export class MatchIndex {
     const residentKey = trustedResidentId(record);
     if (residentKey !== null && !this.byResidentId.has(residentKey)) this.byResidentId.set(residentKey, personId);
   }
+}
+
+function parseRecord(input: MatchRecord): MatchRecord {
+  const parsed = MatchRecord.safeParse(input);
+  if (!parsed.success) {
+    throw invalidMatchRecord(parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), code: issue.code, message: issue.message })));
+  }
+  return parsed.data;
 }
 
 function deterministic(personId: string, explanation: Omit<MatchExplanation, 'candidatePersonId' | 'candidateRecord' | 'score' | 'fields'>): MatchDecision {

@@ -14,8 +14,12 @@ export interface NamePart {
   /** Toneless pinyin (or the Latin letters), no spaces. */
   pinyin: string;
   fuzzy: string;
-  /** Soundex of the fuzzy form: the blocking code, equal for 张, 章, Zhang and Zang. */
-  code: string;
+  /**
+   * Blocking codes. Every name has its fuzzy pinyin (张, 章 and "Zhang" all give "zan"); Latin names also have
+   * the Soundex of it, which survives English-style typos (FEBRL). Chinese names do without Soundex: it folds
+   * li, liu, lu and le into one code, and blocks that coarse would make every 李 a candidate for every 刘.
+   */
+  codes: string[];
   han: boolean;
 }
 
@@ -35,8 +39,9 @@ export function namePart(raw: string | undefined, role: 'family' | 'given'): Nam
       s.toLowerCase().replace(/[^a-z]/g, '').replace(/v/g, 'u'),
     );
     const joined = syllables.join('');
-    const fuzzy = syllables.map(fuzzySyllable).join('');
-    return { text, pinyin: joined, fuzzy, code: soundex(fuzzy), han: true };
+    // Folded like a Latin string (not syllable by syllable), so that characters and their romanisation agree.
+    const fuzzy = fuzzyLatin(joined);
+    return { text, pinyin: joined, fuzzy, codes: [fuzzy], han: true };
   }
   const letters = trimmed
     .normalize('NFKD')
@@ -45,7 +50,7 @@ export function namePart(raw: string | undefined, role: 'family' | 'given'): Nam
     .replace(/[^a-z]/g, '');
   if (letters.length === 0) return null;
   const fuzzy = fuzzyLatin(letters);
-  return { text: letters, pinyin: letters, fuzzy, code: soundex(fuzzy), han: false };
+  return { text: letters, pinyin: letters, fuzzy, codes: [soundex(fuzzy), fuzzy], han: false };
 }
 
 /**
@@ -68,14 +73,7 @@ export function splitFullName(full: string): { family: string; given: string } {
   return { family, given: rest.join(' ') };
 }
 
-function fuzzySyllable(syllable: string): string {
-  return syllable
-    .replace(/^([zcs])h/, '$1')
-    .replace(/^n/, 'l')
-    .replace(/ng$/, 'n');
-}
-
-/** The same folds on a Latin string whose syllable boundaries are unknown: applied everywhere, on both sides alike. */
+/** zh/z, ch/c, sh/s, -ng/-n everywhere and a leading n/l: applied to whole strings, on both sides alike. */
 function fuzzyLatin(letters: string): string {
   return letters.replace(/([zcs])h/g, '$1').replace(/ng/g, 'n').replace(/^n/, 'l');
 }
