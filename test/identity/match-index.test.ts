@@ -76,8 +76,9 @@ describe('the patient index', () => {
   it('does not link a twin whose resident ID is known: two valid, different numbers are two people', () => {
     const { index, firstPerson } = indexWith([zhangWei]);
     const twin = index.add({ ...zhangWei, source: 'emr', name: { full: '张杰' }, residentId: residentIdFor('1975-03-12', 'male', '110105', 13), identifiers: [] });
-    expect(twin.decision).not.toBe('linked');
+    expect(twin.decision).toBe('new');
     expect(twin.personId).not.toBe(firstPerson);
+    expect(twin.explanation.ruledOut).toMatch(/different resident ID numbers/);
   });
 
   it('lets missing fields lower the score without vetoing the link', () => {

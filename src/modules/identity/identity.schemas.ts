@@ -71,6 +71,8 @@ export const MatchExplanation = z.object({
   fields: z.array(FieldComparison),
   /** A rule that kept a high score out of automatic linking (possible twin, conflicting resident IDs). */
   heldForReview: z.string().nullable(),
+  /** Evidence that rules the candidate out whatever the score (two people's own resident IDs): a new person. */
+  ruledOut: z.string().nullable(),
 });
 export type MatchExplanation = z.infer<typeof MatchExplanation>;
 

@@ -69,7 +69,7 @@ export class MatchIndex {
 
   private decide(record: PreparedRecord): MatchDecision {
     const { linkThreshold, reviewThreshold } = this.config;
-    const base = { linkThreshold, reviewThreshold, candidatesCompared: 0, heldForReview: null };
+    const base = { linkThreshold, reviewThreshold, candidatesCompared: 0, heldForReview: null, ruledOut: null };
     for (const [system, value] of record.identifiers) {
       const personId = this.byIdentifier.get(identifierKey(record.source, system, value));
       if (personId !== undefined) return deterministic(personId, { ...base, method: 'identifier' });
@@ -87,12 +87,14 @@ export class MatchIndex {
       candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
       score: best?.score ?? null,
       fields: best?.fields ?? [],
-      heldForReview: best && best.score >= linkThreshold ? holdReason(record, best, runnerUp, this.config.ambiguityMargin) : null,
+      ruledOut: best ? ruleOutReason(record, best) : null,
+      heldForReview: null,
     };
-    if (best && best.score >= linkThreshold && explanation.heldForReview === null) {
+    if (best && explanation.ruledOut === null && best.score >= linkThreshold) explanation.heldForReview = holdReason(best, runnerUp, this.config.ambiguityMargin);
+    if (best && explanation.ruledOut === null && best.score >= linkThreshold && explanation.heldForReview === null) {
       return { decision: 'linked', personId: best.personId, score: best.score, explanation };
     }
-    const decision = best && best.score >= reviewThreshold ? 'review' : 'new';
+    const decision = best && explanation.ruledOut === null && best.score >= reviewThreshold ? 'review' : 'new';
     return { decision, personId: this.newPersonId(), score: best?.score ?? null, explanation };
   }
 
@@ -173,13 +175,26 @@ function trustedResidentId(record: PreparedRecord): string | null {
   return record.residentId;
 }
 
+/**
+ * Two valid resident IDs that differ by more than a keying error, each agreeing with its own record's birth
+ * date, belong to two people (twins, usually): the MOD 11-2 check makes a typo that stays valid very unlikely.
+ * When an ID contradicts its record (a child registered under a parent's number) this rule stays out of it.
+ */
+function ruleOutReason(record: PreparedRecord, best: Best): string | null {
+  const mine = trustedResidentId(record);
+  const theirs = trustedResidentId(best.stored.record);
+  const level = best.fields.find((f) => f.field === 'residentId')?.level;
+  return mine !== null && theirs !== null && level === 'different' ? 'different resident ID numbers, each consistent with its record' : null;
+}
+
 /** Evidence that no score outweighs: it sends a high-scoring pair to a person instead of linking it. */
-function holdReason(record: PreparedRecord, best: Best, runnerUp: number | null, margin: number): string | null {
+function holdReason(best: Best, runnerUp: number | null, margin: number): string | null {
   if (runnerUp !== null && best.score - runnerUp < margin) {
     return `another person scores almost as high (${runnerUp.toFixed(1)} against ${best.score.toFixed(1)}): possibly a duplicate patient file`;
   }
   const level = (field: string) => best.fields.find((f) => f.field === field)?.level;
-  if (record.residentIdValid && best.stored.record.residentIdValid && level('residentId') === 'different') return 'different valid resident ID numbers';
+  // A valid ID against one that fails its check or contradicts its birth date: someone typed a wrong number.
+  if (level('residentId') === 'different') return 'different resident ID numbers, at least one of them doubtful';
   // Twins share surname, birth date, address and often a parent's phone; only a personal number tells them apart.
   const personalNumberAgrees = ['residentId', 'identifier'].some((field) => level(field) === 'exact' || level(field) === 'close');
   const given = best.fields.find((f) => f.field === 'givenName');
