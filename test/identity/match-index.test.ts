@@ -180,6 +180,15 @@ describe('the patient index', () => {
     expect(index.add(fromHis)).toMatchObject({ decision: 'linked', personId: 'patient-7' });
   });
 
+  it('follows a reviewer\'s merge: the merged file\'s records and identifiers now lead to the survivor', () => {
+    const { index, firstPerson } = indexWith([zhangWei], { ...DEFAULT_MATCH_CONFIG, linkThreshold: 1000 });
+    const reviewed = index.add(fromEmr());
+    expect(reviewed.decision).toBe('review');
+    expect(index.merge(firstPerson, reviewed.personId)).toBe(1);
+    const again = index.add({ source: 'emr', identifiers: [{ system: 'emr-no', value: 'E-42' }] });
+    expect(again).toMatchObject({ decision: 'linked', personId: firstPerson });
+  });
+
   it('refuses a record without a source with a typed error naming the field', () => {
     const index = createMatchIndex({ match: DEFAULT_MATCH_CONFIG });
     expect(() => index.add({ source: ' ', name: { full: '张伟' } })).toThrow(expect.objectContaining({ code: 'identity.invalid_record', status: 400 }));

@@ -67,6 +67,23 @@ export class MatchIndex {
     this.store(prepareRecord(parseRecord(input)), personId);
   }
 
+  /**
+   * After a reviewer links or merges two patient files: every record of `mergedId` now belongs to `survivorId`,
+   * deterministic links included. A scan of the index, as merges are rare and reviewed by hand.
+   */
+  merge(survivorId: string, mergedId: string): number {
+    let moved = 0;
+    for (const stored of this.records) {
+      if (stored.personId !== mergedId) continue;
+      stored.personId = survivorId;
+      moved++;
+    }
+    for (const map of [this.byIdentifier, this.byResidentId]) {
+      for (const [key, personId] of map) if (personId === mergedId) map.set(key, survivorId);
+    }
+    return moved;
+  }
+
   private decide(record: PreparedRecord): MatchDecision {
     const { linkThreshold, reviewThreshold } = this.config;
     const base = { linkThreshold, reviewThreshold, candidatesCompared: 0, heldForReview: null, ruledOut: null };
