@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_LINK_THRESHOLD, DEFAULT_MATCH_CONFIG, DEFAULT_REVIEW_THRESHOLD } from './modules/identity/match-config.js';
+import type { MatchConfig } from './modules/identity/match-config.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
@@ -20,6 +22,8 @@ export const Env = z.object({
   HCRM_MLLP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HCRM_PUBLIC_URL: z.url().optional(),
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HCRM_MATCH_LINK_THRESHOLD: z.coerce.number().finite().default(DEFAULT_LINK_THRESHOLD),
+  HCRM_MATCH_REVIEW_THRESHOLD: z.coerce.number().finite().default(DEFAULT_REVIEW_THRESHOLD),
   SMTP_URL: z.string().optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
@@ -40,6 +44,8 @@ export interface Config {
   mllpPort: number | undefined;
   publicUrl: string;
   logLevel: Env['HCRM_LOG_LEVEL'];
+  /** Patient-index thresholds (bits of Fellegi–Sunter weight). */
+  match: MatchConfig;
   smtpUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string | undefined; apiBaseUrl: string | undefined } | null;
 }
@@ -57,6 +63,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(e.HCRM_ADMIN_USERNAME) !== Boolean(e.HCRM_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration:\n  HCRM_ADMIN_USERNAME and HCRM_ADMIN_PASSWORD go together');
   }
+  if (e.HCRM_MATCH_REVIEW_THRESHOLD > e.HCRM_MATCH_LINK_THRESHOLD) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HCRM_MATCH_REVIEW_THRESHOLD (${e.HCRM_MATCH_REVIEW_THRESHOLD}) must not exceed HCRM_MATCH_LINK_THRESHOLD (${e.HCRM_MATCH_LINK_THRESHOLD})`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -68,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mllpPort: e.HCRM_MLLP_PORT,
     publicUrl: e.HCRM_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     logLevel: e.HCRM_LOG_LEVEL,
+    match: { ...DEFAULT_MATCH_CONFIG, linkThreshold: e.HCRM_MATCH_LINK_THRESHOLD, reviewThreshold: e.HCRM_MATCH_REVIEW_THRESHOLD },
     smtpUrl: e.SMTP_URL,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN

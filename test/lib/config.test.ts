@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -69,6 +70,7 @@ describe('configuration from the environment', () => {
     ['HCRM_MLLP_PORT', '0'],
     ['HCRM_PUBLIC_URL', 'not a url'],
     ['HCRM_LOG_LEVEL', 'chatty'],
+    ['HCRM_MATCH_LINK_THRESHOLD', 'high'],
   ])('refuses an invalid %s (%s) with a ConfigError naming the variable', (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === 'HCRM_ADMIN_PASSWORD') env['HCRM_ADMIN_USERNAME'] = 'root';
@@ -80,6 +82,20 @@ describe('configuration from the environment', () => {
     const error = configError({ HCRM_ADMIN_USERNAME: 'root' });
     expect(error.message).toContain('HCRM_ADMIN_USERNAME');
     expect(error.message).toContain('HCRM_ADMIN_PASSWORD');
+  });
+
+  it('reads the patient-index thresholds, with defaults that agree with .env.example', () => {
+    expect(loadConfig({}).match).toMatchObject({ linkThreshold: 20, reviewThreshold: 10 });
+    expect(loadConfig({ HCRM_MATCH_LINK_THRESHOLD: '25.5', HCRM_MATCH_REVIEW_THRESHOLD: '-3' }).match).toMatchObject({ linkThreshold: 25.5, reviewThreshold: -3 });
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const fromExample = Object.fromEntries([...example.matchAll(/^(HCRM_MATCH_\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(loadConfig(fromExample).match).toEqual(loadConfig({}).match);
+  });
+
+  it('refuses a review threshold above the link threshold', () => {
+    const error = configError({ HCRM_MATCH_LINK_THRESHOLD: '10', HCRM_MATCH_REVIEW_THRESHOLD: '12' });
+    expect(error.message).toContain('HCRM_MATCH_REVIEW_THRESHOLD');
+    expect(error.message).toContain('HCRM_MATCH_LINK_THRESHOLD');
   });
 
   it('lists every invalid variable at once', () => {

@@ -1,0 +1,225 @@
+import { newId } from '../../lib/ids.js';
+import { blockingKeys } from './blocking.js';
+import { compareRecords } from './comparators.js';
+import { invalidMatchRecord } from './identity.errors.js';
+import { MatchRecord } from './identity.schemas.js';
+import type { FieldComparison, MatchDecision, MatchExplanation } from './identity.schemas.js';
+import type { MatchConfig } from './match-config.js';
+import { prepareRecord } from './prepared-record.js';
+import type { PreparedRecord } from './prepared-record.js';
+import { weightTable } from './weights.js';
+import type { WeightTable } from './weights.js';
+
+interface Stored { record: PreparedRecord; personId: string }
+
+interface Best { personId: string; stored: Stored; score: number; fields: FieldComparison[] }
+
+export interface MatchIndexOptions {
+  /** Ids for new people (default UUIDv7); the evaluation passes a counter to stay deterministic. */
+  newPersonId?: () => string;
+  weights?: WeightTable;
+}
+
+/**
+ * The patient index in memory: every record seen so far, under the person it belongs to, with blocking maps to
+ * find candidates and exact maps for the deterministic links. Fill it with `load` (people already known, e.g.
+ * the patients table at start) and feed new records through `add`; it is the state the import pipeline keeps
+ * beside the database, which stays the record of truth.
+ */
+export class MatchIndex {
+  private readonly records: Stored[] = [];
+  private readonly blocks = new Map<string, number[]>();
+  private readonly byIdentifier = new Map<string, string>();
+  private readonly byResidentId = new Map<string, string>();
+  private readonly weights: WeightTable;
+  private readonly newPersonId: () => string;
+
+  constructor(
+    readonly config: MatchConfig,
+    options: MatchIndexOptions = {},
+  ) {
+    if (config.reviewThreshold > config.linkThreshold) {
+      throw new RangeError(`the review threshold (${config.reviewThreshold}) must not exceed the link threshold (${config.linkThreshold})`);
+    }
+    this.weights = options.weights ?? weightTable();
+    this.newPersonId = options.newPersonId ?? newId;
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Decides where the record belongs and keeps it there: under the linked person, or under a new one. */
+  add(input: MatchRecord): MatchDecision {
+    const record = prepareRecord(parseRecord(input));
+    const decision = this.decide(record);
+    this.store(record, decision.personId);
+    return decision;
+  }
+
+  /** Decides without keeping the record: for a preview, or a second opinion after a reviewer's change. */
+  match(input: MatchRecord): MatchDecision {
+    return this.decide(prepareRecord(parseRecord(input)));
+  }
+
+  /** Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). */
+  load(input: MatchRecord, personId: string): void {
+    this.store(prepareRecord(parseRecord(input)), personId);
+  }
+
+  /**
+   * After a reviewer links or merges two patient files: every record of `mergedId` now belongs to `survivorId`,
+   * deterministic links included. A scan of the index, as merges are rare and reviewed by hand.
+   */
+  merge(survivorId: string, mergedId: string): number {
+    let moved = 0;
+    for (const stored of this.records) {
+      if (stored.personId !== mergedId) continue;
+      stored.personId = survivorId;
+      moved++;
+    }
+    for (const map of [this.byIdentifier, this.byResidentId]) {
+      for (const [key, personId] of map) if (personId === mergedId) map.set(key, survivorId);
+    }
+    return moved;
+  }
+
+  private decide(record: PreparedRecord): MatchDecision {
+    const { linkThreshold, reviewThreshold } = this.config;
+    const base = { linkThreshold, reviewThreshold, candidatesCompared: 0, heldForReview: null, ruledOut: null };
+    for (const [system, value] of record.identifiers) {
+      const personId = this.byIdentifier.get(identifierKey(record.source, system, value));
+      if (personId !== undefined) return deterministic(personId, { ...base, method: 'identifier' });
+    }
+    const residentKey = trustedResidentId(record);
+    const byResident = residentKey === null ? undefined : this.byResidentId.get(residentKey);
+    if (byResident !== undefined) return deterministic(byResident, { ...base, method: 'resident_id' });
+
+    const { best, runnerUp, compared } = this.bestCandidate(record);
+    const explanation: MatchExplanation = {
+      ...base,
+      method: 'probabilistic',
+      candidatesCompared: compared,
+      candidatePersonId: best?.personId ?? null,
+      candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
+      score: best?.score ?? null,
+      fields: best?.fields ?? [],
+      ruledOut: best ? ruleOutReason(record, best) : null,
+      heldForReview: null,
+    };
+    if (best && explanation.ruledOut === null && best.score >= linkThreshold) explanation.heldForReview = holdReason(best, runnerUp, this.config.ambiguityMargin);
+    if (best && explanation.ruledOut === null && best.score >= linkThreshold && explanation.heldForReview === null) {
+      return { decision: 'linked', personId: best.personId, score: best.score, explanation };
+    }
+    const decision = best && explanation.ruledOut === null && best.score >= reviewThreshold ? 'review' : 'new';
+    return { decision, personId: this.newPersonId(), score: best?.score ?? null, explanation };
+  }
+
+  /**
+   * The best-scoring candidate, and the best score of any other person that also reaches the link threshold
+   * (a runner-up): two people who both look like the record is a question for a person, not for the engine.
+   */
+  private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number } {
+    const seen = new Set<number>();
+    for (const key of blockingKeys(record)) {
+      const block = this.blocks.get(key);
+      if (block === undefined || block.length > this.config.maxBlockSize) continue;
+      for (const position of block) seen.add(position);
+    }
+    let best: Best | null = null;
+    let bestPosition = Infinity;
+    let runnerUp: number | null = null;
+    const { linkThreshold } = this.config;
+    for (const position of seen) {
+      const stored = this.records[position]!;
+      const mustReach = best === null ? -Infinity : Math.min(best.score, linkThreshold);
+      const comparison = compareRecords(record, stored.record, this.weights, mustReach);
+      if (comparison === null) continue;
+      const { score, fields } = comparison;
+      // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
+      if (best === null || score > best.score || (score === best.score && position < bestPosition)) {
+        if (best !== null && best.personId !== stored.personId && best.score >= linkThreshold) runnerUp = Math.max(runnerUp ?? -Infinity, best.score);
+        best = { personId: stored.personId, stored, score, fields };
+        bestPosition = position;
+      } else if (best.personId !== stored.personId && score >= linkThreshold) {
+        runnerUp = Math.max(runnerUp ?? -Infinity, score);
+      }
+    }
+    return { best, runnerUp, compared: seen.size };
+  }
+
+  private store(record: PreparedRecord, personId: string): void {
+    const position = this.records.length;
+    this.records.push({ record, personId });
+    for (const key of blockingKeys(record)) {
+      const block = this.blocks.get(key);
+      if (block === undefined) this.blocks.set(key, [position]);
+      else block.push(position);
+    }
+    for (const [system, value] of record.identifiers) {
+      const key = identifierKey(record.source, system, value);
+      if (!this.byIdentifier.has(key)) this.byIdentifier.set(key, personId);
+    }
+    const residentKey = trustedResidentId(record);
+    if (residentKey !== null && !this.byResidentId.has(residentKey)) this.byResidentId.set(residentKey, personId);
+  }
+}
+
+function parseRecord(input: MatchRecord): MatchRecord {
+  const parsed = MatchRecord.safeParse(input);
+  if (!parsed.success) {
+    throw invalidMatchRecord(parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), code: issue.code, message: issue.message })));
+  }
+  return parsed.data;
+}
+
+function deterministic(personId: string, explanation: Omit<MatchExplanation, 'candidatePersonId' | 'candidateRecord' | 'score' | 'fields'>): MatchDecision {
+  return { decision: 'linked', personId, score: null, explanation: { ...explanation, candidatePersonId: personId, candidateRecord: null, score: null, fields: [] } };
+}
+
+function identifierKey(source: string, system: string, value: string): string {
+  return `${source}\u0000${system}\u0000${value}`;
+}
+
+/**
+ * A resident ID links without scoring only when its check character is right and its embedded birth date
+ * agrees with the record's: children are often registered under a parent's ID, and a mistyped ID must not
+ * pull two people together.
+ */
+function trustedResidentId(record: PreparedRecord): string | null {
+  if (!record.residentIdValid || record.residentId === null) return null;
+  if (record.birth !== null && record.birth !== record.residentId.slice(6, 14)) return null;
+  return record.residentId;
+}
+
+/**
+ * Two valid resident IDs that differ by more than a keying error, each agreeing with its own record's birth
+ * date, belong to two people (twins, usually): the MOD 11-2 check makes a typo that stays valid very unlikely.
+ * When an ID contradicts its record (a child registered under a parent's number) this rule stays out of it.
+ */
+function ruleOutReason(record: PreparedRecord, best: Best): string | null {
+  const mine = trustedResidentId(record);
+  const theirs = trustedResidentId(best.stored.record);
+  const level = best.fields.find((f) => f.field === 'residentId')?.level;
+  return mine !== null && theirs !== null && level === 'different' ? 'different resident ID numbers, each consistent with its record' : null;
+}
+
+/** Evidence that no score outweighs: it sends a high-scoring pair to a person instead of linking it. */
+function holdReason(best: Best, runnerUp: number | null, margin: number): string | null {
+  if (runnerUp !== null && best.score - runnerUp < margin) {
+    return `another person scores almost as high (${runnerUp.toFixed(1)} against ${best.score.toFixed(1)}): possibly a duplicate patient file`;
+  }
+  const level = (field: string) => best.fields.find((f) => f.field === field)?.level;
+  // A valid ID against one that fails its check or contradicts its birth date: someone typed a wrong number.
+  if (level('residentId') === 'different') return 'different resident ID numbers, at least one of them doubtful';
+  // Twins share surname, birth date, address and often a parent's phone; only a personal number tells them apart.
+  const personalNumberAgrees = ['residentId', 'identifier'].some((field) => level(field) === 'exact' || level(field) === 'close');
+  const given = best.fields.find((f) => f.field === 'givenName');
+  const birth = level('birthDate');
+  // Twins' given names often share a character (兰雪/兰宁), so a partial agreement counts as different here.
+  const givenDiffers = (given?.level === 'different' || given?.level === 'partial') && given.note !== 'names swapped';
+  if ((birth === 'exact' || birth === 'close') && givenDiffers && !personalNumberAgrees) {
+    return 'same or nearly the same birth date but different given names: possibly twins or siblings';
+  }
+  return null;
+}

@@ -1,0 +1,83 @@
+import type { MatchRecord } from './identity.schemas.js';
+import { namePart, splitFullName } from './names.js';
+import type { NamePart } from './names.js';
+import { residentIdCheckChar } from '../patients/resident-id.js';
+
+/**
+ * A record reduced once, on arrival, to what the comparators and blocking keys read, so that comparing it
+ * with hundreds of candidates costs no parsing or pinyin conversion.
+ */
+export interface PreparedRecord {
+  source: string;
+  sourceRecordId: string | null;
+  family: NamePart | null;
+  given: NamePart | null;
+  /** Digits as typed, YYYYMMDD when well formed. */
+  birth: string | null;
+  gender: 'male' | 'female' | null;
+  /** National digits: +86 / 0086 and separators dropped. */
+  phone: string | null;
+  residentId: string | null;
+  /** The resident ID passes its MOD 11-2 check: only then is it trusted for a deterministic link. */
+  residentIdValid: boolean;
+  streetNumber: string | null;
+  street: string | null;
+  addressLine2: string | null;
+  locality: string | null;
+  city: string | null;
+  region: string | null;
+  postcode: string | null;
+  /** system → value */
+  identifiers: Map<string, string>;
+}
+
+export function prepareRecord(record: MatchRecord): PreparedRecord {
+  const name = record.name ?? {};
+  let family = name.family;
+  let given = name.given;
+  if (family === undefined && given === undefined && name.full !== undefined) ({ family, given } = splitFullName(name.full));
+  const residentId = clean(record.residentId)?.toUpperCase().replace(/\s/g, '') ?? null;
+  const address = record.address ?? {};
+  return {
+    source: record.source,
+    sourceRecordId: clean(record.sourceRecordId),
+    family: namePart(family, 'family'),
+    given: namePart(given, 'given'),
+    birth: digitsOrNull(record.birthDate),
+    gender: record.gender === 'male' || record.gender === 'female' ? record.gender : null,
+    phone: nationalPhone(record.phone),
+    residentId,
+    residentIdValid: residentId !== null && /^\d{17}[\dX]$/.test(residentId) && residentIdCheckChar(residentId.slice(0, 17)) === residentId[17],
+    streetNumber: folded(address.number),
+    street: folded(address.street),
+    addressLine2: folded(address.line2),
+    locality: folded(address.locality),
+    city: folded(address.city),
+    region: folded(address.region),
+    postcode: clean(address.postcode)?.replace(/\s/g, '') ?? null,
+    identifiers: new Map((record.identifiers ?? []).map((id) => [id.system.trim(), id.value.trim()])),
+  };
+}
+
+function clean(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed.length === 0 ? null : trimmed;
+}
+
+function folded(value: string | undefined): string | null {
+  const trimmed = clean(value);
+  return trimmed === null ? null : trimmed.toLowerCase().replace(/\s+/g, ' ');
+}
+
+function digitsOrNull(value: string | undefined): string | null {
+  const digits = value?.replace(/\D/g, '') ?? '';
+  return digits.length === 0 ? null : digits;
+}
+
+function nationalPhone(value: string | undefined): string | null {
+  const digits = digitsOrNull(value);
+  if (digits === null) return null;
+  if (digits.startsWith('0086')) return digits.slice(4);
+  if (digits.startsWith('86') && digits.length === 13) return digits.slice(2);
+  return digits;
+}
