@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config.js';
-import { emit } from '../../../test/bench/report.js';
+import { emit } from '../../lib/figures.js';
 import { estimateFieldModels } from './em.js';
 import { evaluateMatching } from './evaluation.js';
 import type { LabelledRecord } from './evaluation.js';
