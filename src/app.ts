@@ -46,7 +46,7 @@ export interface DepsOptions {
   secretKey: string;
   timeZone: string;
   /** Messaging rules and channels; omitted: the defaults of an empty environment and the sandbox channels. */
-  messaging?: Partial<MessagingDeps> & { settings?: Partial<MessagingSettings> };
+  messaging?: Partial<Omit<MessagingDeps, 'settings'>> & { settings?: Partial<MessagingSettings> };
   /** Templates besides the modules' own (tests add theirs). */
   extraTemplates?: TemplateSet[];
 }
