@@ -11,8 +11,8 @@ export interface ReceivedMail {
 }
 
 /**
- * A real SMTP server on loopback (the `smtp-server` package): STARTTLS with its built-in certificate, any
- * credentials, and recipients in `rejected` refused with 550 as a mailbox that does not exist is.
+ * A real SMTP server on loopback (the `smtp-server` package): STARTTLS with its built-in certificate, login
+ * hcrm/secret, and recipients in `rejected` refused with 550 as a mailbox that does not exist is.
  */
 export class FakeSmtp {
   readonly mails: ReceivedMail[] = [];
@@ -24,6 +24,8 @@ export class FakeSmtp {
     this.#server = new SMTPServer({
       authOptional: true,
       logger: false,
+      onAuth: (auth, _session, callback) =>
+        auth.username === 'hcrm' && auth.password === 'secret' ? callback(null, { user: 'hcrm' }) : callback(new Error('Invalid username or password')),
       onRcptTo: (address, _session, callback) => {
         if (this.rejected.has(address.address)) return callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
         callback();

@@ -29,6 +29,8 @@ export class FakeTwilio {
   tooManyRequests = 0;
   /** While true every send answers 503, as an outage does. */
   down = false;
+  /** Milliseconds each new message takes to be accepted (a slow provider, so a crash lands mid-batch). */
+  delayMs = 0;
   #byKey = new Map<string, object>();
   #server: Server;
   #serial = 0;
@@ -82,6 +84,7 @@ export class FakeTwilio {
     if (this.invalidNumbers.has(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (this.unsubscribed.has(to)) return error(400, 21610, 'Attempt to send to unsubscribed recipient');
 
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const sid = `SM${String(++this.#serial).padStart(32, '0')}`;
     const sms: ReceivedSms = {
       sid,

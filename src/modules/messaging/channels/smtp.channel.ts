@@ -47,6 +47,8 @@ function outcomeOf(error: unknown): SendOutcome {
   const e = error as { responseCode?: number; code?: string; message?: string };
   const reason = (e.message ?? 'SMTP error').slice(0, 300);
   // 5xx from the server: this address will not take the message; anything else (4xx, connection) may pass later.
+  // A refused login is the hospital's to fix; the messages wait for it instead of failing.
+  if (e.code === 'EAUTH') return { kind: 'transient', code: `smtp-${e.responseCode ?? 'auth'}`, reason };
   if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { kind: 'permanent', code: `smtp-${e.responseCode}`, reason };
   return { kind: 'transient', code: e.responseCode ? `smtp-${e.responseCode}` : (e.code ?? 'network'), reason };
 }
