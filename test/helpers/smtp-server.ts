@@ -16,11 +16,13 @@ export interface ReceivedMail {
  */
 export class FakeSmtp {
   readonly mails: ReceivedMail[] = [];
+  /** Deliveries per Message-ID, kept even when `keep` is off (the benchmark sends 100,000). */
+  readonly byMessageId = new Map<string, number>();
   readonly rejected = new Set<string>();
   #server: SMTPServer;
   port = 0;
 
-  constructor() {
+  constructor(private readonly options: { keep?: boolean } = {}) {
     this.#server = new SMTPServer({
       authOptional: true,
       logger: false,
@@ -35,6 +37,9 @@ export class FakeSmtp {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          const messageId = /^message-id:\s*(\S+)/im.exec(raw)?.[1] ?? '';
+          this.byMessageId.set(messageId, (this.byMessageId.get(messageId) ?? 0) + 1);
+          if (this.options.keep === false) return callback();
           this.mails.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
