@@ -152,6 +152,15 @@ describe('sending', () => {
     expect(row(queued.id)).toMatchObject({ status: 'cancelled', error: 'consent for care sms was withdrawn', attempts: 0 });
   });
 
+  it('sends a row a dead dispatcher left in `sending` as it is, as the provider may already have it', async () => {
+    const patient = await aPatientWith();
+    const queued = enqueue(patient.id);
+    h.db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1, lease_owner = 'dead', lease_until = ? WHERE id = ?").run(h.clock.now().toISOString(), queued.id);
+    await updatePatient(h.system(), patient.id, { version: patient.version, consent: [{ channel: 'sms', purpose: 'care', granted: false, method: 'verbal' }] });
+    await dispatchDueMessages(h.deps);
+    expect(row(queued.id)).toMatchObject({ status: 'held', attempts: 2 });
+  });
+
   it.each([
     ['deceased', 'deceased_at'],
     ['merged', 'merged_into_id'],
@@ -189,6 +198,7 @@ describe('sending', () => {
     const ids = [campaign(1), campaign(2), campaign(3)].map((q) => q.id);
     await dispatchDueMessages(h.deps);
     expect(ids.map((id) => row(id)['status'])).toEqual(['held', 'held', 'cancelled']);
+    expect(row(ids[0]!)['body']).toBe('张三丰您好：冬季养生讲座将于1日在门诊楼三楼举行，欢迎参加。 回复TD退订');
     expect(row(ids[2]!)['error']).toBe('marketing cap reached (2 in 7 days)');
   });
 });

@@ -92,7 +92,9 @@ function claimBatch(tx: Tx, deps: Deps, now: Date, owner: string, limit: number,
 
   for (const row of candidates) {
     if (!profiles.has(row.patientId)) profiles.set(row.patientId, contactProfile(tx, row.patientId));
-    const reason = recheck(tx, deps, row, profiles.get(row.patientId) ?? null, now);
+    // A `sending` row left by a dead process may already be with the provider: it was checked when first claimed,
+    // and cancelling it now could record "cancelled" for a message the patient received. It goes out again as is.
+    const reason = row.status === 'queued' ? recheck(tx, deps, row, profiles.get(row.patientId) ?? null, now) : null;
     if (reason) {
       repo.cancelOne(tx, row.id, reason, nowIso);
       cancelled++;
@@ -123,7 +125,7 @@ function recheck(tx: Tx, deps: Deps, row: repo.MessageRow, profile: ContactProfi
   const subject = row.aboutType && row.aboutId ? { type: row.aboutType, id: row.aboutId } : null;
   const checked = deps.sendChecks.run(tx, { purpose: row.purpose, patientId: row.patientId, subject });
   if (checked) return checked;
-  if (row.category === 'marketing' && row.status === 'queued') {
+  if (row.category === 'marketing') {
     const since = new Date(now.getTime() - MARKETING_WINDOW_MS).toISOString();
     if (repo.marketingSentSince(tx, row.patientId, since) >= deps.messaging.settings.marketingCapPerWeek) {
       return `marketing cap reached (${deps.messaging.settings.marketingCapPerWeek} in 7 days)`;

@@ -12,7 +12,8 @@ import { authorize, can } from '../staff/permissions.js';
 import { badVariables, EMAIL_MAX_BYTES, emailTooLarge, invalidRecipient, messageNotFound, notCancellable, tooLong, unknownTemplate } from './messaging.errors.js';
 import * as repo from './messaging.repository.js';
 import type { Message, MessageListQuery } from './messaging.schemas.js';
-import type { TemplateLocale } from './templates.js';
+import { countSegments } from './segments.js';
+import type { Rendered, TemplateLocale } from './templates.js';
 
 export type { SendCheck } from './send-checks.js';
 export { dispatchDueMessages, type DispatchOptions, type DispatchReport } from './dispatcher.js';
@@ -58,8 +59,10 @@ export function enqueueMessage(tx: Tx, ctx: ServiceContext, message: EnqueueMess
   if (!template) throw unknownTemplate(message.template);
 
   const choice = chooseChannel(profile, message.category, message.channel ?? template.channel);
-  const rendered = ctx.templates.render(template, message.variables);
-  if ('problems' in rendered) throw badVariables(message.template, rendered.problems);
+  const filled = ctx.templates.render(template, message.variables);
+  if ('problems' in filled) throw badVariables(message.template, filled.problems);
+  // Marketing SMS must say how to opt out (and the words are the keywords the inbound webhook honours).
+  const rendered = choice.channel === 'sms' && message.category === 'marketing' ? withOptOutHint(filled, locale) : filled;
   if (choice.channel === 'sms' && rendered.sms.segments > ctx.messaging.settings.smsMaxSegments) {
     throw tooLong(message.template, rendered.sms.segments, ctx.messaging.settings.smsMaxSegments);
   }
@@ -97,6 +100,13 @@ export function enqueueMessage(tx: Tx, ctx: ServiceContext, message: EnqueueMess
   });
   audit(tx, ctx, { action: 'message.enqueue', entityType: 'message', entityId: id, patientId: message.patientId, detail: { purpose: message.purpose, channel: choice.channel, status } });
   return { id, status, created: true };
+}
+
+const OPT_OUT_HINT: Record<TemplateLocale, string> = { 'zh-CN': ' 回复TD退订', en: ' Reply STOP to opt out' };
+
+function withOptOutHint(rendered: Rendered, locale: TemplateLocale): Rendered {
+  const body = rendered.body + OPT_OUT_HINT[locale];
+  return { ...rendered, body, sms: countSegments(body) };
 }
 
 type ChannelChoice = { channel: MessageChannel; recipient: string | null; cancelled: string | null };
