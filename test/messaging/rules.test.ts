@@ -130,3 +130,11 @@ describe('templates checked at start', () => {
     expect(() => createDeps({ db: h.db, clock: h.clock, secretKey: 'x'.repeat(32), timeZone: 'Asia/Shanghai', extraTemplates: [broken] })).toThrowError(/care.festival/);
   });
 });
+
+describe('dates in messages', () => {
+  it('writes an instant in the hospital\'s time zone, in the patient\'s language', async () => {
+    const { messageDateTime } = await import('../../src/modules/messaging/format.js');
+    expect(messageDateTime(new Date('2026-11-24T01:30:00Z'), 'Asia/Shanghai', 'zh-CN')).toBe('11月24日 09:30');
+    expect(messageDateTime(new Date('2026-11-24T01:30:00Z'), 'Asia/Shanghai', 'en')).toBe('24 Nov 09:30');
+  });
+});
