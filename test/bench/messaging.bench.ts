@@ -156,9 +156,13 @@ async function crashAndRestart(deps: Deps, patients: string[], dbPath: string, t
     });
   const started = performance.now();
   const first = start();
-  await until(() => twilio.messages.length - before >= MESSAGES / 2);
-  first.kill('SIGKILL');
-  await new Promise((resolve) => first.once('exit', resolve));
+  // Killed from the server's request handler, so the process dies with a batch in flight, not between batches.
+  const exited = new Promise((resolve) => first.once('exit', resolve));
+  twilio.onMessage = () => {
+    if (twilio.messages.length - before >= MESSAGES / 2) first.kill('SIGKILL');
+  };
+  await exited;
+  twilio.onMessage = null;
   const stranded = (deps.db.$client.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sending'").get() as { n: number }).n;
   const second = start();
   const sent = () => (deps.db.$client.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sent' AND dedupe_key LIKE 'crash:%'").get() as { n: number }).n;

@@ -29,6 +29,8 @@ export class FakeTwilio {
   tooManyRequests = 0;
   /** While true every send answers 503, as an outage does. */
   down = false;
+  /** Called with each new message before it is answered (the benchmark kills a dispatcher from here). */
+  onMessage: ((sms: ReceivedSms) => void) | null = null;
   /** Milliseconds each new message takes to be accepted (a slow provider, so a crash lands mid-batch). */
   delayMs = 0;
   #byKey = new Map<string, object>();
@@ -96,6 +98,7 @@ export class FakeTwilio {
       idempotencyKey: key,
     };
     this.messages.push(sms);
+    this.onMessage?.(sms);
     const reply = { sid, account_sid: this.accountSid, to, from: sms.from, body: sms.body, status: 'queued', num_segments: '1', date_created: new Date().toUTCString(), uri: `${path.slice(0, -5)}/${sid}.json` };
     if (key) this.#byKey.set(key, reply);
     return answer(201, reply);

@@ -3,6 +3,7 @@ import { inTransaction } from '../../src/lib/transaction.js';
 import { Problem } from '../../src/lib/problem.js';
 import { cancelMessages, dispatchDueMessages, enqueueMessage, type EnqueueMessage } from '../../src/modules/messaging/messaging.service.js';
 import { MessagePage } from '../../src/modules/messaging/messaging.schemas.js';
+import { dispatchMessagesTask } from '../../src/modules/messaging/tasks/dispatch-messages.task.js';
 import { createPatient, patientTimeline, updatePatient } from '../../src/modules/patients/patients.service.js';
 import { useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
@@ -135,6 +136,15 @@ describe('sending', () => {
     const report = await dispatchDueMessages(h.deps);
     expect(report.held).toBeGreaterThanOrEqual(1);
     expect(row(queued.id)).toMatchObject({ status: 'held', provider: 'sandbox', attempts: 1, lease_until: null });
+  });
+
+  it('is the scheduler\'s every-minute task', async () => {
+    expect(dispatchMessagesTask).toMatchObject({ name: 'messaging.dispatch', schedule: '* * * * *' });
+    const patient = await aPatientWith();
+    const queued = enqueue(patient.id);
+    const report = await dispatchMessagesTask.run({ ...h.system(), actor: { kind: 'job', id: 'messaging.dispatch' } });
+    expect(report.held).toBeGreaterThanOrEqual(1);
+    expect(row(queued.id)['status']).toBe('held');
   });
 
   it('waits for the scheduled time', async () => {
