@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/client.js';
 import type { Clock } from './lib/clock.js';
-import type { Deps } from './lib/context.js';
+import { loadConfig, type MessagingSettings } from './config.js';
+import type { Deps, MessagingDeps } from './lib/context.js';
 import { createFieldCipher } from './lib/crypto.js';
 import { idempotency } from './lib/idempotency.js';
 import { newId } from './lib/ids.js';
@@ -15,6 +16,14 @@ import { installProblemHandler } from './lib/problem.js';
 import { requestContext } from './lib/request-context.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { sandboxChannel } from './modules/messaging/channels/index.js';
+import { messagingTemplates } from './modules/messaging/messaging.templates.js';
+import { messagingRoutes } from './modules/messaging/messaging.routes.js';
+import { messagingTimelineProviders } from './modules/messaging/messaging.timeline.js';
+import { SendCheckRegistry } from './modules/messaging/send-checks.js';
+import { TemplateRegistry, type TemplateSet } from './modules/messaging/templates.js';
+import { unsubscribeRoutes } from './modules/messaging/unsubscribe.routes.js';
+import { twilioWebhookRoutes } from './modules/messaging/webhooks.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
@@ -31,11 +40,44 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
-/** The collaborators every service receives; each module registers its timeline entries here. */
-export function createDeps(options: { db: Db; clock: Clock; secretKey: string; timeZone: string }): Deps {
+export interface DepsOptions {
+  db: Db;
+  clock: Clock;
+  secretKey: string;
+  timeZone: string;
+  /** Messaging rules and channels; omitted: the defaults of an empty environment and the sandbox channels. */
+  messaging?: Partial<Omit<MessagingDeps, 'settings'>> & { settings?: Partial<MessagingSettings> };
+  /** Templates besides the modules' own (tests add theirs). */
+  extraTemplates?: TemplateSet[];
+}
+
+/** Every module's message templates; a module that sends adds its set here. */
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates];
+
+/**
+ * The collaborators every service receives; each module registers its timeline entries, templates and send
+ * checks here. Templates are checked now, so a broken one stops the start with its name.
+ */
+export function createDeps(options: DepsOptions): Deps {
   const timeline = new TimelineRegistry();
-  for (const provider of patientTimelineProviders) timeline.register(provider);
-  return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline };
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders]) timeline.register(provider);
+  const defaults = loadConfig({});
+  const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
+  const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
+  return {
+    db: options.db,
+    clock: options.clock,
+    cipher: createFieldCipher(options.secretKey),
+    timeZone: options.timeZone,
+    timeline,
+    sendChecks: new SendCheckRegistry(),
+    templates,
+    messaging: {
+      settings,
+      channels: options.messaging?.channels ?? { sms: sandboxChannel('sms'), email: sandboxChannel('email') },
+      twilioAuthToken: options.messaging?.twilioAuthToken ?? null,
+    },
+  };
 }
 
 /** The whole application as one Fastify instance; importing this file starts nothing. */
@@ -83,6 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  await app.register(messagingRoutes);
+  await app.register(twilioWebhookRoutes);
+  await app.register(unsubscribeRoutes);
   await app.register(webRoutes);
   await app.ready();
   return app;

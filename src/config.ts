@@ -24,10 +24,23 @@ export const Env = z.object({
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HCRM_MATCH_LINK_THRESHOLD: z.coerce.number().finite().default(DEFAULT_LINK_THRESHOLD),
   HCRM_MATCH_REVIEW_THRESHOLD: z.coerce.number().finite().default(DEFAULT_REVIEW_THRESHOLD),
-  SMTP_URL: z.string().optional(),
-  TWILIO_ACCOUNT_SID: z.string().optional(),
+  HCRM_HOSPITAL_CONTACT: z.string().max(120).optional(),
+  HCRM_QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:00-08:00')
+    .default('21:00-08:00'),
+  HCRM_SMS_SEGMENTS_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
+  HCRM_EMAIL_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
+  HCRM_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(5),
+  HCRM_MARKETING_CAP_PER_WEEK: z.coerce.number().int().min(0).max(100).default(2),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_FROM: z.string().min(3).optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC\w+$/, 'must start with AC').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_API_KEY_SID: z.string().regex(/^SK\w+$/, 'must start with SK').optional(),
+  TWILIO_API_KEY_SECRET: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG\w+$/, 'must start with MG').optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
 });
 export type Env = z.infer<typeof Env>;
@@ -47,7 +60,39 @@ export interface Config {
   /** Patient-index thresholds (bits of Fellegi–Sunter weight). */
   match: MatchConfig;
   smtpUrl: string | undefined;
-  twilio: { accountSid: string; authToken: string; from: string | undefined; apiBaseUrl: string | undefined } | null;
+  smtpFrom: string;
+  twilio: TwilioConfig | null;
+  messaging: MessagingSettings;
+}
+
+export interface TwilioConfig {
+  accountSid: string;
+  /** Signs the webhooks Twilio sends us; also the API password unless an API key is given. */
+  authToken: string | undefined;
+  apiKey: { sid: string; secret: string } | undefined;
+  from: string | undefined;
+  messagingServiceSid: string | undefined;
+  apiBaseUrl: string | undefined;
+}
+
+/** The rules messaging applies before sending; tests build their own. */
+export interface MessagingSettings {
+  publicUrl: string;
+  hospitalContact: string;
+  /** Minutes after local midnight: [start, end); start > end wraps past midnight. */
+  quietHours: { start: number; end: number };
+  smsSegmentsPerSecond: number;
+  emailPerSecond: number;
+  smsMaxSegments: number;
+  marketingCapPerWeek: number;
+}
+
+export function parseQuietHours(text: string): { start: number; end: number } {
+  const [start = 0, end = 0] = text.split('-').map((part) => {
+    const [h = 0, m = 0] = part.split(':').map(Number);
+    return h * 60 + m;
+  });
+  return { start, end };
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration:\n  HCRM_MATCH_REVIEW_THRESHOLD (${e.HCRM_MATCH_REVIEW_THRESHOLD}) must not exceed HCRM_MATCH_LINK_THRESHOLD (${e.HCRM_MATCH_LINK_THRESHOLD})`,
     );
   }
+  const twilio = twilioConfig(e);
+  const publicUrl = (e.HCRM_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -77,14 +124,39 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoSeed: e.HCRM_DEMO_SEED,
     secretKey: e.HCRM_SECRET_KEY,
     mllpPort: e.HCRM_MLLP_PORT,
-    publicUrl: e.HCRM_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
+    publicUrl,
     logLevel: e.HCRM_LOG_LEVEL,
     match: { ...DEFAULT_MATCH_CONFIG, linkThreshold: e.HCRM_MATCH_LINK_THRESHOLD, reviewThreshold: e.HCRM_MATCH_REVIEW_THRESHOLD },
     smtpUrl: e.SMTP_URL,
-    twilio:
-      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBaseUrl: e.TWILIO_API_BASE_URL }
-        : null,
+    smtpFrom: e.SMTP_FROM ?? 'HCRM <no-reply@localhost>',
+    twilio,
+    messaging: {
+      publicUrl,
+      hospitalContact: e.HCRM_HOSPITAL_CONTACT ?? '',
+      quietHours: parseQuietHours(e.HCRM_QUIET_HOURS),
+      smsSegmentsPerSecond: e.HCRM_SMS_SEGMENTS_PER_SECOND,
+      emailPerSecond: e.HCRM_EMAIL_PER_SECOND,
+      smsMaxSegments: e.HCRM_SMS_MAX_SEGMENTS,
+      marketingCapPerWeek: e.HCRM_MARKETING_CAP_PER_WEEK,
+    },
+  };
+}
+
+/** Twilio is on when the account, a credential (auth token or API key) and a sender (number or messaging service) are all set. */
+function twilioConfig(e: Env): TwilioConfig | null {
+  if (!e.TWILIO_ACCOUNT_SID) return null;
+  const apiKey = e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET ? { sid: e.TWILIO_API_KEY_SID, secret: e.TWILIO_API_KEY_SECRET } : undefined;
+  const problems: string[] = [];
+  if (!e.TWILIO_AUTH_TOKEN && !apiKey) problems.push('TWILIO_ACCOUNT_SID needs TWILIO_AUTH_TOKEN or TWILIO_API_KEY_SID with TWILIO_API_KEY_SECRET');
+  if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) problems.push('TWILIO_ACCOUNT_SID needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID');
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return {
+    accountSid: e.TWILIO_ACCOUNT_SID,
+    authToken: e.TWILIO_AUTH_TOKEN,
+    apiKey,
+    from: e.TWILIO_FROM,
+    messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+    apiBaseUrl: e.TWILIO_API_BASE_URL,
   };
 }
 

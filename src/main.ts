@@ -6,6 +6,8 @@ import { systemClock } from './lib/clock.js';
 import { systemContext } from './lib/context.js';
 import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
 import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
+import { closeChannels, messagingFromConfig } from './modules/messaging/channels/index.js';
+import { dispatchDueMessages } from './modules/messaging/dispatcher.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -14,7 +16,8 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const db = openDatabase(config.dbPath);
   migrateDatabase(db);
-  const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone });
+  const messaging = messagingFromConfig(config);
+  const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone, messaging });
   const app = await buildApp({ deps, version, logLevel: config.logLevel });
 
   const boot = systemContext(deps, 'boot');
@@ -22,11 +25,27 @@ async function main(): Promise<void> {
   const seedDemo = config.demoSeed ?? isEmptyHospital(deps);
   const demoLogins = seedDemo && isEmptyHospital(deps) ? await seedDemoHospital(boot, { patients: 5000 }) : null;
 
+  // Until the scheduler (src/jobs) runs messaging's task, the outbox is drained here.
+  const stopDispatch = new AbortController();
+  const dispatching = (async () => {
+    while (!stopDispatch.signal.aborted) {
+      try {
+        await dispatchDueMessages(deps, { maxDurationMs: 50_000, signal: stopDispatch.signal });
+      } catch (error) {
+        app.log.error({ err: error }, 'message dispatch failed');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+    }
+  })();
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info(`${signal} received, closing`);
+    stopDispatch.abort();
+    await Promise.race([dispatching, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await closeChannels(messaging.channels);
     await app.close();
     db.$client.close();
     process.exit(0);

@@ -34,6 +34,10 @@ export const patients = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     deactivatedAt: text('deactivated_at'),
     deactivationReason: text('deactivation_reason'),
+    /** Set when the hospital learns of the patient's death; nothing is sent to a deceased patient. */
+    deceasedAt: text('deceased_at'),
+    /** Set when identity merges this file into another; messages go to the surviving file only. */
+    mergedIntoId: text('merged_into_id'),
     /** Kept up to date when encounters are added, so classification filters need no aggregate. */
     lastVisitAt: text('last_visit_at'),
     visitCount: integer('visit_count').notNull().default(0),

@@ -2,6 +2,10 @@ import type { Db } from '../../db/client.js';
 import type { FieldCipher } from './crypto.js';
 import type { Clock } from './clock.js';
 import type { TimelineRegistry } from '../modules/patients/timeline.js';
+import type { MessagingSettings } from '../config.js';
+import type { Channels } from '../modules/messaging/channels/channel.js';
+import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
+import type { TemplateRegistry } from '../modules/messaging/templates.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,6 +27,19 @@ export interface Deps {
   cipher: FieldCipher;
   timeZone: string;
   timeline: TimelineRegistry;
+  /** Why a queued message must still go out, registered by the module that queues it (by purpose or subject type). */
+  sendChecks: SendCheckRegistry;
+  /** Every module's message templates, checked at start. */
+  templates: TemplateRegistry;
+  messaging: MessagingDeps;
+}
+
+/** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */
+export interface MessagingDeps {
+  settings: MessagingSettings;
+  channels: Channels;
+  /** Checks X-Twilio-Signature; null: no Twilio configured, so every Twilio webhook is refused. */
+  twilioAuthToken: string | null;
 }
 
 /** What every service verb receives first: who, when, which request, and the collaborators. */

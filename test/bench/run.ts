@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   patients: () => import('./patients.bench.js'),
   http: () => import('./http.bench.js'),
   matching: () => import('./matching.bench.js'),
+  messaging: () => import('./messaging.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

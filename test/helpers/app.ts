@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
-import { buildApp, createDeps } from '../../src/app.js';
+import { buildApp, createDeps, type DepsOptions } from '../../src/app.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { systemContext, type Deps, type Role, type ServiceContext } from '../../src/lib/context.js';
 import { createDepartment, createStaff, listDepartments } from '../../src/modules/staff/staff.service.js';
@@ -34,14 +34,28 @@ export interface StaffSession {
   headers: { authorization: string };
 }
 
+export interface TestHospitalOptions {
+  now?: string;
+  /** Channels, rules and the Twilio auth token; omitted: sandbox channels and the default rules. */
+  messaging?: DepsOptions['messaging'];
+  extraTemplates?: DepsOptions['extraTemplates'];
+}
+
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
-export async function startTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+export async function startTestHospital(options: TestHospitalOptions = {}): Promise<TestHospital> {
   const dir = mkdtempSync(join(tmpdir(), 'hcrm-test-'));
   const dbPath = join(dir, 'hcrm.db');
   const db = openDatabase(dbPath);
   migrateDatabase(db);
   const clock = new ManualClock(options.now ?? TEST_NOW);
-  const deps = createDeps({ db, clock, secretKey: 'test-secret-key-of-at-least-32-characters', timeZone: 'Asia/Shanghai' });
+  const deps = createDeps({
+    db,
+    clock,
+    secretKey: 'test-secret-key-of-at-least-32-characters',
+    timeZone: 'Asia/Shanghai',
+    ...(options.messaging ? { messaging: options.messaging } : {}),
+    ...(options.extraTemplates ? { extraTemplates: options.extraTemplates } : {}),
+  });
   const app = await buildApp({ deps, version: 'test', logLevel: 'silent' });
   let staffCount = 0;
 
@@ -77,7 +91,7 @@ export async function startTestHospital(options: { now?: string } = {}): Promise
 }
 
 /** startTestHospital for a describe block, closed after the file's tests. */
-export async function useTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+export async function useTestHospital(options: TestHospitalOptions = {}): Promise<TestHospital> {
   const hospital = await startTestHospital(options);
   afterAll(() => hospital.close());
   return hospital;

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ROLES, type Role } from '../../src/lib/context.js';
+import { inTransaction } from '../../src/lib/transaction.js';
+import { receiveInboundSms } from '../../src/modules/messaging/messaging.inbound.js';
+import { enqueueMessage } from '../../src/modules/messaging/messaging.service.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
@@ -70,12 +73,18 @@ export interface SecurityFixtures {
   patientVersion: number;
   staffId: string;
   staffVersion: number;
+  /** A queued message to the patient. */
+  messageId: string;
+  /** An inbound SMS waiting for staff review. */
+  inboundId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' }[] = [
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
+  { path: /^\/api\/messages\/inbound\/\{id\}/, parameter: 'id', fixture: 'inboundId' },
+  { path: /^\/api\/messages\/\{id\}/, parameter: 'id', fixture: 'messageId' },
 ];
 
 let unique = 0;
@@ -94,6 +103,8 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
   'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/messages/{id}/cancel': () => ({ reason: '安全测试' }),
+  'POST /api/messages/inbound/{id}/resolve': () => ({ resolution: 'no_action' }),
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -126,7 +137,21 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
-      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id) };
+      const n = next();
+      const message = inTransaction(h.deps, (tx) =>
+        enqueueMessage(tx, h.system(), { purpose: 'security', category: 'care', patientId: patient.id, template: 'messaging.opted-in', variables: {}, scheduledAt: h.clock.now(), dedupeKey: `security:${n}` }),
+      );
+      receiveInboundSms(h.system(), { messageSid: `SMsecurity${n}`, from: patient.phone ?? '+8613900000000', body: '请不要再发了', idempotencyToken: undefined });
+      const inbound = h.db.$client.prepare('SELECT id FROM inbound_messages WHERE provider_id = ?').get(`SMsecurity${n}`) as { id: string };
+      return {
+        departmentId,
+        patientId: patient.id,
+        patientVersion: version('patients', patient.id),
+        staffId: target.id,
+        staffVersion: version('staff', target.id),
+        messageId: message.id,
+        inboundId: inbound.id,
+      };
     },
   };
 }

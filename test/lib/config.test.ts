@@ -56,6 +56,33 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('reads the messaging rules and providers', () => {
+    const config = loadConfig({
+      HCRM_QUIET_HOURS: '22:30-07:00',
+      HCRM_SMS_SEGMENTS_PER_SECOND: '100',
+      HCRM_EMAIL_PER_SECOND: '5',
+      HCRM_SMS_MAX_SEGMENTS: '3',
+      HCRM_MARKETING_CAP_PER_WEEK: '1',
+      HCRM_HOSPITAL_CONTACT: '客服 010-12345678',
+      SMTP_URL: 'smtps://user:pass@mail.hospital.example:465',
+      SMTP_FROM: '医院 <notice@hospital.example>',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_API_KEY_SID: 'SK123',
+      TWILIO_API_KEY_SECRET: 'key-secret',
+      TWILIO_MESSAGING_SERVICE_SID: 'MG123',
+      TWILIO_API_BASE_URL: 'http://127.0.0.1:8089',
+    });
+    expect(config.messaging).toMatchObject({ quietHours: { start: 22 * 60 + 30, end: 7 * 60 }, smsSegmentsPerSecond: 100, emailPerSecond: 5, smsMaxSegments: 3, marketingCapPerWeek: 1, hospitalContact: '客服 010-12345678' });
+    expect(config.smtpUrl).toBe('smtps://user:pass@mail.hospital.example:465');
+    expect(config.twilio).toEqual({ accountSid: 'AC123', authToken: undefined, apiKey: { sid: 'SK123', secret: 'key-secret' }, from: undefined, messagingServiceSid: 'MG123', apiBaseUrl: 'http://127.0.0.1:8089' });
+    expect(loadConfig({}).messaging).toMatchObject({ quietHours: { start: 21 * 60, end: 8 * 60 }, smsSegmentsPerSecond: 1, marketingCapPerWeek: 2 });
+  });
+
+  it('refuses a Twilio account without a credential or a sender, naming what is missing', () => {
+    expect(configError({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_FROM: '+15005550006' }).message).toContain('TWILIO_AUTH_TOKEN');
+    expect(configError({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'x' }).message).toContain('TWILIO_MESSAGING_SERVICE_SID');
+  });
+
   it('treats a blank variable as unset', () => {
     expect(loadConfig({ PORT: '', HCRM_TIMEZONE: '' })).toMatchObject({ port: 3000, timeZone: 'Asia/Shanghai' });
   });
@@ -71,6 +98,10 @@ describe('configuration from the environment', () => {
     ['HCRM_PUBLIC_URL', 'not a url'],
     ['HCRM_LOG_LEVEL', 'chatty'],
     ['HCRM_MATCH_LINK_THRESHOLD', 'high'],
+    ['HCRM_QUIET_HOURS', 'evenings'],
+    ['HCRM_SMS_SEGMENTS_PER_SECOND', '0'],
+    ['SMTP_URL', 'mail.example:25'],
+    ['TWILIO_ACCOUNT_SID', 'XX123'],
   ])('refuses an invalid %s (%s) with a ConfigError naming the variable', (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === 'HCRM_ADMIN_PASSWORD') env['HCRM_ADMIN_USERNAME'] = 'root';

@@ -300,3 +300,31 @@ export function searchById(tx: Tx, match: IdMatch, f: PatientFilters, afterId: s
 export function anyPatientId(tx: Tx): string | undefined {
   return tx.select({ id: patients.id }).from(patients).limit(1).get()?.id;
 }
+
+export function patientIdsWithPhone(tx: Tx, phone: string): string[] {
+  return (statement(tx, 'SELECT id FROM patients WHERE phone = ? ORDER BY id').all(phone) as { id: string }[]).map((r) => r.id);
+}
+
+export interface ContactRow {
+  id: string;
+  active: number;
+  deceasedAt: string | null;
+  mergedIntoId: string | null;
+  phone: string | null;
+  email: string | null;
+  preferredLanguage: 'zh-CN' | 'en';
+  preferredChannel: 'sms' | 'email' | 'phone' | 'none';
+}
+
+/** The messaging hot path reads this for every message it sends, so it is one cached statement. */
+export function contactRow(tx: Tx, id: string): ContactRow | undefined {
+  return statement(
+    tx,
+    `SELECT id, active, deceased_at AS deceasedAt, merged_into_id AS mergedIntoId, phone, email, preferred_language AS preferredLanguage,
+       preferred_channel AS preferredChannel FROM patients WHERE id = ?`,
+  ).get(id) as ContactRow | undefined;
+}
+
+export function grantedConsents(tx: Tx, patientId: string): { channel: string; purpose: string }[] {
+  return statement(tx, 'SELECT channel, purpose FROM patient_consents WHERE patient_id = ? AND granted = 1').all(patientId) as { channel: string; purpose: string }[];
+}

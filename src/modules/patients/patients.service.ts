@@ -316,3 +316,45 @@ export function insertAllergyFor(tx: Tx, ctx: ServiceContext, patientId: string,
 export function hasAnyPatient(ctx: Pick<ServiceContext, 'db'>): boolean {
   return repo.anyPatientId(ctx.db) !== undefined;
 }
+
+/** What messaging needs to address a patient and to know it still may: one read, no audit (the caller audits). */
+export interface ContactProfile {
+  id: string;
+  /** Why nothing may be sent at all, or null. */
+  unreachable: 'deactivated' | 'deceased' | 'merged' | null;
+  phone: string | null;
+  email: string | null;
+  preferredLanguage: 'zh-CN' | 'en';
+  preferredChannel: 'sms' | 'email' | 'phone' | 'none';
+  /** Granted consents as `channel:purpose` (sms:care, email:marketing). */
+  consents: Set<string>;
+}
+
+export function contactProfile(tx: Tx, patientId: string): ContactProfile | null {
+  const row = repo.contactRow(tx, patientId);
+  if (!row) return null;
+  const unreachable = row.deceasedAt ? 'deceased' : row.mergedIntoId ? 'merged' : row.active ? null : 'deactivated';
+  const consents = new Set(repo.grantedConsents(tx, patientId).map((c) => `${c.channel}:${c.purpose}`));
+  return { id: row.id, unreachable, phone: row.phone, email: row.email, preferredLanguage: row.preferredLanguage, preferredChannel: row.preferredChannel, consents };
+}
+
+export function patientIdsWithPhone(tx: Tx, e164: string): string[] {
+  return repo.patientIdsWithPhone(tx, e164);
+}
+
+/**
+ * Records consent changes that the patient made themselves (an SMS STOP, an unsubscribe link), with time and
+ * source, and audits them. The patients module owns consent; messaging changes it only through this verb.
+ */
+export function recordPatientConsent(
+  tx: Tx,
+  ctx: ServiceContext,
+  patientId: string,
+  changes: { channel: 'sms' | 'email'; purpose: 'care' | 'marketing'; granted: boolean }[],
+  source: { method: 'sms_reply' | 'email_link' | 'verbal'; detail: string },
+): void {
+  if (!repo.findPatient(tx, patientId)) throw patientNotFound(patientId);
+  const recordedAt = ctx.now.toISOString();
+  for (const change of changes) repo.upsertConsent(tx, { patientId, ...change, recordedAt, method: source.method, recordedBy: actorLabel(ctx) });
+  audit(tx, ctx, { action: 'patient.consent.update', entityType: 'patient', entityId: patientId, patientId, reason: source.detail, detail: { changes, method: source.method } });
+}

@@ -24,6 +24,11 @@ export const ROLE_PERMISSIONS = {
   'departments.manage': ['admin'],
   'staff.manage': ['admin'],
   'audit.read': ['admin'],
+  /** The outbox: what was sent, queued or refused, to whom and why. */
+  'messages.read': EVERYONE,
+  'messages.cancel': ['admin', 'doctor', 'nurse', 'agent'],
+  /** Inbound SMS that read like an opt-out but matched no keyword: the call centre decides. */
+  'messages.review': ['admin', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/lib/transaction.js';
+import { enqueueMessage } from '../../src/modules/messaging/messaging.service.js';
+import { createPatient } from '../../src/modules/patients/patients.service.js';
+import { useTestHospital } from '../helpers/app.js';
+import { aPatient } from '../helpers/factories.js';
+import { reminderVariables, testTemplates } from '../helpers/messaging.js';
+import { FakeTwilio } from '../helpers/twilio-server.js';
+
+/*
+ * Crash safety with a real process: the dispatcher (`npm run dispatch`) runs as a child on the test's database
+ * file, is killed with SIGKILL in the middle of a batch, and is started again. Afterwards every due message has
+ * reached Twilio exactly once: the rows the dead process had claimed are taken over when their lease lapses and
+ * sent again with the same idempotency key, which the server answers with the first message.
+ */
+const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
+const fake = await new FakeTwilio(ACCOUNT, { username: ACCOUNT, password: 'crash-token' }).start();
+const h = await useTestHospital({ extraTemplates: [testTemplates] });
+const children: ChildProcess[] = [];
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await fake.stop();
+});
+
+const CLI = fileURLToPath(new URL('../../src/modules/messaging/dispatch-cli.ts', import.meta.url));
+
+function startDispatcher(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--batch-size', '40', '--concurrency', '8', '--lease-ms', '1500', '--interval-ms', '100'], {
+    env: {
+      PATH: process.env.PATH,
+      TZ: 'UTC',
+      HCRM_DB_PATH: h.dbPath,
+      HCRM_SECRET_KEY: 'test-secret-key-of-at-least-32-characters',
+      HCRM_PUBLIC_URL: 'https://crm.hospital.example',
+      HCRM_QUIET_HOURS: '00:00-00:00',
+      HCRM_SMS_SEGMENTS_PER_SECOND: '10000',
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: 'crash-token',
+      TWILIO_FROM: '+15005550006',
+      TWILIO_API_BASE_URL: fake.url,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a dispatcher killed mid-batch and restarted', () => {
+  it('delivers every due message to Twilio exactly once', async () => {
+    const ids: string[] = [];
+    const patients = await Promise.all(Array.from({ length: 20 }, () => createPatient(h.system(), aPatient({ identifiers: [] }))));
+    inTransaction(h.deps, (tx) => {
+      for (let i = 0; i < 300; i++) {
+        const patient = patients[i % patients.length]!;
+        ids.push(
+          enqueueMessage(tx, h.system(), {
+            purpose: 'appointment-reminder',
+            category: 'care',
+            patientId: patient.id,
+            template: 'test.reminder',
+            variables: reminderVariables,
+            scheduledAt: new Date(Date.now() - 60_000),
+            dedupeKey: `crash:${i}`,
+          }).id,
+        );
+      }
+    });
+    fake.delayMs = 5;
+
+    const first = startDispatcher();
+    await until(() => fake.messages.length >= 100, 20_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const sending = h.db.$client.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sending'").get() as { n: number };
+    expect(sending.n, 'the crash left claimed rows behind').toBeGreaterThan(0);
+
+    const second = startDispatcher();
+    const sent = () => (h.db.$client.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sent'").get() as { n: number }).n;
+    await until(() => sent() === 300, 30_000);
+    second.kill('SIGTERM');
+
+    const perId = new Map<string, number>();
+    for (const m of fake.messages) perId.set(m.idempotencyKey!, (perId.get(m.idempotencyKey!) ?? 0) + 1);
+    expect([...perId.keys()].sort()).toEqual([...ids].sort());
+    expect([...perId.values()].every((n) => n === 1)).toBe(true);
+    expect(fake.repeats, 'rows of the dead process were sent again and recognised').toBeGreaterThan(0);
+    const rows = h.db.$client.prepare('SELECT provider_id AS sid FROM messages').all() as { sid: string }[];
+    expect(new Set(rows.map((r) => r.sid)).size).toBe(300);
+  }, 60_000);
+});
