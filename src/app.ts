@@ -13,7 +13,13 @@ import { newId } from './lib/ids.js';
 import { loggerOptions } from './lib/logging.js';
 import { installProblemHandler } from './lib/problem.js';
 import { requestContext } from './lib/request-context.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { allTasks } from './jobs/tasks.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { careDeps, type CareDeps } from './modules/care/care.deps.js';
+import { careRoutes } from './modules/care/care.routes.js';
+import { careTimelineProvider } from './modules/care/care.timeline.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
@@ -29,13 +35,23 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Largest JSON body any route accepts; imports raise it on their own routes. */
   bodyLimit?: number;
+  /** Care's outbox and greeting settings (messaging's verbs and config by default; tests record the outbox). */
+  care?: CareDeps;
+  /** The scheduler whose jobs /api/jobs lists and starts; main.ts starts its cron. Built from every task if absent. */
+  scheduler?: Scheduler;
 }
 
 /** The collaborators every service receives; each module registers its timeline entries here. */
 export function createDeps(options: { db: Db; clock: Clock; secretKey: string; timeZone: string }): Deps {
   const timeline = new TimelineRegistry();
   for (const provider of patientTimelineProviders) timeline.register(provider);
+  timeline.register(careTimelineProvider);
   return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline };
+}
+
+/** Every module's scheduled tasks on one scheduler; nothing runs until main.ts starts its cron. */
+export function createScheduler(deps: Deps, care: CareDeps, onError?: (job: string, error: unknown) => void): Scheduler {
+  return new Scheduler({ deps, tasks: allTasks({ care }), ...(onError ? { onError } : {}) });
 }
 
 /** The whole application as one Fastify instance; importing this file starts nothing. */
@@ -83,6 +99,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  const care = options.care ?? careDeps();
+  const scheduler = options.scheduler ?? createScheduler(options.deps, care);
+  await app.register(careRoutes, { care });
+  await app.register(jobRoutes, { scheduler });
   await app.register(webRoutes);
   await app.ready();
   return app;

@@ -25,6 +25,11 @@ export const Env = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
+  HCRM_GREETING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM').default('09:00'),
+  HCRM_SOLAR_FESTIVALS: z
+    .string()
+    .regex(/^\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*(,\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*)*$/, 'must be name=MM-DD pairs separated by commas, like 元旦=01-01,国庆节=10-01')
+    .optional(),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -42,6 +47,10 @@ export interface Config {
   logLevel: Env['HCRM_LOG_LEVEL'];
   smtpUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string | undefined; apiBaseUrl: string | undefined } | null;
+  /** Local time (HH:MM) at which birthday and festival greetings go out. */
+  greetingTime: string;
+  /** Festivals on fixed solar dates, greeted besides the lunar ones. */
+  solarFestivals: { name: string; monthDay: string }[];
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +82,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBaseUrl: e.TWILIO_API_BASE_URL }
         : null,
+    greetingTime: e.HCRM_GREETING_TIME,
+    solarFestivals: (e.HCRM_SOLAR_FESTIVALS ?? '')
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const [name, monthDay] = pair.split('=') as [string, string];
+        return { name: name.trim(), monthDay: monthDay.trim() };
+      }),
   };
 }
 

@@ -2,3 +2,5 @@ export * from './staff.js';
 export * from './audit.js';
 export * from './patients.js';
 export * from './idempotency.js';
+export * from './jobs.js';
+export * from './care.js';

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
-import { buildApp, createDeps } from '../../src/app.js';
+import { buildApp, createDeps, createScheduler } from '../../src/app.js';
+import type { Scheduler } from '../../src/jobs/scheduler.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { systemContext, type Deps, type Role, type ServiceContext } from '../../src/lib/context.js';
+import { careDeps, type CareDeps } from '../../src/modules/care/care.deps.js';
 import { createDepartment, createStaff, listDepartments } from '../../src/modules/staff/staff.service.js';
+import { RecordingOutbox } from './outbox.js';
 
 export const TEST_NOW = '2026-11-23T02:00:00.000Z';
 export const TEST_PASSWORD = 'correct horse battery';
@@ -18,6 +21,11 @@ export interface TestHospital {
   deps: Deps;
   clock: ManualClock;
   dbPath: string;
+  /** What care asked messaging to queue or cancel (messaging itself lives on its own branch until merged). */
+  outbox: RecordingOutbox;
+  care: CareDeps;
+  /** The app's scheduler; tests call runDue(now) instead of waiting for node-cron. */
+  scheduler: Scheduler;
   /** A system context for arranging data through services. */
   system(): ServiceContext;
   /** The id of the department with this code, created on first use. */
@@ -35,14 +43,17 @@ export interface StaffSession {
 }
 
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
-export async function startTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+export async function startTestHospital(options: { now?: string; care?: Partial<CareDeps> } = {}): Promise<TestHospital> {
   const dir = mkdtempSync(join(tmpdir(), 'hcrm-test-'));
   const dbPath = join(dir, 'hcrm.db');
   const db = openDatabase(dbPath);
   migrateDatabase(db);
   const clock = new ManualClock(options.now ?? TEST_NOW);
   const deps = createDeps({ db, clock, secretKey: 'test-secret-key-of-at-least-32-characters', timeZone: 'Asia/Shanghai' });
-  const app = await buildApp({ deps, version: 'test', logLevel: 'silent' });
+  const outbox = new RecordingOutbox();
+  const care = careDeps({ outbox, ...options.care });
+  const scheduler = createScheduler(deps, care);
+  const app = await buildApp({ deps, version: 'test', logLevel: 'silent', care, scheduler });
   let staffCount = 0;
 
   const hospital: TestHospital = {
@@ -51,6 +62,9 @@ export async function startTestHospital(options: { now?: string } = {}): Promise
     deps,
     clock,
     dbPath,
+    outbox,
+    care,
+    scheduler,
     system: () => systemContext(deps, 'test'),
     async department(code, nameZh = `${code}科`) {
       const existing = (await listDepartments(hospital.system())).find((d) => d.code === code);
@@ -77,7 +91,7 @@ export async function startTestHospital(options: { now?: string } = {}): Promise
 }
 
 /** startTestHospital for a describe block, closed after the file's tests. */
-export async function useTestHospital(options: { now?: string } = {}): Promise<TestHospital> {
+export async function useTestHospital(options: { now?: string; care?: Partial<CareDeps> } = {}): Promise<TestHospital> {
   const hospital = await startTestHospital(options);
   afterAll(() => hospital.close());
   return hospital;

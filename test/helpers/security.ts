@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ROLES, type Role } from '../../src/lib/context.js';
+import { createCampaign } from '../../src/modules/care/care.campaigns.js';
+import { createCareReminder } from '../../src/modules/care/care.service.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
@@ -70,12 +72,18 @@ export interface SecurityFixtures {
   patientVersion: number;
   staffId: string;
   staffVersion: number;
+  careReminderId: string;
+  campaignId: string;
+  jobName: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'careReminderId' | 'campaignId' | 'jobName' }[] = [
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
+  { path: /^\/api\/care-reminders\/\{id\}/, parameter: 'id', fixture: 'careReminderId' },
+  { path: /^\/api\/campaigns\/\{id\}/, parameter: 'id', fixture: 'campaignId' },
+  { path: /^\/api\/jobs\/\{name\}/, parameter: 'name', fixture: 'jobName' },
 ];
 
 let unique = 0;
@@ -94,6 +102,11 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
   'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/care-reminders': (f) => ({ kind: 'medication', patientId: f.patientId, drug: '氨氯地平片', dose: '5 mg', timesOfDay: ['08:00'], startDate: '2026-11-23', endDate: '2026-12-22' }),
+  'POST /api/care-reminders/{id}/end': () => ({ reason: '疗程结束' }),
+  'POST /api/care-reminders/{id}/cancel': () => ({}),
+  'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
+  'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -126,7 +139,18 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
-      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id) };
+      const reminder = await createCareReminder(h.system(), { kind: 'free_text', patientId: patient.id, text: '请按时复诊', timesOfDay: ['09:00'], startDate: '2026-11-24' });
+      const campaign = await createCampaign(h.system(), { name: '安全测试宣教', segment: { minAge: 120 }, body: '安全测试', sendAt: '2026-11-24T02:00:00Z' });
+      return {
+        departmentId,
+        patientId: patient.id,
+        patientVersion: version('patients', patient.id),
+        staffId: target.id,
+        staffVersion: version('staff', target.id),
+        careReminderId: reminder.id,
+        campaignId: campaign.id,
+        jobName: 'care.reminders',
+      };
     },
   };
 }
