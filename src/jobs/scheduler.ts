@@ -66,6 +66,16 @@ export class Scheduler {
     return this.job(name).cron.nextAfter(after);
   }
 
+  /**
+   * Records that this database knows each job from `now` on, if it did not already: a job never seen before owes no
+   * slot from before it existed. Runs also register on first sight; main.ts registers at every start.
+   */
+  register(now: Date): void {
+    inTransaction(this.#deps, (tx) => {
+      for (const name of this.#jobs.keys()) repo.insertScheduleIfMissing(tx, name, now.toISOString());
+    });
+  }
+
   /** Runs, one after another, every job whose latest slot at `now` has not been served yet. */
   async runDue(now: Date, trigger: RunTrigger = 'schedule'): Promise<repo.JobRunRow[]> {
     const runs: repo.JobRunRow[] = [];
