@@ -103,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const scheduler = options.scheduler ?? createScheduler(options.deps, care);
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
-  await app.register(webRoutes);
+  await app.register(webRoutes, { care, scheduler });
   await app.ready();
   return app;
 }

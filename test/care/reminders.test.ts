@@ -156,7 +156,7 @@ describe('bad input', async () => {
   it.each([
     ['an end before the start', { endDate: '2026-11-20' }, 'endDate', 'before_start'],
     ['a course that ended already', { startDate: '2026-11-01', endDate: '2026-11-10' }, 'endDate', 'in_past'],
-    ['a course over a year', { endDate: '2027-12-31' }, 'endDate', 'too_long'],
+    ['a course over a year', { endDate: '2027-12-31' }, 'endDate', 'too_long_period'],
   ])('refuses %s with the field named', async (_what, change, field, code) => {
     const reply = await create(doctor, { ...medication, ...change });
     expect(reply.statusCode).toBe(400);

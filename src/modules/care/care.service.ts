@@ -59,7 +59,7 @@ function planOf(tx: Tx, body: CreateCareReminderBody, today: string): Omit<repo.
   const endDate = body.endDate ?? body.startDate;
   if (endDate < body.startDate) errors.push({ field: 'endDate', code: 'before_start', message: 'is before startDate' });
   else if (endDate < today) errors.push({ field: 'endDate', code: 'in_past', message: 'is before today' });
-  else if (addDays(body.startDate, MAX_DAYS) <= endDate) errors.push({ field: 'endDate', code: 'too_long', message: `is more than ${MAX_DAYS} days after startDate` });
+  else if (addDays(body.startDate, MAX_DAYS) <= endDate) errors.push({ field: 'endDate', code: 'too_long_period', message: `is more than ${MAX_DAYS} days after startDate` });
   assertNoFieldErrors('care.invalid', errors);
   const timesOfDay = [...new Set(body.timesOfDay)].sort();
   if (body.kind === 'medication') return { ...none, startDate: body.startDate, endDate, timesOfDay, drug: body.drug, dose: body.dose };
