@@ -7,6 +7,7 @@ import { audit } from '../audit/audit.service.js';
 import { countPatientsInSegment, patientsInSegment } from '../patients/patients.service.js';
 import { PatientSegment } from '../patients/patients.schemas.js';
 import { authorize } from '../staff/permissions.js';
+import { inBatches } from './batches.js';
 import type { CareOutbox } from './care.deps.js';
 import { campaignCancelled, campaignNotDraft, campaignNotFound } from './care.errors.js';
 import * as repo from './care.repository.js';
@@ -76,11 +77,11 @@ export async function sendCampaign(ctx: ServiceContext, outbox: CareOutbox, id: 
   if (campaign.status !== 'draft') throw campaignNotDraft(campaign.status);
   const segment = PatientSegment.parse(campaign.segment);
   const sendAt = new Date(Math.max(new Date(campaign.sendAt).getTime(), ctx.now.getTime()));
-  let after: string | undefined;
-  let queued = 0;
-  for (;;) {
-    const batch = inTransaction(ctx, (tx) => {
-      const patients = patientsInSegment(tx, ctx, segment, after, BATCH);
+  const queued = await inBatches(
+    ctx,
+    BATCH,
+    (tx, after) => patientsInSegment(tx, ctx, segment, after, BATCH),
+    (tx, patients) => {
       let created = 0;
       for (const patient of patients) {
         const result = outbox.enqueueMessage(tx, ctx, {
@@ -95,13 +96,9 @@ export async function sendCampaign(ctx: ServiceContext, outbox: CareOutbox, id: 
         });
         if (result.created) created++;
       }
-      if (patients.length > 0) audit(tx, ctx, { action: 'campaign.queue', entityType: 'campaign', entityId: id, detail: { patients: patients.length, queued: created } });
-      return patients;
-    });
-    queued += batch.length;
-    if (batch.length < BATCH) break;
-    after = batch.at(-1)!.id;
-  }
+      audit(tx, ctx, { action: 'campaign.queue', entityType: 'campaign', entityId: id, detail: { patients: patients.length, queued: created } });
+    },
+  );
   return inTransaction(ctx, (tx) => {
     repo.updateCampaign(tx, id, { status: 'queued', queuedCount: queued, queuedAt: ctx.now.toISOString() });
     return view(repo.findCampaign(tx, id)!, outbox.messageCountsBySubject(tx, { type: 'campaign', id }));

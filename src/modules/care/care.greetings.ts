@@ -1,10 +1,10 @@
 import type { Tx } from '../../../db/client.js';
 import { instantAtLocalTime, localDate } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { inTransaction } from '../../lib/transaction.js';
 import { audit } from '../audit/audit.service.js';
 import type { EnqueueMessage } from '../messaging/messaging.service.js';
 import { patientsInSegment, patientsWithBirthday, type OutreachPatient } from '../patients/patients.service.js';
+import { inBatches } from './batches.js';
 import type { CareDeps } from './care.deps.js';
 import { festivalDisplayName, festivalsOn } from './festivals.js';
 
@@ -26,7 +26,7 @@ export async function queueBirthdayGreetings(ctx: ServiceContext, care: CareDeps
   const monthDays = [today.slice(5)];
   if (monthDays[0] === '02-28' && !isLeapYear(year)) monthDays.push('02-29');
   const at = sendTime(ctx, care, today);
-  return inBatches(ctx, 'birthday', (tx, after) => patientsWithBirthday(tx, monthDays, after, BATCH), (patient) => ({
+  return queueInBatches(ctx, 'birthday', (tx, after) => patientsWithBirthday(tx, monthDays, after, BATCH), (patient) => ({
     purpose: 'birthday-greeting',
     category: GREETING_CATEGORY,
     patientId: patient.id,
@@ -46,7 +46,7 @@ export async function queueFestivalGreetings(ctx: ServiceContext, care: CareDeps
   const total = { festivals: 0, patients: 0, queued: 0, existing: 0 };
   for (const festival of festivalsOn(today, care.solarFestivals)) {
     const segment = festival.minAge === undefined ? {} : { minAge: festival.minAge };
-    const counts = await inBatches(ctx, 'festival', (tx, after) => patientsInSegment(tx, ctx, segment, after, BATCH), (patient) => ({
+    const counts = await queueInBatches(ctx, 'festival', (tx, after) => patientsInSegment(tx, ctx, segment, after, BATCH), (patient) => ({
       purpose: 'festival-greeting',
       category: GREETING_CATEGORY,
       patientId: patient.id,
@@ -71,7 +71,7 @@ function sendTime(ctx: ServiceContext, care: CareDeps, today: string): Date {
 }
 
 /** One transaction per batch of patients, with one audit row naming how many were queued. */
-async function inBatches(
+async function queueInBatches(
   ctx: ServiceContext,
   kind: string,
   read: (tx: Tx, after: string | undefined) => OutreachPatient[],
@@ -79,21 +79,14 @@ async function inBatches(
   care: CareDeps,
 ): Promise<GreetingCounts> {
   const counts = { patients: 0, queued: 0, existing: 0 };
-  let after: string | undefined;
-  for (;;) {
-    const patients = inTransaction(ctx, (tx) => {
-      const batch = read(tx, after);
-      let created = 0;
-      for (const patient of batch) if (care.outbox.enqueueMessage(tx, ctx, message(patient)).created) created++;
-      if (created > 0) audit(tx, ctx, { action: `greeting.${kind}.queue`, entityType: 'greeting', detail: { queued: created } });
-      counts.queued += created;
-      counts.existing += batch.length - created;
-      return batch;
-    });
-    counts.patients += patients.length;
-    if (patients.length < BATCH) return counts;
-    after = patients.at(-1)!.id;
-  }
+  counts.patients = await inBatches(ctx, BATCH, read, (tx, batch) => {
+    let created = 0;
+    for (const patient of batch) if (care.outbox.enqueueMessage(tx, ctx, message(patient)).created) created++;
+    if (created > 0) audit(tx, ctx, { action: `greeting.${kind}.queue`, entityType: 'greeting', detail: { queued: created } });
+    counts.queued += created;
+    counts.existing += batch.length - created;
+  });
+  return counts;
 }
 
 function isLeapYear(year: number): boolean {

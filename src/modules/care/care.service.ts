@@ -13,6 +13,7 @@ import type { CareOutbox } from './care.deps.js';
 import { outsideDepartment, patientInactive, patientNotFound, reminderClosed, reminderNotFound } from './care.errors.js';
 import * as repo from './care.repository.js';
 import type { CareReminder, CareReminderQuery, CloseCareReminderBody, CreateCareReminderBody } from './care.schemas.js';
+import { inBatches } from './batches.js';
 import { occurrencesBetween } from './occurrences.js';
 
 /** Longest period one reminder may cover; a longer course is a new reminder, reviewed by a clinician. */
@@ -157,17 +158,13 @@ export async function queueDueCareReminders(ctx: ServiceContext, outbox: CareOut
   const from = new Date(ctx.now.getTime() - GRACE_MS);
   const to = new Date(ctx.now.getTime() + LOOKAHEAD_MS);
   const counts = { reminders: 0, queued: 0, existing: 0 };
-  let after: string | undefined;
-  for (;;) {
-    const batch = inTransaction(ctx, (tx) => {
-      const rows = repo.activeRemindersBetween(tx, localDate(from, ctx.timeZone), localDate(to, ctx.timeZone), after, BATCH);
-      for (const row of rows) queueOccurrences(tx, ctx, outbox, row, from, to, counts);
-      return rows;
-    });
-    counts.reminders += batch.length;
-    if (batch.length < BATCH) return counts;
-    after = batch.at(-1)!.id;
-  }
+  counts.reminders = await inBatches(
+    ctx,
+    BATCH,
+    (tx, after) => repo.activeRemindersBetween(tx, localDate(from, ctx.timeZone), localDate(to, ctx.timeZone), after, BATCH),
+    (tx, rows) => rows.forEach((row) => queueOccurrences(tx, ctx, outbox, row, from, to, counts)),
+  );
+  return counts;
 }
 
 function queueOccurrences(tx: Tx, ctx: ServiceContext, outbox: CareOutbox, row: repo.CareReminderRow, from: Date, to: Date, counts: { queued: number; existing: number }): void {
