@@ -113,3 +113,15 @@ describe('bad input', () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/campaigns', headers: doctor.headers })).statusCode).toBe(403);
   });
 });
+
+describe('retries', () => {
+  it('create one campaign for one Idempotency-Key', async () => {
+    const payload = { name: '重试测试', body: '内容', sendAt: '2026-11-24T00:00:00Z' };
+    const headers = { ...manager.headers, 'idempotency-key': 'campaign-retry-0001' };
+    const first = await h.app.inject({ method: 'POST', url: '/api/campaigns', headers, payload });
+    const retry = await h.app.inject({ method: 'POST', url: '/api/campaigns', headers, payload });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(first.json().id);
+  });
+});

@@ -26,12 +26,13 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareDeps }> = async (app,
   app.post(
     '/api/care-reminders',
     {
+      config: { idempotent: true },
       schema: {
         tags,
-        summary: 'Set a care reminder on a patient: medication, re-check or free text (doctors and nurses of a department that has seen them)',
+        summary: 'Set a care reminder on a patient: medication, re-check or free text (send an Idempotency-Key to make retries safe)',
         'x-permission': 'care.reminders.write',
         body: CreateCareReminderBody,
-        response: { 201: CareReminder, ...errors, 404: Problem, 409: Problem },
+        response: { 201: CareReminder, ...errors, 404: Problem, 409: Problem, 422: Problem },
       },
     },
     async (request, reply) => reply.code(201).send(await createCareReminder(request.ctx(), request.body)),
@@ -95,12 +96,13 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareDeps }> = async (app,
   app.post(
     '/api/campaigns',
     {
+      config: { idempotent: true },
       schema: {
         tags: campaignTags,
-        summary: 'Create a health-education campaign (治未病) as a draft: segment, text and send time',
+        summary: 'Create a health-education campaign (治未病) as a draft: segment, text and send time (honours Idempotency-Key)',
         'x-permission': 'campaigns.manage',
         body: CreateCampaignBody,
-        response: { 201: Campaign, ...errors },
+        response: { 201: Campaign, ...errors, 409: Problem, 422: Problem },
       },
     },
     async (request, reply) => reply.code(201).send(await createCampaign(request.ctx(), request.body)),
