@@ -3,6 +3,7 @@ import { openDatabase } from '../../db/client.js';
 import { CronSchedule } from '../../src/jobs/cron.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import type { Task } from '../../src/jobs/task.js';
+import { systemClock } from '../../src/lib/clock.js';
 import { useTestHospital } from '../helpers/app.js';
 
 const h = await useTestHospital({ now: '2026-11-23T00:00:00.000Z' });
@@ -148,3 +149,20 @@ describe('the scheduler', () => {
     expect(await scheduler.runDue(new Date('2026-11-23T02:00:00Z'))).toEqual([expect.objectContaining({ status: 'failed', slot: '2026-11-23T02:00:00.000Z' })]);
   });
 });
+
+describe('in production', () => {
+  it('node-cron triggers the same runOwed on the real clock, in the hospital time zone', async () => {
+    let runs = 0;
+    const task: Task = { name: `test.every-second-${++serial}`, schedule: '* * * * * *', run: () => void runs++ };
+    const scheduler = new Scheduler({ deps: { ...h.deps, clock: systemClock }, tasks: [task] });
+    scheduler.register(new Date(Date.now() - 60_000));
+    scheduler.startCron();
+    const deadline = Date.now() + 5000;
+    while (runs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await scheduler.stopCron();
+    expect(runs).toBeGreaterThan(0);
+    const run = h.db.$client.prepare('SELECT trigger, status FROM job_runs WHERE job = ? LIMIT 1').get(task.name);
+    expect(run).toEqual({ trigger: 'schedule', status: 'succeeded' });
+  });
+});
+
