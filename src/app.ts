@@ -14,7 +14,15 @@ import { newId } from './lib/ids.js';
 import { loggerOptions } from './lib/logging.js';
 import { installProblemHandler } from './lib/problem.js';
 import { requestContext } from './lib/request-context.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { allTasks } from './jobs/tasks.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { careDeps, type CareDeps } from './modules/care/care.deps.js';
+import { careRoutes } from './modules/care/care.routes.js';
+import { registerCareSendChecks } from './modules/care/care.send-checks.js';
+import { careTemplates } from './modules/care/care.templates.js';
+import { careTimelineProvider } from './modules/care/care.timeline.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { sandboxChannel } from './modules/messaging/channels/index.js';
 import { messagingTemplates } from './modules/messaging/messaging.templates.js';
@@ -38,6 +46,10 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Largest JSON body any route accepts; imports raise it on their own routes. */
   bodyLimit?: number;
+  /** Care's outbox and greeting settings (messaging's verbs and config by default; tests record the outbox). */
+  care?: CareDeps;
+  /** The scheduler whose jobs /api/jobs lists and starts; main.ts starts its cron. Built from every task if absent. */
+  scheduler?: Scheduler;
 }
 
 export interface DepsOptions {
@@ -52,7 +64,7 @@ export interface DepsOptions {
 }
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -60,17 +72,19 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates];
  */
 export function createDeps(options: DepsOptions): Deps {
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
+  const sendChecks = new SendCheckRegistry();
+  registerCareSendChecks(sendChecks);
   return {
     db: options.db,
     clock: options.clock,
     cipher: createFieldCipher(options.secretKey),
     timeZone: options.timeZone,
     timeline,
-    sendChecks: new SendCheckRegistry(),
+    sendChecks,
     templates,
     messaging: {
       settings,
@@ -78,6 +92,11 @@ export function createDeps(options: DepsOptions): Deps {
       twilioAuthToken: options.messaging?.twilioAuthToken ?? null,
     },
   };
+}
+
+/** Every module's scheduled tasks on one scheduler; nothing runs until main.ts starts its cron. */
+export function createScheduler(deps: Deps, care: CareDeps, onError?: (job: string, error: unknown) => void): Scheduler {
+  return new Scheduler({ deps, tasks: allTasks({ care }), ...(onError ? { onError } : {}) });
 }
 
 /** The whole application as one Fastify instance; importing this file starts nothing. */
@@ -128,7 +147,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(messagingRoutes);
   await app.register(twilioWebhookRoutes);
   await app.register(unsubscribeRoutes);
-  await app.register(webRoutes);
+  const care = options.care ?? careDeps();
+  const scheduler = options.scheduler ?? createScheduler(options.deps, care);
+  await app.register(careRoutes, { care });
+  await app.register(jobRoutes, { scheduler });
+  await app.register(webRoutes, { care, scheduler });
   await app.ready();
   return app;
 }

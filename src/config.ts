@@ -42,6 +42,11 @@ export const Env = z.object({
   TWILIO_FROM: z.string().optional(),
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG\w+$/, 'must start with MG').optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
+  HCRM_GREETING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM').default('09:00'),
+  HCRM_SOLAR_FESTIVALS: z
+    .string()
+    .regex(/^\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*(,\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*)*$/, 'must be name=MM-DD pairs separated by commas, like 元旦=01-01,国庆节=10-01')
+    .optional(),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -63,6 +68,10 @@ export interface Config {
   smtpFrom: string;
   twilio: TwilioConfig | null;
   messaging: MessagingSettings;
+  /** Local time (HH:MM) at which birthday and festival greetings go out. */
+  greetingTime: string;
+  /** Festivals on fixed solar dates, greeted besides the lunar ones. */
+  solarFestivals: { name: string; monthDay: string }[];
 }
 
 export interface TwilioConfig {
@@ -139,6 +148,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       smsMaxSegments: e.HCRM_SMS_MAX_SEGMENTS,
       marketingCapPerWeek: e.HCRM_MARKETING_CAP_PER_WEEK,
     },
+    greetingTime: e.HCRM_GREETING_TIME,
+    solarFestivals: (e.HCRM_SOLAR_FESTIVALS ?? '')
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const [name, monthDay] = pair.split('=') as [string, string];
+        return { name: name.trim(), monthDay: monthDay.trim() };
+      }),
   };
 }
 

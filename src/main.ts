@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { migrateDatabase, openDatabase } from '../db/client.js';
-import { buildApp, createDeps } from './app.js';
+import { buildApp, createDeps, createScheduler } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './lib/clock.js';
 import { systemContext } from './lib/context.js';
@@ -8,6 +8,7 @@ import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
 import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
 import { closeChannels, messagingFromConfig } from './modules/messaging/channels/index.js';
 import { dispatchDueMessages } from './modules/messaging/dispatcher.js';
+import { careDeps } from './modules/care/care.deps.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -18,14 +19,19 @@ async function main(): Promise<void> {
   migrateDatabase(db);
   const messaging = messagingFromConfig(config);
   const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone, messaging });
-  const app = await buildApp({ deps, version, logLevel: config.logLevel });
+  const care = careDeps({ greetingTime: config.greetingTime, solarFestivals: config.solarFestivals });
+  // The logger exists once the app does; failed runs are recorded in job_runs either way.
+  const jobErrors = { log: (_job: string, _error: unknown): void => {} };
+  const scheduler = createScheduler(deps, care, (job, error) => jobErrors.log(job, error));
+  const app = await buildApp({ deps, version, logLevel: config.logLevel, care, scheduler });
+  jobErrors.log = (job, error) => app.log.error({ err: error, job }, 'scheduled job failed');
 
   const boot = systemContext(deps, 'boot');
   if (config.admin && (await ensureBootstrapAdmin(boot, config.admin))) app.log.info(`created admin "${config.admin.username}" from HCRM_ADMIN_USERNAME`);
   const seedDemo = config.demoSeed ?? isEmptyHospital(deps);
   const demoLogins = seedDemo && isEmptyHospital(deps) ? await seedDemoHospital(boot, { patients: 5000 }) : null;
 
-  // Until the scheduler (src/jobs) runs messaging's task, the outbox is drained here.
+  // The outbox is drained continuously, not by the one-minute cron: one-time codes and confirmations cannot wait.
   const stopDispatch = new AbortController();
   const dispatching = (async () => {
     while (!stopDispatch.signal.aborted) {
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
     stopDispatch.abort();
     await Promise.race([dispatching, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     await closeChannels(messaging.channels);
+    await scheduler.stopCron();
     await app.close();
     db.$client.close();
     process.exit(0);
@@ -54,6 +61,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  // Slots missed while the service was down run once now; then node-cron keeps time.
+  const caughtUp = await scheduler.catchUp(deps.clock.now());
+  for (const run of caughtUp) app.log.info({ job: run.job, slot: run.slot, status: run.status }, 'caught up a missed job run');
+  scheduler.startCron();
   const url = `http://${config.host}:${config.port}`;
   const lines = [`HCRM ${version} is running at ${url}/app/  (API docs: ${url}/docs)`];
   if (demoLogins) lines.push('Demo logins (synthetic data only):', ...demoLogins.map((l) => `  ${l.role.padEnd(8)} ${l.username} / ${l.password}`));

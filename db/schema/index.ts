@@ -3,3 +3,5 @@ export * from './audit.js';
 export * from './patients.js';
 export * from './idempotency.js';
 export * from './messaging.js';
+export * from './jobs.js';
+export * from './care.js';

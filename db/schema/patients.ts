@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { departments, staff } from './staff.js';
 
@@ -50,6 +51,8 @@ export const patients = sqliteTable(
     index('patients_phone_idx').on(t.phone),
     index('patients_phone_last4_idx').on(t.phoneLast4, t.id),
     index('patients_resident_id_idx').on(t.residentIdHash),
+    // Birthday greetings read today's month-day (MM-DD) across every year of birth.
+    index('patients_birth_month_day_idx').on(sql`substr(${t.birthDate}, 6)`, t.id),
   ],
 );
 

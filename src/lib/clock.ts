@@ -70,3 +70,16 @@ export function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/** The instant a local wall-clock time (`HH:MM`) on a calendar date happens in the time zone. */
+export function instantAtLocalTime(date: string, time: string, timeZone: string): Date {
+  const guess = new Date(`${date}T${time}:00Z`);
+  const first = new Date(guess.getTime() - zoneOffsetMs(guess, timeZone));
+  return new Date(guess.getTime() - zoneOffsetMs(first, timeZone));
+}
+
+/** The local wall-clock time (`HH:MM`) of an instant in the time zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  const local = new Date(instant.getTime() + zoneOffsetMs(instant, timeZone));
+  return local.toISOString().slice(11, 16);
+}

@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Scheduler } from '../jobs/scheduler.js';
+import type { CareDeps } from '../modules/care/care.deps.js';
 import { loadAssets } from './assets.js';
 import { installPageErrorHandling } from './errors.js';
 import { rememberLang } from './i18n/index.js';
 import { assetRoutes } from './routes/assets.js';
 import { messagePages } from './routes/messages.js';
+import { campaignPages } from './routes/campaigns.js';
+import { carePages } from './routes/care.js';
+import { jobPages } from './routes/jobs.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
@@ -17,7 +22,7 @@ import { installOriginCheck, installSecurityHeaders } from './security.js';
  * that 401 into a redirect to the sign-in page, and every other error into an HTML page instead of problem+json.
  * Only the sign-in page and the assets are public. The routes are hidden from the OpenAPI document.
  */
-export const webRoutes: FastifyPluginAsyncZod = async (app) => {
+export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Scheduler }> = async (app, { care, scheduler }) => {
   const assets = await loadAssets();
   await app.register(
     async (pages) => {
@@ -28,6 +33,9 @@ export const webRoutes: FastifyPluginAsyncZod = async (app) => {
       await pages.register(assetRoutes, { assets });
       await pages.register(sessionRoutes, { assets });
       await pages.register(patientPages, { assets });
+      await pages.register(carePages, { assets, care });
+      await pages.register(campaignPages, { assets, care });
+      await pages.register(jobPages, { assets, scheduler });
       await pages.register(staffPages, { assets });
       await pages.register(messagePages, { assets });
     },

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
-import { buildApp, createDeps, type DepsOptions } from '../../src/app.js';
+import { buildApp, createDeps, createScheduler, type DepsOptions } from '../../src/app.js';
+import type { Scheduler } from '../../src/jobs/scheduler.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { systemContext, type Deps, type Role, type ServiceContext } from '../../src/lib/context.js';
+import { careDeps, type CareDeps } from '../../src/modules/care/care.deps.js';
 import { createDepartment, createStaff, listDepartments } from '../../src/modules/staff/staff.service.js';
+import { RecordingOutbox } from './outbox.js';
 
 export const TEST_NOW = '2026-11-23T02:00:00.000Z';
 export const TEST_PASSWORD = 'correct horse battery';
@@ -18,6 +21,11 @@ export interface TestHospital {
   deps: Deps;
   clock: ManualClock;
   dbPath: string;
+  /** What care asked messaging to queue or cancel (messaging itself lives on its own branch until merged). */
+  outbox: RecordingOutbox;
+  care: CareDeps;
+  /** The app's scheduler; tests call runDue(now) instead of waiting for node-cron. */
+  scheduler: Scheduler;
   /** A system context for arranging data through services. */
   system(): ServiceContext;
   /** The id of the department with this code, created on first use. */
@@ -39,6 +47,8 @@ export interface TestHospitalOptions {
   /** Channels, rules and the Twilio auth token; omitted: sandbox channels and the default rules. */
   messaging?: DepsOptions['messaging'];
   extraTemplates?: DepsOptions['extraTemplates'];
+  /** Care's outbox and greeting settings; the outbox records what care asks for unless a test passes another. */
+  care?: Partial<CareDeps>;
 }
 
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
@@ -56,7 +66,10 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     ...(options.messaging ? { messaging: options.messaging } : {}),
     ...(options.extraTemplates ? { extraTemplates: options.extraTemplates } : {}),
   });
-  const app = await buildApp({ deps, version: 'test', logLevel: 'silent' });
+  const outbox = new RecordingOutbox();
+  const care = careDeps({ outbox, ...options.care });
+  const scheduler = createScheduler(deps, care);
+  const app = await buildApp({ deps, version: 'test', logLevel: 'silent', care, scheduler });
   let staffCount = 0;
 
   const hospital: TestHospital = {
@@ -65,6 +78,9 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     deps,
     clock,
     dbPath,
+    outbox,
+    care,
+    scheduler,
     system: () => systemContext(deps, 'test'),
     async department(code, nameZh = `${code}科`) {
       const existing = (await listDepartments(hospital.system())).find((d) => d.code === code);

@@ -4,6 +4,8 @@ import { ROLES, type Role } from '../../src/lib/context.js';
 import { inTransaction } from '../../src/lib/transaction.js';
 import { receiveInboundSms } from '../../src/modules/messaging/messaging.inbound.js';
 import { enqueueMessage } from '../../src/modules/messaging/messaging.service.js';
+import { createCampaign } from '../../src/modules/care/care.campaigns.js';
+import { createCareReminder } from '../../src/modules/care/care.service.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
@@ -77,14 +79,20 @@ export interface SecurityFixtures {
   messageId: string;
   /** An inbound SMS waiting for staff review. */
   inboundId: string;
+  careReminderId: string;
+  campaignId: string;
+  jobName: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' }[] = [
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
   { path: /^\/api\/messages\/inbound\/\{id\}/, parameter: 'id', fixture: 'inboundId' },
   { path: /^\/api\/messages\/\{id\}/, parameter: 'id', fixture: 'messageId' },
+  { path: /^\/api\/care-reminders\/\{id\}/, parameter: 'id', fixture: 'careReminderId' },
+  { path: /^\/api\/campaigns\/\{id\}/, parameter: 'id', fixture: 'campaignId' },
+  { path: /^\/api\/jobs\/\{name\}/, parameter: 'name', fixture: 'jobName' },
 ];
 
 let unique = 0;
@@ -105,6 +113,11 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/auth/logout': () => ({}),
   'POST /api/messages/{id}/cancel': () => ({ reason: '安全测试' }),
   'POST /api/messages/inbound/{id}/resolve': () => ({ resolution: 'no_action' }),
+  'POST /api/care-reminders': (f) => ({ kind: 'medication', patientId: f.patientId, drug: '氨氯地平片', dose: '5 mg', timesOfDay: ['08:00'], startDate: '2026-11-23', endDate: '2026-12-22' }),
+  'POST /api/care-reminders/{id}/end': () => ({ reason: '疗程结束' }),
+  'POST /api/care-reminders/{id}/cancel': () => ({}),
+  'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
+  'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -143,6 +156,8 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
       );
       receiveInboundSms(h.system(), { messageSid: `SMsecurity${n}`, from: patient.phone ?? '+8613900000000', body: '请不要再发了', idempotencyToken: undefined });
       const inbound = h.db.$client.prepare('SELECT id FROM inbound_messages WHERE provider_id = ?').get(`SMsecurity${n}`) as { id: string };
+      const reminder = await createCareReminder(h.system(), { kind: 'free_text', patientId: patient.id, text: '请按时复诊', timesOfDay: ['09:00'], startDate: '2026-11-24' });
+      const campaign = await createCampaign(h.system(), { name: '安全测试宣教', segment: { minAge: 120 }, body: '安全测试', sendAt: '2026-11-24T02:00:00Z' });
       return {
         departmentId,
         patientId: patient.id,
@@ -151,6 +166,9 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         staffVersion: version('staff', target.id),
         messageId: message.id,
         inboundId: inbound.id,
+        careReminderId: reminder.id,
+        campaignId: campaign.id,
+        jobName: 'care.reminders',
       };
     },
   };

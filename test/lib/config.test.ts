@@ -135,3 +135,23 @@ describe('configuration from the environment', () => {
     expect(error.message).toContain('HCRM_TIMEZONE');
   });
 });
+
+describe('greeting configuration', () => {
+  it('sends greetings at 09:00 with only the lunar festivals by default', () => {
+    expect(loadConfig({})).toMatchObject({ greetingTime: '09:00', solarFestivals: [] });
+  });
+
+  it('reads the greeting time and solar festivals', () => {
+    const config = loadConfig({ HCRM_GREETING_TIME: '08:30', HCRM_SOLAR_FESTIVALS: '元旦=01-01, 国庆节=10-01' });
+    expect(config.greetingTime).toBe('08:30');
+    expect(config.solarFestivals).toEqual([
+      { name: '元旦', monthDay: '01-01' },
+      { name: '国庆节', monthDay: '10-01' },
+    ]);
+  });
+
+  it('refuses a greeting time or festival it cannot read', () => {
+    expect(configError({ HCRM_GREETING_TIME: '9am' }).message).toContain('HCRM_GREETING_TIME');
+    expect(configError({ HCRM_SOLAR_FESTIVALS: '国庆节=13-01' }).message).toContain('HCRM_SOLAR_FESTIVALS');
+  });
+});

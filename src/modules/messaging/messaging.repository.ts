@@ -200,3 +200,12 @@ export function listInbound(tx: Tx, status: InboundRow['status'] | undefined, be
 export function resolveInbound(tx: Tx, id: string, r: { reviewedBy: string; reviewedAt: string; resolution: string }): boolean {
   return tx.update(inboundMessages).set({ status: 'reviewed', ...r }).where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, 'needs_review'))).run().changes === 1;
 }
+
+/** Messages about one subject (a campaign) by status; cancellations for missing or withdrawn consent apart. */
+export function countsAbout(tx: Tx, aboutType: string, aboutId: string): { status: string; optedOut: number; n: number }[] {
+  return statement(
+    tx,
+    `SELECT status, (status = 'cancelled' AND (error_code = 'no_consent' OR error LIKE '%consent%')) AS optedOut, count(*) AS n
+     FROM messages WHERE about_type = ? AND about_id = ? GROUP BY 1, 2`,
+  ).all(aboutType, aboutId) as { status: string; optedOut: number; n: number }[];
+}

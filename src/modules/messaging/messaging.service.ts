@@ -41,6 +41,31 @@ export interface EnqueueMessage {
   subject?: { type: string; id: string };
 }
 
+export interface MessageSubject {
+  type: string;
+  id: string;
+}
+
+export interface MessageCounts {
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  optedOut: number;
+  cancelled: number;
+}
+
+/** Messages of one subject (a campaign) by outcome, for its report; held sandbox messages count as queued. */
+export function messageCountsBySubject(tx: Tx, subject: MessageSubject): MessageCounts {
+  const counts: MessageCounts = { queued: 0, sent: 0, delivered: 0, failed: 0, optedOut: 0, cancelled: 0 };
+  const bucket: Record<string, keyof MessageCounts> = { queued: 'queued', sending: 'queued', held: 'queued', sent: 'sent', delivered: 'delivered', failed: 'failed', undelivered: 'failed', cancelled: 'cancelled' };
+  for (const row of repo.countsAbout(tx, subject.type, subject.id)) {
+    const key = row.optedOut ? 'optedOut' : bucket[row.status];
+    if (key) counts[key] += row.n;
+  }
+  return counts;
+}
+
 const emailAddress = z.email();
 
 /**

@@ -328,3 +328,30 @@ export function contactRow(tx: Tx, id: string): ContactRow | undefined {
 export function grantedConsents(tx: Tx, patientId: string): { channel: string; purpose: string }[] {
   return statement(tx, 'SELECT channel, purpose FROM patient_consents WHERE patient_id = ? AND granted = 1').all(patientId) as { channel: string; purpose: string }[];
 }
+
+/** Who a message to a patient needs: name and language; ordered by id for batches that resume after the last id. */
+export interface OutreachRow {
+  id: string;
+  name: string;
+  birthDate: string | null;
+  preferredLanguage: 'zh-CN' | 'en';
+}
+
+const outreachColumns = { id: patients.id, name: patients.name, birthDate: patients.birthDate, preferredLanguage: patients.preferredLanguage };
+
+export function outreachInSegment(tx: Tx, f: PatientFilters, afterId: string | undefined, limit: number): OutreachRow[] {
+  const where = filterConditions(f);
+  if (afterId) where.push(gt(patients.id, afterId));
+  return tx.select(outreachColumns).from(patients).where(and(...where)).orderBy(asc(patients.id)).limit(limit).all();
+}
+
+export function countInSegment(tx: Tx, f: PatientFilters): number {
+  return tx.select({ n: sql<number>`count(*)` }).from(patients).where(and(...filterConditions(f))).get()?.n ?? 0;
+}
+
+/** Active patients born on any of these month-days (MM-DD), through the month-day index. */
+export function activeBornOn(tx: Tx, monthDays: string[], afterId: string | undefined, limit: number): OutreachRow[] {
+  const where = [inArray(sql`substr(${patients.birthDate}, 6)`, monthDays), eq(patients.active, true)];
+  if (afterId) where.push(gt(patients.id, afterId));
+  return tx.select(outreachColumns).from(patients).where(and(...where)).orderBy(asc(patients.id)).limit(limit).all();
+}

@@ -86,6 +86,10 @@ export const PatientSearchQuery = PageQuery.extend({
 }).strict();
 export type PatientSearchQuery = z.infer<typeof PatientSearchQuery>;
 
+/** A segment of patients by the classification filters of the search (campaigns); never includes inactive files. */
+export const PatientSegment = PatientSearchQuery.omit({ q: true, limit: true, cursor: true, includeInactive: true }).meta({ id: 'PatientSegment' });
+export type PatientSegment = z.infer<typeof PatientSegment>;
+
 export const IdentifierView = z.object({ system: z.string(), value: z.string() });
 
 export const PatientSummary = z

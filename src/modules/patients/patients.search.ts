@@ -44,7 +44,8 @@ export function planSearch(ctx: Pick<ServiceContext, 'cipher' | 'timeZone'>, que
   return { kind: 'ids', mode: 'identifier', matches: [{ identifierValue: q }], filters };
 }
 
-function filtersOf(query: PatientSearchQuery, today: string, timeZone: string): PatientFilters {
+/** The classification filters of a search, also the segment of a campaign (patients.service.ts). */
+export function filtersOf(query: Omit<PatientSearchQuery, 'limit'>, today: string, timeZone: string): PatientFilters {
   const ages = birthDateRangeForAges(today, query.minAge, query.maxAge);
   const tags = query.tag === undefined ? [] : Array.isArray(query.tag) ? query.tag : [query.tag];
   return {

@@ -19,11 +19,12 @@ import type {
   CreatePatientBody,
   PatientFile,
   PatientSearchQuery,
+  PatientSegment,
   PatientSummary,
   TimelineEntry,
   UpdatePatientBody,
 } from './patients.schemas.js';
-import { planSearch } from './patients.search.js';
+import { filtersOf, planSearch } from './patients.search.js';
 import { toPatientFile, toPatientSummary } from './patients.views.js';
 
 const today = (ctx: ServiceContext) => localDate(ctx.now, ctx.timeZone);
@@ -357,4 +358,35 @@ export function recordPatientConsent(
   const recordedAt = ctx.now.toISOString();
   for (const change of changes) repo.upsertConsent(tx, { patientId, ...change, recordedAt, method: source.method, recordedBy: actorLabel(ctx) });
   audit(tx, ctx, { action: 'patient.consent.update', entityType: 'patient', entityId: patientId, patientId, reason: source.detail, detail: { changes, method: source.method } });
+}
+
+/*
+ * Verbs for modules that write to patients (care greetings and campaigns), inside the caller's transaction. They
+ * return only what a message needs and never inactive files; the caller audits what it does with them.
+ */
+export type OutreachPatient = repo.OutreachRow;
+
+export function patientsInSegment(tx: Tx, ctx: ServiceContext, segment: PatientSegment, afterId: string | undefined, limit: number): OutreachPatient[] {
+  return repo.outreachInSegment(tx, filtersOf(segment, today(ctx), ctx.timeZone), afterId, limit);
+}
+
+export function countPatientsInSegment(tx: Tx, ctx: ServiceContext, segment: PatientSegment): number {
+  return repo.countInSegment(tx, filtersOf(segment, today(ctx), ctx.timeZone));
+}
+
+/** Active patients whose birthday (MM-DD) is one of these, in id order from `afterId`. */
+export function patientsWithBirthday(tx: Tx, monthDays: string[], afterId: string | undefined, limit: number): OutreachPatient[] {
+  return repo.activeBornOn(tx, monthDays, afterId, limit);
+}
+
+/** One patient as a message needs them, with whether the file is active; undefined when there is none. */
+export function outreachPatient(tx: Tx, patientId: string): (OutreachPatient & { active: boolean }) | undefined {
+  const row = repo.findPatient(tx, patientId);
+  return row ? { id: row.id, name: row.name, birthDate: row.birthDate, preferredLanguage: row.preferredLanguage, active: row.active } : undefined;
+}
+
+/** A patient as care sees one: undefined when there is none; `clinical` is the actor's department scope. */
+export function patientForCare(tx: Tx, actor: StaffActor, patientId: string): (OutreachPatient & { active: boolean; clinical: boolean }) | undefined {
+  const patient = outreachPatient(tx, patientId);
+  return patient ? { ...patient, clinical: canSeeClinical(tx, actor, patientId) } : undefined;
 }

@@ -29,6 +29,14 @@ export const ROLE_PERMISSIONS = {
   'messages.cancel': ['admin', 'doctor', 'nurse', 'agent'],
   /** Inbound SMS that read like an opt-out but matched no keyword: the call centre decides. */
   'messages.review': ['admin', 'agent'],
+  'jobs.read': ['admin'],
+  'jobs.run': ['admin'],
+  /** Care reminders of patients their department has seen (department scope in the care service). */
+  'care.reminders.read': ['admin', 'manager', 'doctor', 'nurse'],
+  'care.reminders.write': ['admin', 'doctor', 'nurse'],
+  /** Health-education campaigns to segments of patients (治未病). */
+  'campaigns.read': ['admin', 'manager'],
+  'campaigns.manage': ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

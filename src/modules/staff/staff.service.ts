@@ -144,3 +144,9 @@ function requireDepartment(tx: Parameters<typeof repo.findDepartmentById>[0], de
 export function departmentExists(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): boolean {
   return repo.departmentIdExists(tx, departmentId);
 }
+
+/** A department's names, for messages and pages of other modules. */
+export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): { nameZh: string; nameEn: string } | undefined {
+  const row = repo.findDepartmentById(tx, departmentId);
+  return row ? { nameZh: row.nameZh, nameEn: row.nameEn } : undefined;
+}

@@ -4,6 +4,7 @@ import { displayPhone, localDateTime, localDay, yuan } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { banner, layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { careSection, type CareView } from './care.js';
 
 export interface PatientView {
   file: PatientFile;
@@ -14,6 +15,8 @@ export interface PatientView {
   timeZone: string;
   canEdit: boolean;
   notice: 'saved' | 'unchanged' | null;
+  /** Care reminders, for clinical staff of a department that has seen the patient; null hides the card. */
+  care: CareView | null;
 }
 
 export function patientPage(page: PageContext, view: PatientView): SafeHtml {
@@ -47,6 +50,7 @@ ${view.notice ? banner('success', t(view.notice === 'saved' ? 'file.saved' : 'fi
   </div>
   <div class="file-main">
     ${clinical(page, file, view.timeZone, departmentName)}
+    ${view.care ? careSection(page, view.care) : ''}
     ${timeline(page, view, departmentName)}
   </div>
 </div>`,

@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { localDate } from '../../lib/clock.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { getPatientFile, patientTimeline, searchPatients, updatePatient } from '../../modules/patients/patients.service.js';
 import { PatientIdParams, PatientSearchQuery, UpdatePatientBody } from '../../modules/patients/patients.schemas.js';
+import { listCareReminders } from '../../modules/care/care.service.js';
 import { authorize, can } from '../../modules/staff/permissions.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
-import { FormBody, zodFieldErrors } from '../forms.js';
+import type { FastifyRequest } from 'fastify';
+import type { FieldError } from '../../lib/errors.js';
+import { FormBody, zodFieldErrors, type FormValues } from '../forms.js';
 import { pageContext, seeOther, sendPage } from '../page-context.js';
 import { editPage } from '../pages/patient-edit.js';
 import { patientPage } from '../pages/patient.js';
@@ -17,6 +21,7 @@ const SearchPageQuery = z.object({ q: z.string().max(200).optional(), cursor: z.
 const PatientPageQuery = z.object({
   cursor: z.string().max(512).optional(),
   notice: z.enum(['saved', 'unchanged']).optional().catch(undefined),
+  care: z.enum(['created', 'closed']).optional().catch(undefined),
 });
 const TIMELINE_PAGE = 20;
 const SEARCH_PAGE = 20;
@@ -32,17 +37,8 @@ export const patientPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (ap
   });
 
   app.get('/patients/:id', { schema: { hide: true, params: PatientIdParams, querystring: PatientPageQuery } }, async (request, reply) => {
-    const ctx = request.ctx();
-    const { id } = request.params;
-    const { cursor, notice } = request.query;
-    const file = await getPatientFile(ctx, id);
-    const timeline = await patientTimeline(ctx, id, { limit: TIMELINE_PAGE, cursor });
-    const departments = await listDepartments(ctx);
-    const canEdit = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'patients.update');
-    return sendPage(
-      reply,
-      patientPage(pageContext(request, assets), { file, timeline, olderPage: cursor !== undefined, departments, timeZone: ctx.timeZone, canEdit, notice: notice ?? null }),
-    );
+    const { cursor, notice, care } = request.query;
+    return sendPage(reply, await renderPatientPage(request, assets, request.params.id, { cursor, notice: notice ?? null, care: { notice: care ?? null } }));
   });
 
   app.get('/patients/:id/edit', { schema: { hide: true, params: PatientIdParams } }, async (request, reply) => {
@@ -75,3 +71,44 @@ export const patientPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (ap
     return seeOther(reply, `/app/patients/${encodeURIComponent(id)}?notice=saved`);
   });
 };
+
+/**
+ * The patient page, also drawn by the care pages when a reminder form comes back with errors. Care reminders show
+ * to clinical staff of a department that has seen the patient; the care service decides, this only asks.
+ */
+export async function renderPatientPage(
+  request: FastifyRequest,
+  assets: Assets,
+  id: string,
+  options: { cursor?: string | undefined; notice?: 'saved' | 'unchanged' | null; care?: { values?: FormValues; errors?: FieldError[]; notice?: 'created' | 'closed' | null } },
+) {
+  const ctx = request.ctx();
+  const file = await getPatientFile(ctx, id);
+  const timeline = await patientTimeline(ctx, id, { limit: TIMELINE_PAGE, cursor: options.cursor });
+  const departments = await listDepartments(ctx);
+  const role = ctx.actor.kind === 'staff' ? ctx.actor.role : null;
+  const canEdit = role !== null && can(role, 'patients.update');
+  const showCare = role !== null && can(role, 'care.reminders.read') && file.access.clinical;
+  const care = showCare
+    ? {
+        patientId: id,
+        reminders: (await listCareReminders(ctx, { patientId: id, limit: 50 })).items,
+        canWrite: can(role, 'care.reminders.write'),
+        departments,
+        values: options.care?.values ?? { kind: 'medication', startDate: localDate(ctx.now, ctx.timeZone), remindAt: '09:00' },
+        errors: options.care?.errors ?? [],
+        notice: options.care?.notice ?? null,
+        timeZone: ctx.timeZone,
+      }
+    : null;
+  return patientPage(pageContext(request, assets), {
+    file,
+    timeline,
+    olderPage: options.cursor !== undefined,
+    departments,
+    timeZone: ctx.timeZone,
+    canEdit,
+    notice: options.notice ?? null,
+    care,
+  });
+}
