@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/client.js';
 import type { Clock } from './lib/clock.js';
-import type { Deps } from './lib/context.js';
+import { fileURLToPath } from 'node:url';
+import type { Deps, FollowupSettings } from './lib/context.js';
 import { createFieldCipher } from './lib/crypto.js';
 import { idempotency } from './lib/idempotency.js';
 import { newId } from './lib/ids.js';
@@ -14,11 +15,15 @@ import { loggerOptions } from './lib/logging.js';
 import { installProblemHandler } from './lib/problem.js';
 import { requestContext } from './lib/request-context.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { syncQuestionnaireCatalog } from './modules/followup/followup.catalog.js';
+import { followupRoutes } from './modules/followup/followup.routes.js';
+import { followupTimelineProviders } from './modules/followup/followup.timeline.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { questionnairePages } from './web/questionnaire.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 export interface AppOptions {
@@ -31,11 +36,28 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
-/** The collaborators every service receives; each module registers its timeline entries here. */
-export function createDeps(options: { db: Db; clock: Clock; secretKey: string; timeZone: string }): Deps {
+export interface DepsOptions {
+  db: Db;
+  clock: Clock;
+  secretKey: string;
+  timeZone: string;
+  /** Defaults to the questionnaires/ folder of this repository. */
+  questionnairesDir?: string;
+  followup?: Partial<FollowupSettings>;
+}
+
+const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
+
+/**
+ * The collaborators every service receives; each module registers its timeline entries here. Loads the
+ * questionnaire definitions (a bad one throws, naming the file and item), so the migrated database must be open.
+ */
+export function createDeps(options: DepsOptions): Deps {
   const timeline = new TimelineRegistry();
-  for (const provider of patientTimelineProviders) timeline.register(provider);
-  return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline };
+  for (const provider of [...patientTimelineProviders, ...followupTimelineProviders]) timeline.register(provider);
+  const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
+  const followup: FollowupSettings = { publicUrl: 'http://127.0.0.1:3000', invitationDays: 14, lowSatisfactionScore: 2, ...options.followup };
+  return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline, questionnaires, followup };
 }
 
 /** The whole application as one Fastify instance; importing this file starts nothing. */
@@ -83,7 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  await app.register(followupRoutes);
   await app.register(webRoutes);
+  await app.register(questionnairePages);
   await app.ready();
   return app;
 }

@@ -19,6 +19,9 @@ export const Env = z.object({
   HCRM_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   HCRM_MLLP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HCRM_PUBLIC_URL: z.url().optional(),
+  HCRM_QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
+  HCRM_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  HCRM_LOW_SATISFACTION_SCORE: z.coerce.number().min(0).max(10).default(2),
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
@@ -40,6 +43,12 @@ export interface Config {
   mllpPort: number | undefined;
   publicUrl: string;
   logLevel: Env['HCRM_LOG_LEVEL'];
+  /** Folder of FHIR Questionnaire JSON files, loaded and checked at start. */
+  questionnairesDir: string;
+  /** How long a questionnaire link stays valid. */
+  invitationDays: number;
+  /** An overall-satisfaction answer scoring this or lower raises a low_satisfaction event. */
+  lowSatisfactionScore: number;
   smtpUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string | undefined; apiBaseUrl: string | undefined } | null;
 }
@@ -68,6 +77,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mllpPort: e.HCRM_MLLP_PORT,
     publicUrl: e.HCRM_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     logLevel: e.HCRM_LOG_LEVEL,
+    questionnairesDir: e.HCRM_QUESTIONNAIRES_DIR,
+    invitationDays: e.HCRM_INVITATION_DAYS,
+    lowSatisfactionScore: e.HCRM_LOW_SATISFACTION_SCORE,
     smtpUrl: e.SMTP_URL,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN

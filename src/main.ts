@@ -6,6 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { systemContext } from './lib/context.js';
 import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
 import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
+import { QuestionnaireLoadError } from './modules/followup/questionnaire/loader.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -14,7 +15,14 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const db = openDatabase(config.dbPath);
   migrateDatabase(db);
-  const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone });
+  const deps = createDeps({
+    db,
+    clock: systemClock,
+    secretKey: secretKeyOf(config),
+    timeZone: config.timeZone,
+    questionnairesDir: config.questionnairesDir,
+    followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+  });
   const app = await buildApp({ deps, version, logLevel: config.logLevel });
 
   const boot = systemContext(deps, 'boot');
@@ -49,6 +57,6 @@ function secretKeyOf(config: Config): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError || error instanceof QuestionnaireLoadError ? error.message : String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });

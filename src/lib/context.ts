@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { FieldCipher } from './crypto.js';
 import type { Clock } from './clock.js';
 import type { TimelineRegistry } from '../modules/patients/timeline.js';
+import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,6 +24,16 @@ export interface Deps {
   cipher: FieldCipher;
   timeZone: string;
   timeline: TimelineRegistry;
+  /** Every questionnaire version loaded, checked at start. */
+  questionnaires: QuestionnaireCatalog;
+  followup: FollowupSettings;
+}
+
+export interface FollowupSettings {
+  /** Base of the links sent to patients (HCRM_PUBLIC_URL). */
+  publicUrl: string;
+  invitationDays: number;
+  lowSatisfactionScore: number;
 }
 
 /** What every service verb receives first: who, when, which request, and the collaborators. */

@@ -70,10 +70,12 @@ export interface SecurityFixtures {
   patientVersion: number;
   staffId: string;
   staffVersion: number;
+  questionnaireId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'questionnaireId' }[] = [
+  { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
 ];
@@ -94,6 +96,17 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
   'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/questionnaire-invitations': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, purpose: 'satisfaction' }),
+  'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
+};
+
+const OUTPATIENT_URL = 'https://hcrm.example/fhir/Questionnaire/outpatient-satisfaction';
+/** A complete, valid set of answers to the shipped outpatient satisfaction survey. */
+export const OUTPATIENT_ANSWERS = { doctor: '5', explanation: '4', nursing: '5', waiting: '3', environment: '4', cost: '3', overall: '4', nps: 9 };
+
+/** Query strings for operations with required query parameters. */
+export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
+  'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -107,7 +120,8 @@ export function requestFor(op: ApiOperation, f: SecurityFixtures): { method: Htt
   });
   const sample = SAMPLE_BODIES[op.key];
   if (op.operation.requestBody && !sample) throw new Error(`No sample body for ${op.key}; add one to SAMPLE_BODIES in test/helpers/security.ts`);
-  return { method: op.method, url, ...(sample ? { payload: sample(f) } : {}) };
+  const query = SAMPLE_QUERIES[op.key]?.(f);
+  return { method: op.method, url: query ? `${url}?${query}` : url, ...(sample ? { payload: sample(f) } : {}) };
 }
 
 /**
@@ -126,7 +140,8 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
-      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id) };
+      const questionnaireId = h.deps.questionnaires.all()[0]!.id;
+      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id), questionnaireId };
     },
   };
 }
