@@ -106,3 +106,18 @@ describe('stored versions', () => {
     db.$client.close();
   });
 });
+
+describe('at start', () => {
+  it('a bad definition stops createDeps, naming the file and the item', async () => {
+    const { createDeps } = await import('../../src/app.js');
+    const { ManualClock } = await import('../../src/lib/clock.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hcrm-qstart-'));
+    const db = openDatabase(join(dir, 'q.db'));
+    migrateDatabase(db);
+    const folder = folderWith({ 'broken.json': minimal([{ linkId: 'mood', type: 'emoji' }]) });
+    expect(() => createDeps({ db, clock: new ManualClock('2026-11-23T00:00:00Z'), secretKey: 'k'.repeat(32), timeZone: 'Asia/Shanghai', questionnairesDir: folder })).toThrow(
+      /broken\.json: item "mood" at item\[0\]\.type: item type "emoji" is not supported/,
+    );
+    db.$client.close();
+  });
+});
