@@ -53,9 +53,9 @@ const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', impor
  * questionnaire definitions (a bad one throws, naming the file and item), so the migrated database must be open.
  */
 export function createDeps(options: DepsOptions): Deps {
-  const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...followupTimelineProviders]) timeline.register(provider);
   const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
+  const timeline = new TimelineRegistry();
+  for (const provider of [...patientTimelineProviders, ...followupTimelineProviders(questionnaires)]) timeline.register(provider);
   const followup: FollowupSettings = { publicUrl: 'http://127.0.0.1:3000', invitationDays: 14, lowSatisfactionScore: 2, ...options.followup };
   return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline, questionnaires, followup };
 }

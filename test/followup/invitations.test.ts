@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../../src/lib/problem.js';
+import { inTransaction } from '../../src/lib/transaction.js';
+import { recordResponse } from '../../src/modules/followup/followup.service.js';
 import { satisfactionFromResponses } from '../../src/modules/followup/followup.repository.js';
 import { pendingFollowupEvents, satisfactionByDepartmentMonth, toFigure } from '../../src/modules/followup/followup.queries.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
@@ -26,7 +28,7 @@ async function seenPatient(): Promise<{ patientId: string; encounterId: string }
   return { patientId: patient.id, encounterId: file.clinical!.encounters[0]!.id };
 }
 
-async function invite(patientId: string, extra: object = {}): Promise<{ id: string; token: string; link: string; expiresAt: string }> {
+async function invite(patientId: string, extra: object = {}): Promise<{ id: string; questionnaireId: string; token: string; link: string; expiresAt: string }> {
   const reply = await h.app.inject({ method: 'POST', url: '/api/questionnaire-invitations', headers: nurse.headers, payload: { patientId, questionnaire: { url: OUTPATIENT }, purpose: 'satisfaction', ...extra } });
   expect(reply.statusCode, reply.body).toBe(201);
   return reply.json();
@@ -202,6 +204,20 @@ describe('answers entered by staff through the API', () => {
   });
 });
 
+describe('answers taken on a call for an open link (what follow-up tasks will do)', () => {
+  it('close the link, so the patient then sees it answered', async () => {
+    const { patientId } = await seenPatient();
+    const created = await invite(patientId);
+    const staffCtx = { ...h.system(), actor: { kind: 'staff' as const, id: nurse.id, role: 'nurse' as const, departmentId: cardiology, username: nurse.username } };
+    const { id } = inTransaction(h.system(), (tx) =>
+      recordResponse(tx, staffCtx, { questionnaireId: created.questionnaireId, patientId, departmentId: cardiology, invitationId: created.id, answers: GOOD, source: 'staff', disabledAnswers: 'refuse' }),
+    );
+    expect(h.db.$client.prepare('SELECT source, invitation_id FROM questionnaire_responses WHERE id = ?').get(id)).toEqual({ source: 'staff', invitation_id: created.id });
+    expect((await h.app.inject({ method: 'GET', url: `/q/${created.token}` })).statusCode).toBe(409);
+    expect(() => inTransaction(h.system(), (tx) => recordResponse(tx, staffCtx, { questionnaireId: created.questionnaireId, patientId, invitationId: created.id, answers: GOOD, source: 'staff', disabledAnswers: 'refuse' }))).toThrow(/already been answered/);
+  });
+});
+
 describe('reading, exporting and the timeline', () => {
   it('lists questionnaires with versions and serves a definition', async () => {
     const list = (await h.app.inject({ method: 'GET', url: '/api/questionnaires', headers: nurse.headers })).json() as { items: { url: string; versions: { id: string; version: string }[] }[] };
@@ -227,6 +243,7 @@ describe('reading, exporting and the timeline', () => {
     const timeline = (await h.app.inject({ method: 'GET', url: `/api/patients/${patientId}/timeline`, headers: nurse.headers })).json() as { items: { kind: string; title: string }[] };
     expect(timeline.items.filter((i) => i.kind === 'questionnaire-response')).toHaveLength(3);
     expect(timeline.items.filter((i) => i.kind === 'questionnaire-invitation').map((i) => i.title)).toEqual(Array(3).fill('questionnaire.invitation.answered'));
+    expect(timeline.items.find((i) => i.kind === 'questionnaire-response')).toMatchObject({ detail: '门诊患者满意度调查 v1.0.0 · score 28 · satisfaction 4 · NPS 9' });
   });
 
   it('exports CSV with a BOM and a column per item, and a FHIR Bundle', async () => {

@@ -99,6 +99,7 @@ export interface RecordResponseInput {
   encounterId?: string | null | undefined;
   departmentId?: string | null | undefined;
   doctorId?: string | null | undefined;
+  /** Closes this invitation (else questionnaires.invitation_used): for staff answering a link on the patient's behalf. */
   invitationId?: string | null | undefined;
   /** linkId → a value or a list of values, as a form or JSON sends them; checked and typed here. */
   answers: Record<string, unknown>;
@@ -117,6 +118,8 @@ export function recordResponse(tx: Tx, ctx: ServiceContext, input: RecordRespons
   const checked = checkAnswers(entry.definition, input.answers, { disabledAnswers: input.disabledAnswers });
   if (checked.errors.length > 0) throw invalidAnswers(checked.errors);
   const scores = scoreResponse(entry.definition, checked.answers);
+  // An invitation answered here (by the patient, or by staff on a call) is closed here: one response per link.
+  if (input.invitationId && !repo.markAnswered(tx, input.invitationId, ctx.now.toISOString())) throw invitationUsed();
   const id = newId();
   const authoredAt = ctx.now.toISOString();
   const month = localDate(ctx.now, ctx.timeZone).slice(0, 7);
@@ -236,7 +239,6 @@ export async function submitByToken(ctx: ServiceContext, token: string, answers:
       source: 'patient',
       disabledAnswers: 'drop',
     });
-    if (!repo.markAnswered(tx, invitation.id, ctx.now.toISOString())) throw invitationUsed();
     return { responseId: id };
   });
 }
