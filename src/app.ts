@@ -6,8 +6,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/client.js';
 import type { Clock } from './lib/clock.js';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type MessagingSettings } from './config.js';
-import type { Deps, MessagingDeps } from './lib/context.js';
+import type { Deps, FollowupSettings, MessagingDeps } from './lib/context.js';
 import { createFieldCipher } from './lib/crypto.js';
 import { idempotency } from './lib/idempotency.js';
 import { newId } from './lib/ids.js';
@@ -23,6 +24,9 @@ import { careRoutes } from './modules/care/care.routes.js';
 import { registerCareSendChecks } from './modules/care/care.send-checks.js';
 import { careTemplates } from './modules/care/care.templates.js';
 import { careTimelineProvider } from './modules/care/care.timeline.js';
+import { syncQuestionnaireCatalog } from './modules/followup/followup.catalog.js';
+import { followupRoutes } from './modules/followup/followup.routes.js';
+import { followupTimelineProviders } from './modules/followup/followup.timeline.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { sandboxChannel } from './modules/messaging/channels/index.js';
 import { messagingTemplates } from './modules/messaging/messaging.templates.js';
@@ -36,6 +40,7 @@ import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { questionnairePages } from './web/questionnaire.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 export interface AppOptions {
@@ -61,7 +66,12 @@ export interface DepsOptions {
   messaging?: Partial<Omit<MessagingDeps, 'settings'>> & { settings?: Partial<MessagingSettings> };
   /** Templates besides the modules' own (tests add theirs). */
   extraTemplates?: TemplateSet[];
+  /** Defaults to the questionnaires/ folder of this repository. */
+  questionnairesDir?: string;
+  followup?: Partial<FollowupSettings>;
 }
+
+const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
 const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
@@ -71,8 +81,9 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
  * checks here. Templates are checked now, so a broken one stops the start with its name.
  */
 export function createDeps(options: DepsOptions): Deps {
+  const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires)]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
@@ -91,6 +102,8 @@ export function createDeps(options: DepsOptions): Deps {
       channels: options.messaging?.channels ?? { sms: sandboxChannel('sms'), email: sandboxChannel('email') },
       twilioAuthToken: options.messaging?.twilioAuthToken ?? null,
     },
+    questionnaires,
+    followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, ...options.followup },
   };
 }
 
@@ -151,7 +164,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const scheduler = options.scheduler ?? createScheduler(options.deps, care);
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
+  await app.register(followupRoutes);
   await app.register(webRoutes, { care, scheduler });
+  await app.register(questionnairePages);
   await app.ready();
   return app;
 }

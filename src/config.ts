@@ -21,6 +21,9 @@ export const Env = z.object({
   HCRM_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   HCRM_MLLP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HCRM_PUBLIC_URL: z.url().optional(),
+  HCRM_QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
+  HCRM_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  HCRM_LOW_SATISFACTION_SCORE: z.coerce.number().min(0).max(10).default(2),
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HCRM_MATCH_LINK_THRESHOLD: z.coerce.number().finite().default(DEFAULT_LINK_THRESHOLD),
   HCRM_MATCH_REVIEW_THRESHOLD: z.coerce.number().finite().default(DEFAULT_REVIEW_THRESHOLD),
@@ -64,6 +67,12 @@ export interface Config {
   logLevel: Env['HCRM_LOG_LEVEL'];
   /** Patient-index thresholds (bits of Fellegi–Sunter weight). */
   match: MatchConfig;
+  /** Folder of FHIR Questionnaire JSON files, loaded and checked at start. */
+  questionnairesDir: string;
+  /** How long a questionnaire link stays valid. */
+  invitationDays: number;
+  /** An overall-satisfaction answer scoring this or lower raises a low_satisfaction event. */
+  lowSatisfactionScore: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
   twilio: TwilioConfig | null;
@@ -136,6 +145,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     logLevel: e.HCRM_LOG_LEVEL,
     match: { ...DEFAULT_MATCH_CONFIG, linkThreshold: e.HCRM_MATCH_LINK_THRESHOLD, reviewThreshold: e.HCRM_MATCH_REVIEW_THRESHOLD },
+    questionnairesDir: e.HCRM_QUESTIONNAIRES_DIR,
+    invitationDays: e.HCRM_INVITATION_DAYS,
+    lowSatisfactionScore: e.HCRM_LOW_SATISFACTION_SCORE,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM ?? 'HCRM <no-reply@localhost>',
     twilio,

@@ -9,6 +9,7 @@ import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
 import { closeChannels, messagingFromConfig } from './modules/messaging/channels/index.js';
 import { dispatchDueMessages } from './modules/messaging/dispatcher.js';
 import { careDeps } from './modules/care/care.deps.js';
+import { QuestionnaireLoadError } from './modules/followup/questionnaire/loader.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -18,7 +19,15 @@ async function main(): Promise<void> {
   const db = openDatabase(config.dbPath);
   migrateDatabase(db);
   const messaging = messagingFromConfig(config);
-  const deps = createDeps({ db, clock: systemClock, secretKey: secretKeyOf(config), timeZone: config.timeZone, messaging });
+  const deps = createDeps({
+    db,
+    clock: systemClock,
+    secretKey: secretKeyOf(config),
+    timeZone: config.timeZone,
+    messaging,
+    questionnairesDir: config.questionnairesDir,
+    followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+  });
   const care = careDeps({ greetingTime: config.greetingTime, solarFestivals: config.solarFestivals });
   // The logger exists once the app does; failed runs are recorded in job_runs either way.
   const jobErrors = { log: (_job: string, _error: unknown): void => {} };
@@ -79,6 +88,6 @@ function secretKeyOf(config: Config): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError || error instanceof QuestionnaireLoadError ? error.message : String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });

@@ -5,3 +5,4 @@ export * from './idempotency.js';
 export * from './messaging.js';
 export * from './jobs.js';
 export * from './care.js';
+export * from './followup.js';

@@ -16,7 +16,14 @@ if (!Number.isInteger(patients) || patients < 0) {
 }
 const db = openDatabase(config.dbPath);
 migrateDatabase(db);
-const deps = createDeps({ db, clock: systemClock, secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key, timeZone: config.timeZone });
+const deps = createDeps({
+  db,
+  clock: systemClock,
+  secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key,
+  timeZone: config.timeZone,
+  questionnairesDir: config.questionnairesDir,
+  followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+});
 if (!isEmptyHospital(deps)) {
   process.stderr.write(`${config.dbPath} already holds a hospital; seed only an empty database\n`);
   process.exit(1);

@@ -6,6 +6,7 @@ import type { MessagingSettings } from '../config.js';
 import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
+import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,6 +33,9 @@ export interface Deps {
   /** Every module's message templates, checked at start. */
   templates: TemplateRegistry;
   messaging: MessagingDeps;
+  /** Every questionnaire version loaded, checked at start. */
+  questionnaires: QuestionnaireCatalog;
+  followup: FollowupSettings;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */
@@ -40,6 +44,13 @@ export interface MessagingDeps {
   channels: Channels;
   /** Checks X-Twilio-Signature; null: no Twilio configured, so every Twilio webhook is refused. */
   twilioAuthToken: string | null;
+}
+
+export interface FollowupSettings {
+  /** Base of the links sent to patients (HCRM_PUBLIC_URL). */
+  publicUrl: string;
+  invitationDays: number;
+  lowSatisfactionScore: number;
 }
 
 /** What every service verb receives first: who, when, which request, and the collaborators. */

@@ -52,6 +52,12 @@ export class Conflict extends AppError {
   readonly title = 'Conflict';
 }
 
+/** Something that existed and is no longer usable (an expired link). */
+export class Gone extends AppError {
+  readonly status = 410;
+  readonly title = 'Gone';
+}
+
 export class TooLarge extends AppError {
   readonly status = 413;
   readonly title = 'Request too large';

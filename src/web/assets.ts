@@ -5,6 +5,7 @@ const TYPES = {
   'app.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'icon.svg': 'image/svg+xml',
+  'questionnaire.js': 'text/javascript; charset=utf-8',
 } as const;
 
 export type AssetName = keyof typeof TYPES;

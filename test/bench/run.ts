@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   http: () => import('./http.bench.js'),
   matching: () => import('./matching.bench.js'),
   messaging: () => import('./messaging.bench.js'),
+  followup: () => import('./followup.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -82,10 +82,12 @@ export interface SecurityFixtures {
   careReminderId: string;
   campaignId: string;
   jobName: string;
+  questionnaireId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' }[] = [
+  { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
   { path: /^\/api\/messages\/inbound\/\{id\}/, parameter: 'id', fixture: 'inboundId' },
@@ -118,6 +120,17 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/care-reminders/{id}/cancel': () => ({}),
   'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
   'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
+  'POST /api/questionnaire-invitations': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, purpose: 'satisfaction' }),
+  'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
+};
+
+const OUTPATIENT_URL = 'https://hcrm.example/fhir/Questionnaire/outpatient-satisfaction';
+/** A complete, valid set of answers to the shipped outpatient satisfaction survey. */
+export const OUTPATIENT_ANSWERS = { doctor: '5', explanation: '4', nursing: '5', waiting: '3', environment: '4', cost: '3', overall: '4', nps: 9 };
+
+/** Query strings for operations with required query parameters. */
+export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
+  'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -131,7 +144,8 @@ export function requestFor(op: ApiOperation, f: SecurityFixtures): { method: Htt
   });
   const sample = SAMPLE_BODIES[op.key];
   if (op.operation.requestBody && !sample) throw new Error(`No sample body for ${op.key}; add one to SAMPLE_BODIES in test/helpers/security.ts`);
-  return { method: op.method, url, ...(sample ? { payload: sample(f) } : {}) };
+  const query = SAMPLE_QUERIES[op.key]?.(f);
+  return { method: op.method, url: query ? `${url}?${query}` : url, ...(sample ? { payload: sample(f) } : {}) };
 }
 
 /**
@@ -150,6 +164,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
+      const questionnaireId = h.deps.questionnaires.all()[0]!.id;
       const n = next();
       const message = inTransaction(h.deps, (tx) =>
         enqueueMessage(tx, h.system(), { purpose: 'security', category: 'care', patientId: patient.id, template: 'messaging.opted-in', variables: {}, scheduledAt: h.clock.now(), dedupeKey: `security:${n}` }),
@@ -169,6 +184,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         careReminderId: reminder.id,
         campaignId: campaign.id,
         jobName: 'care.reminders',
+        questionnaireId,
       };
     },
   };

@@ -390,3 +390,18 @@ export function patientForCare(tx: Tx, actor: StaffActor, patientId: string): (O
   const patient = outreachPatient(tx, patientId);
   return patient ? { ...patient, clinical: canSeeClinical(tx, actor, patientId) } : undefined;
 }
+
+/**
+ * What another module needs to link its records to a patient's visit, inside its own transaction: whether the
+ * patient exists and is active, and the encounter's department and doctor (undefined when either is missing or
+ * the encounter belongs to someone else).
+ */
+export function patientRef(tx: Tx, patientId: string): { active: boolean } | undefined {
+  const row = repo.findPatient(tx, patientId);
+  return row ? { active: row.active } : undefined;
+}
+
+export function encounterRef(tx: Tx, patientId: string, encounterId: string): { departmentId: string | null; doctorId: string | null } | undefined {
+  const row = repo.encountersOf(tx, patientId).find((e) => e.id === encounterId);
+  return row ? { departmentId: row.departmentId, doctorId: row.attendingDoctorId } : undefined;
+}

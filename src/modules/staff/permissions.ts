@@ -37,6 +37,16 @@ export const ROLE_PERMISSIONS = {
   /** Health-education campaigns to segments of patients (治未病). */
   'campaigns.read': ['admin', 'manager'],
   'campaigns.manage': ['admin', 'manager'],
+  /** Questionnaire definitions carry no patient data. */
+  'questionnaires.read': EVERYONE,
+  /** Invite a patient of one's own department to answer a questionnaire (admins: any department). */
+  'questionnaires.invite': ['admin', 'doctor', 'nurse'],
+  /** Enter a patient's answers on their behalf (a follow-up call). */
+  'questionnaires.responses.record': ['admin', 'doctor', 'nurse'],
+  /** Read answers: department-scoped like clinical data. */
+  'questionnaires.responses.read': ['admin', 'manager', 'doctor', 'nurse'],
+  /** Export a questionnaire's answers (managers: their department's). */
+  'questionnaires.responses.export': ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AssetName, Assets } from '../assets.js';
 
-const AssetParams = z.object({ name: z.enum(['app.css', 'app.js', 'icon.svg'] satisfies AssetName[]) });
+const AssetParams = z.object({ name: z.enum(['app.css', 'app.js', 'icon.svg', 'questionnaire.js'] satisfies AssetName[]) });
 const AssetQuery = z.object({ v: z.string().max(64).optional() });
 
 /** Paths are under /app (the prefix of the pages plugin). Public: the sign-in page needs its style and script. */

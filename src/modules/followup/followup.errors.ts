@@ -1,0 +1,26 @@
+import { Conflict, Gone, NotFound, type FieldError, Invalid } from '../../lib/errors.js';
+
+export const questionnaireNotFound = (what: string) => new NotFound('questionnaires.not_found', `No questionnaire ${what}.`);
+
+export const unknownQuestionnaire = (url: string, version?: string) =>
+  new Invalid('questionnaires.unknown', `No questionnaire ${url}${version !== undefined ? ` version "${version}"` : ''} is loaded.`, [
+    { field: 'questionnaire', code: 'unknown', message: 'is not a loaded questionnaire url (and version)' },
+  ]);
+
+export const patientNotFound = (id: string) => new NotFound('followup.patient_not_found', `No patient with id ${id}, or not one you may see.`);
+
+export const encounterMismatch = () =>
+  new Invalid('followup.unknown_encounter', 'The encounter is not one of this patient’s.', [{ field: 'encounterId', code: 'unknown', message: 'is not an encounter of this patient' }]);
+
+/**
+ * Unknown, malformed and wrong tokens all answer this, with nothing that tells them apart: a guesser learns only
+ * that the guess failed. Expiry and use are told apart only to someone who holds a real token.
+ */
+export const invitationNotFound = () => new NotFound('questionnaires.invitation_not_found', 'This questionnaire link is not valid.');
+
+export const invitationExpired = () => new Gone('questionnaires.invitation_expired', 'This questionnaire link has expired.');
+
+export const invitationUsed = () => new Conflict('questionnaires.invitation_used', 'This questionnaire has already been answered; a link accepts one submission.');
+
+export const invalidAnswers = (errors: FieldError[]) =>
+  new Invalid('questionnaires.invalid_answers', `Some answers need attention: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, errors);
