@@ -9,6 +9,7 @@ export interface ReceivedSms {
   body: string;
   statusCallback: string | null;
   idempotencyKey: string | null;
+  createdAt: Date;
 }
 
 /**
@@ -31,6 +32,8 @@ export class FakeTwilio {
   down = false;
   /** Called with each new message before it is answered (the benchmark kills a dispatcher from here). */
   onMessage: ((sms: ReceivedSms) => void) | null = null;
+  /** False: repeats of an `Idempotency-Key` are sent again, as api.twilio.com itself is not documented to honour it. */
+  honoursIdempotencyKeys = true;
   /** Milliseconds each new message takes to be accepted (a slow provider, so a crash lands mid-batch). */
   delayMs = 0;
   #byKey = new Map<string, object>();
@@ -67,13 +70,21 @@ export class FakeTwilio {
     const error = (status: number, code: number, message: string) => answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
     const path = `/2010-04-01/Accounts/${this.accountSid}/Messages.json`;
-    if (req.method !== 'POST' || req.url !== path) return error(404, 20404, 'The requested resource was not found');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== path || (req.method !== 'POST' && req.method !== 'GET')) return error(404, 20404, 'The requested resource was not found');
     const auth = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     if (auth !== expected) return error(401, 20003, 'Authenticate');
+    if (req.method === 'GET') {
+      // Message list, newest first, filtered by To, as Twilio pages it.
+      const to = url.searchParams.get('To');
+      const listed = this.messages.filter((m) => !to || m.to === to).reverse().slice(0, Number(url.searchParams.get('PageSize') ?? 50));
+      const asResource = (m: ReceivedSms) => ({ sid: m.sid, account_sid: this.accountSid, to: m.to, from: m.from, body: m.body, status: 'sent', date_created: m.createdAt.toUTCString() });
+      return answer(200, { messages: listed.map(asResource), page: 0, page_size: listed.length, start: 0, end: listed.length, uri: url.pathname, first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null });
+    }
     this.requests++;
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
-    if (key && this.#byKey.has(key)) {
+    if (key && this.honoursIdempotencyKeys && this.#byKey.has(key)) {
       this.repeats++;
       return answer(201, this.#byKey.get(key)!);
     }
@@ -96,6 +107,7 @@ export class FakeTwilio {
       body: params.get('Body') ?? '',
       statusCallback: params.get('StatusCallback'),
       idempotencyKey: key,
+      createdAt: new Date(),
     };
     this.messages.push(sms);
     this.onMessage?.(sms);

@@ -100,16 +100,29 @@ describe('sending through Twilio', () => {
     for (const m of messages) expect(fake.messages.filter((s) => s.idempotencyKey === m.id)).toHaveLength(1);
   });
 
-  it('does not send twice after a crash between Twilio\'s answer and our commit', async () => {
+  it('does not send twice after a crash between Twilio\'s answer and our commit, even where keys are not honoured', async () => {
+    fake.honoursIdempotencyKeys = false; // as api.twilio.com itself, which documents no Idempotency-Key
+    try {
+      const { id } = await queuedSms();
+      // What a crash leaves behind: Twilio accepted the message, our row still says `sending` under a lapsed lease.
+      const accepted = await sms.send({ id, to: row(id)['recipient'] as string, body: row(id)['body'] as string, subjectLine: null, category: 'care', locale: 'zh-CN', unsubscribeUrl: null });
+      h.db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1, lease_owner = 'dead', lease_until = ? WHERE id = ?").run(h.clock.now().toISOString(), id);
+      const postsBefore = fake.requests;
+      await dispatchDueMessages(h.deps);
+      expect(fake.requests).toBe(postsBefore);
+      expect(fake.messages.filter((s) => s.idempotencyKey === id)).toHaveLength(1);
+      expect(row(id)).toMatchObject({ status: 'sent', attempts: 2, provider_id: accepted.kind === 'accepted' ? accepted.providerId : 'x' });
+    } finally {
+      fake.honoursIdempotencyKeys = true;
+    }
+  });
+
+  it('sends a leftover `sending` message that Twilio never received', async () => {
     const { id } = await queuedSms();
-    // What a crash leaves behind: Twilio accepted the message, our row still says `sending` under a lapsed lease.
-    const accepted = await sms.send({ id, to: row(id)['recipient'] as string, body: row(id)['body'] as string, subjectLine: null, category: 'care', locale: 'zh-CN', unsubscribeUrl: null });
     h.db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1, lease_owner = 'dead', lease_until = ? WHERE id = ?").run(h.clock.now().toISOString(), id);
-    const repeatsBefore = fake.repeats;
     await dispatchDueMessages(h.deps);
-    expect(fake.repeats).toBe(repeatsBefore + 1);
     expect(fake.messages.filter((s) => s.idempotencyKey === id)).toHaveLength(1);
-    expect(row(id)).toMatchObject({ status: 'sent', attempts: 2, provider_id: accepted.kind === 'accepted' ? accepted.providerId : 'x' });
+    expect(row(id)).toMatchObject({ status: 'sent' });
   });
 
   it('authenticates with an API key and sends from a messaging service', async () => {

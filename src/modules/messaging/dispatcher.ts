@@ -151,13 +151,22 @@ function openBucket(tx: Tx, sender: string, rate: number, now: Date): Bucket {
 
 async function sendAll(claimed: Claimed[], concurrency: number, deps: Deps): Promise<SendOutcome[]> {
   const outcomes: SendOutcome[] = new Array(claimed.length);
+  const adopted = new Set<string>();
+  // Identical texts to one number are possible (two reminders alike): a provider id another row owns, or one
+  // already adopted in this batch, is someone else's message.
+  const firstUnowned = (ids: string[]) => ids.find((sid) => !adopted.has(sid) && !repo.findByProviderId(deps.db, sid)) ?? null;
   let next = 0;
   const worker = async () => {
     while (next < claimed.length) {
       const i = next++;
       const { row, channel } = claimed[i]!;
       try {
-        outcomes[i] = await channel.send(outgoing(row, deps));
+        const message = outgoing(row, deps);
+        // Left in `sending` by a process that died mid-send: ask the provider before sending it a second time.
+        const candidates = row.status === 'sending' && channel.findAccepted ? await channel.findAccepted(message, new Date(Date.parse(row.updatedAt) - 60_000)) : [];
+        const earlier = firstUnowned(candidates);
+        if (earlier) adopted.add(earlier);
+        outcomes[i] = earlier ? { kind: 'accepted', providerId: earlier, status: 'sent' } : await channel.send(message);
       } catch (error) {
         // A channel that throws instead of answering is treated as down: the message waits and retries.
         outcomes[i] = { kind: 'transient', code: 'channel_error', reason: String((error as Error)?.message ?? error).slice(0, 300) };

@@ -25,6 +25,12 @@ export interface Channel {
   /** The sender whose rate is limited: a phone number, a messaging service, a mail relay. */
   readonly sender: string;
   send(message: OutgoingMessage): Promise<SendOutcome>;
+  /**
+   * For a message a dead dispatcher left in `sending`: the provider's ids of messages with the same recipient and
+   * text since `since`, oldest first; the dispatcher adopts the first that no other outbox row owns. Channels that
+   * cannot tell leave this out.
+   */
+  findAccepted?(message: OutgoingMessage, since: Date): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -15,8 +15,8 @@ const idempotencyToken = new AsyncLocalStorage<string>();
  * message's idempotency token to the request. Why a token: the outbox records `sending` before the call and the
  * outcome after it; a crash in between leaves a row that will be sent again with the same token, and a gateway that
  * honours `Idempotency-Key` (our proxy, the test server) answers with the first message instead of sending twice.
- * Twilio's public API does not document such a key, so against api.twilio.com directly that window (milliseconds,
- * once per crash) is the one place a duplicate remains possible; a status callback carrying our id then shows it.
+ * Twilio's public API does not document such a key, so before a leftover row is sent again the dispatcher also asks
+ * Twilio for a message with the same recipient and text since the claim (findAccepted) and records that one instead.
  */
 class HcrmRequestClient extends RequestClient {
   constructor(private readonly baseUrl: string | undefined) {
@@ -57,6 +57,14 @@ export function twilioChannel(config: TwilioConfig, publicUrl: string): Channel 
       } catch (error) {
         return outcomeOf(error);
       }
+    },
+    // Twilio keeps no id of ours on a message, so a message is recognised by recipient, exact text and time.
+    async findAccepted(message: OutgoingMessage, since: Date): Promise<string[]> {
+      const recent = await client.messages.list({ to: message.to, limit: 50 });
+      return recent
+        .filter((m) => m.body === message.body && m.dateCreated >= since)
+        .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+        .map((m) => m.sid);
     },
     async close() {},
   };
