@@ -15,6 +15,8 @@ import { installProblemHandler } from './lib/problem.js';
 import { requestContext } from './lib/request-context.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { importRoutes } from './modules/imports/imports.routes.js';
+import { importTimelineProviders } from './modules/imports/imports.timeline.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
@@ -34,7 +36,7 @@ export interface AppOptions {
 /** The collaborators every service receives; each module registers its timeline entries here. */
 export function createDeps(options: { db: Db; clock: Clock; secretKey: string; timeZone: string }): Deps {
   const timeline = new TimelineRegistry();
-  for (const provider of patientTimelineProviders) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...importTimelineProviders]) timeline.register(provider);
   return { db: options.db, clock: options.clock, cipher: createFieldCipher(options.secretKey), timeZone: options.timeZone, timeline };
 }
 
@@ -83,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  await app.register(importRoutes);
   await app.register(webRoutes);
   await app.ready();
   return app;

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { ROLES, type Role } from '../../src/lib/context.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
+import { importHl7 } from '../../src/modules/imports/imports.verbs.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
 import type { StaffSession, TestHospital } from './app.js';
 import { aPatient } from './factories.js';
@@ -70,10 +71,13 @@ export interface SecurityFixtures {
   patientVersion: number;
   staffId: string;
   staffVersion: number;
+  /** An open quarantined import record. */
+  quarantineId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'quarantineId' }[] = [
+  { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
 ];
@@ -94,6 +98,8 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
   'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/imports/fhir': () => ({ resourceType: 'Patient', id: `sec-${next()}`, name: [{ text: '安全测试' }], gender: 'female' }),
+  'POST /api/imports/quarantine/{id}/retry': () => ({ raw: `MSH|^~\\&|HIS|H|HCRM|H|20261120083000+0800||ADT^A28|SEC-${next()}|P|2.5\rPID|1||SEC${unique}^^^HIS^MR||安全^测试||19800101|F` }),
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
@@ -126,7 +132,11 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
-      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id) };
+      // A message naming a department the hospital lacks: quarantined, so retry and discard have a record to act on.
+      const bad = `MSH|^~\\&|HIS|H|HCRM|H|20261120083000+0800||ADT^A01|SECQ-${next()}|P|2.5\rPID|1||SECQ${unique}^^^HIS^MR||安全^测试||19800101|F\rPV1|1|I|NOPE`;
+      const report = await importHl7(h.system(), Buffer.from(bad), { source: 'security', channel: 'http' });
+      const quarantineId = report.problems[0]?.quarantineId ?? '';
+      return { departmentId, patientId: patient.id, patientVersion: version('patients', patient.id), staffId: target.id, staffVersion: version('staff', target.id), quarantineId };
     },
   };
 }

@@ -24,6 +24,9 @@ export const ROLE_PERMISSIONS = {
   'departments.manage': ['admin'],
   'staff.manage': ['admin'],
   'audit.read': ['admin'],
+  /** Run imports over HTTP and work the quarantine: the interface administrators. */
+  'imports.run': ['admin'],
+  'imports.quarantine': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

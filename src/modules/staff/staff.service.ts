@@ -144,3 +144,8 @@ function requireDepartment(tx: Parameters<typeof repo.findDepartmentById>[0], de
 export function departmentExists(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): boolean {
   return repo.departmentIdExists(tx, departmentId);
 }
+
+/** The department a feed names by its code (HIS department codes are HCRM's department codes). */
+export function departmentIdByCode(tx: Parameters<typeof repo.findDepartmentByCode>[0], code: string): string | undefined {
+  return repo.findDepartmentByCode(tx, code)?.id;
+}
