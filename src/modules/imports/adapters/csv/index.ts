@@ -23,11 +23,18 @@ const GENDER: Record<string, CanonicalPerson['gender']> = { m: 'male', male: 'ma
  */
 export async function* adaptCsv(input: Readable, o: CsvMapOptions): AsyncGenerator<Mapped & { header: string }> {
   const parser = input.pipe(iconv.decodeStream(o.encoding ?? o.mapping.encoding)).pipe(
-    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true }),
   );
+  // A row that is not CSV (an unclosed quote) is skipped by the parser and reported here, to be quarantined.
+  const broken: Mapped[] = [];
+  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
+    const position = `line ${error.lines ?? '?'}`;
+    broken.push({ ok: false, rejected: { key: null, position, raw: error.raw ?? '', code: 'csv.malformed', reason: `${position}: ${error.message}` } });
+  });
   let header: string[] | undefined;
   let headerLine = '';
   for await (const row of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    while (broken.length > 0) yield { ...broken.shift()!, header: headerLine };
     const raw = row.raw.replace(/\r?\n$/, '');
     if (!header) {
       header = row.record;
@@ -40,6 +47,7 @@ export async function* adaptCsv(input: Readable, o: CsvMapOptions): AsyncGenerat
     }
     yield { ...mapCsvRow(header, row.record, raw, `line ${row.info.lines}`, o), header: headerLine };
   }
+  while (broken.length > 0) yield { ...broken.shift()!, header: headerLine };
 }
 
 export class CsvHeaderError extends Error {}
