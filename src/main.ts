@@ -6,6 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { systemContext } from './lib/context.js';
 import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
 import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
+import { startMllpServer, type MllpServer } from './modules/imports/mllp/server.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -22,11 +23,19 @@ async function main(): Promise<void> {
   const seedDemo = config.demoSeed ?? isEmptyHospital(deps);
   const demoLogins = seedDemo && isEmptyHospital(deps) ? await seedDemoHospital(boot, { patients: 5000 }) : null;
 
+  // The HIS feed listener runs only where an interface engine is configured to send to it.
+  let mllp: MllpServer | null = null;
+  if (config.mllpPort !== undefined) {
+    mllp = await startMllpServer(deps, { port: config.mllpPort, host: config.host, log: app.log });
+    app.log.info(`MLLP listener for HL7 v2 feeds on ${config.host}:${mllp.port}`);
+  }
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info(`${signal} received, closing`);
+    await mllp?.close();
     await app.close();
     db.$client.close();
     process.exit(0);
