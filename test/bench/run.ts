@@ -4,6 +4,7 @@ import { note } from './report.js';
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   patients: () => import('./patients.bench.js'),
   http: () => import('./http.bench.js'),
+  imports: () => import('./imports.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

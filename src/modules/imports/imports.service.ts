@@ -1,4 +1,4 @@
-import type { Tx } from '../../../db/client.js';
+import { statement, type Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -69,10 +69,16 @@ export function applyBatchIn(tx: Tx, ctx: ServiceContext, run: ImportRun, batch:
 }
 
 function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: ImportRecord, raw: string, header: string | undefined): RecordResult {
+  // Each record runs under a savepoint: one that fails half-way leaves nothing behind. Raw SAVEPOINT statements
+  // (prepared once) rather than drizzle's nested transaction, which builds and prepares them for every record.
+  statement(tx, 'SAVEPOINT import_record').run();
   try {
-    // A nested transaction is a savepoint: a record that fails half-way leaves nothing behind.
-    return tx.transaction((inner) => applyRecord(inner, ctx, run, record));
+    const result = applyRecord(tx, ctx, run, record);
+    statement(tx, 'RELEASE import_record').run();
+    return result;
   } catch (error) {
+    statement(tx, 'ROLLBACK TO import_record').run();
+    statement(tx, 'RELEASE import_record').run();
     if (!(error instanceof AppError)) throw error;
     const status = error.code === 'imports.needs_review' ? 'review' : 'open';
     const reason = error.errors.length > 0 ? `${error.detail}` : error.detail;

@@ -128,7 +128,7 @@ export function upsertConsent(tx: Tx, row: ConsentRow): void {
 }
 
 export function patientIdsWithResidentIdHash(tx: Tx, hash: string): string[] {
-  return tx.select({ id: patients.id }).from(patients).where(eq(patients.residentIdHash, hash)).all().map((r) => r.id);
+  return (statement(tx, 'SELECT id FROM patients WHERE resident_id_hash = ?').all(hash) as { id: string }[]).map((r) => r.id);
 }
 
 /** Whether the patient has had an encounter in the department: the department scope of clinical data. */
