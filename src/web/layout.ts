@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | null;
+export type Section = 'patients' | 'staff' | 'imports' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -25,6 +25,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ? html`<nav class="nav" aria-label="${t('nav.main')}">
       ${navLink('/app/', t('nav.patients'), 'patients')}
       ${can(actor.role, 'staff.manage') ? navLink('/app/staff', t('nav.staff'), 'staff') : ''}
+      ${can(actor.role, 'imports.quarantine') ? navLink('/app/imports/quarantine', t('nav.imports'), 'imports') : ''}
     </nav>`
       : ''}
     <div class="userbox">

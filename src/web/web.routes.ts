@@ -3,6 +3,7 @@ import { loadAssets } from './assets.js';
 import { installPageErrorHandling } from './errors.js';
 import { rememberLang } from './i18n/index.js';
 import { assetRoutes } from './routes/assets.js';
+import { importPages } from './routes/imports.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
@@ -28,6 +29,7 @@ export const webRoutes: FastifyPluginAsyncZod = async (app) => {
       await pages.register(sessionRoutes, { assets });
       await pages.register(patientPages, { assets });
       await pages.register(staffPages, { assets });
+      await pages.register(importPages, { assets });
     },
     { prefix: '/app' },
   );
