@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { startOfLocalDay } from '../../../../lib/clock.js';
 import { CanonicalPerson, describeIssues, type ImportRecord, type Mapped } from '../../canonical.js';
 import type { CsvMapping } from './mapping.js';
 
@@ -70,7 +71,7 @@ export function mapCsvRow(header: string[], values: string[], raw: string, posit
   const birthDate = birth ? normaliseDate(birth) : null;
   if (birth && !birthDate) return reject(key, position, raw, 'csv.invalid', `${position}, ${o.mapping.columns['birthDate']}: "${birth}" is not a date`);
   const updated = get('updatedAt');
-  const updatedAt = updated ? normaliseInstant(updated) : null;
+  const updatedAt = updated ? normaliseInstant(updated, o.timeZone) : null;
   if (updated && !updatedAt) return reject(key, position, raw, 'csv.invalid', `${position}, ${o.mapping.columns['updatedAt']}: "${updated}" is not a time`);
   const address = { province: get('address.province'), city: get('address.city'), district: get('address.district'), detail: get('address.detail') };
   const person = CanonicalPerson.safeParse({
@@ -113,10 +114,18 @@ function normaliseDate(value: string): string | null {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(date) ? date : null;
 }
 
-function normaliseInstant(value: string): string | null {
-  const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}+08:00`;
-  const t = Date.parse(withZone.replace(' ', 'T'));
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+/** A time with an offset as it says; one without is the hospital's local time (the configured zone). */
+function normaliseInstant(value: string, timeZone: string): string | null {
+  const iso = value.trim().replace(' ', 'T');
+  if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(iso)) {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? null : new Date(t).toISOString();
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(iso);
+  const date = m ? normaliseDate(m[1]!) : null;
+  if (!m || !date) return null;
+  const ms = (Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+  return new Date(startOfLocalDay(date, timeZone).getTime() + ms).toISOString();
 }
 
 function reject(key: string, position: string, raw: string, code: string, reason: string): Mapped {
