@@ -36,6 +36,8 @@ import { SendCheckRegistry } from './modules/messaging/send-checks.js';
 import { TemplateRegistry, type TemplateSet } from './modules/messaging/templates.js';
 import { unsubscribeRoutes } from './modules/messaging/unsubscribe.routes.js';
 import { twilioWebhookRoutes } from './modules/messaging/webhooks.routes.js';
+import { importRoutes } from './modules/imports/imports.routes.js';
+import { importTimelineProviders } from './modules/imports/imports.timeline.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
@@ -83,7 +85,7 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
 export function createDeps(options: DepsOptions): Deps {
   const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires)]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...importTimelineProviders]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
@@ -157,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(auditRoutes);
   await app.register(patientRoutes);
+  await app.register(importRoutes);
   await app.register(messagingRoutes);
   await app.register(twilioWebhookRoutes);
   await app.register(unsubscribeRoutes);

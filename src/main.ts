@@ -10,6 +10,7 @@ import { closeChannels, messagingFromConfig } from './modules/messaging/channels
 import { dispatchDueMessages } from './modules/messaging/dispatcher.js';
 import { careDeps } from './modules/care/care.deps.js';
 import { QuestionnaireLoadError } from './modules/followup/questionnaire/loader.js';
+import { startMllpServer, type MllpServer } from './modules/imports/mllp/server.js';
 import { ensureBootstrapAdmin } from './modules/staff/staff.service.js';
 
 /** Boot only: configuration, database and migrations, first admin, demo data, listen, and a clean shutdown. */
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
     }
   })();
+  // The HIS feed listener runs only where an interface engine is configured to send to it.
+  let mllp: MllpServer | null = null;
+  if (config.mllpPort !== undefined) {
+    mllp = await startMllpServer(deps, { port: config.mllpPort, host: config.host, log: app.log });
+    app.log.info(`MLLP listener for HL7 v2 feeds on ${config.host}:${mllp.port}`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     await Promise.race([dispatching, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     await closeChannels(messaging.channels);
     await scheduler.stopCron();
+    await mllp?.close();
     await app.close();
     db.$client.close();
     process.exit(0);

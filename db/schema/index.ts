@@ -6,3 +6,4 @@ export * from './messaging.js';
 export * from './jobs.js';
 export * from './care.js';
 export * from './followup.js';
+export * from './imports.js';

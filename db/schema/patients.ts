@@ -191,3 +191,22 @@ export const allergies = sqliteTable(
   },
   (t) => [index('allergies_patient_idx').on(t.patientId)],
 );
+
+/**
+ * Where each contact, demographic and consent field of a patient last came from, and as of when: staff at the
+ * moment they saved, a feed at the time its message states. A feed's value replaces one only if it is newer.
+ */
+export const patientFieldSources = sqliteTable(
+  'patient_field_sources',
+  {
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** `phone`, `address.city`, `consent.sms.care` … */
+    field: text('field').notNull(),
+    /** `staff:<id>` or `import:<source>`. */
+    source: text('source').notNull(),
+    assertedAt: text('asserted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.patientId, t.field] })],
+);

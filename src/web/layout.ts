@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -28,6 +28,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ${can(actor.role, 'campaigns.read') ? navLink('/app/campaigns', t('nav.campaigns'), 'campaigns') : ''}
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}
       ${can(actor.role, 'staff.manage') ? navLink('/app/staff', t('nav.staff'), 'staff') : ''}
+      ${can(actor.role, 'imports.quarantine') ? navLink('/app/imports/quarantine', t('nav.imports'), 'imports') : ''}
     </nav>`
       : ''}
     <div class="userbox">

@@ -9,6 +9,7 @@ import { messagePages } from './routes/messages.js';
 import { campaignPages } from './routes/campaigns.js';
 import { carePages } from './routes/care.js';
 import { jobPages } from './routes/jobs.js';
+import { importPages } from './routes/imports.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
@@ -38,6 +39,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(jobPages, { assets, scheduler });
       await pages.register(staffPages, { assets });
       await pages.register(messagePages, { assets });
+      await pages.register(importPages, { assets });
     },
     { prefix: '/app' },
   );

@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   matching: () => import('./matching.bench.js'),
   messaging: () => import('./messaging.bench.js'),
   followup: () => import('./followup.bench.js'),
+  imports: () => import('./imports.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

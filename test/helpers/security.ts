@@ -8,6 +8,7 @@ import { createCampaign } from '../../src/modules/care/care.campaigns.js';
 import { createCareReminder } from '../../src/modules/care/care.service.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
+import { importHl7 } from '../../src/modules/imports/imports.verbs.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
 import type { StaffSession, TestHospital } from './app.js';
 import { aPatient } from './factories.js';
@@ -83,10 +84,13 @@ export interface SecurityFixtures {
   campaignId: string;
   jobName: string;
   questionnaireId: string;
+  /** An open quarantined import record. */
+  quarantineId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' | 'quarantineId' }[] = [
+  { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/staff\/\{id\}/, parameter: 'id', fixture: 'staffId' },
@@ -113,6 +117,8 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'PATCH /api/staff/{id}': (f) => ({ version: f.staffVersion, displayName: `安全测试 ${next()}` }),
   'POST /api/departments': () => ({ code: `SEC${next()}`, nameZh: '安全测试科', nameEn: 'Security test' }),
   'POST /api/auth/logout': () => ({}),
+  'POST /api/imports/fhir': () => ({ resourceType: 'Patient', id: `sec-${next()}`, name: [{ text: '安全测试' }], gender: 'female' }),
+  'POST /api/imports/quarantine/{id}/retry': () => ({ raw: `MSH|^~\\&|HIS|H|HCRM|H|20261120083000+0800||ADT^A28|SEC-${next()}|P|2.5\rPID|1||SEC${unique}^^^HIS^MR||安全^测试||19800101|F` }),
   'POST /api/messages/{id}/cancel': () => ({ reason: '安全测试' }),
   'POST /api/messages/inbound/{id}/resolve': () => ({ resolution: 'no_action' }),
   'POST /api/care-reminders': (f) => ({ kind: 'medication', patientId: f.patientId, drug: '氨氯地平片', dose: '5 mg', timesOfDay: ['08:00'], startDate: '2026-11-23', endDate: '2026-12-22' }),
@@ -164,6 +170,10 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
     async fixtures() {
       const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
       await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId, startAt: '2026-11-01T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
+      // A message naming a department the hospital lacks: quarantined, so retry and discard have a record to act on.
+      const bad = `MSH|^~\\&|HIS|H|HCRM|H|20261120083000+0800||ADT^A01|SECQ-${next()}|P|2.5\rPID|1||SECQ${unique}^^^HIS^MR||安全^测试||19800101|F\rPV1|1|I|NOPE`;
+      const report = await importHl7(h.system(), Buffer.from(bad), { source: 'security', channel: 'http' });
+      const quarantineId = report.problems[0]?.quarantineId ?? '';
       const questionnaireId = h.deps.questionnaires.all()[0]!.id;
       const n = next();
       const message = inTransaction(h.deps, (tx) =>
@@ -185,6 +195,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         campaignId: campaign.id,
         jobName: 'care.reminders',
         questionnaireId,
+        quarantineId,
       };
     },
   };

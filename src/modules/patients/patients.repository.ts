@@ -128,7 +128,7 @@ export function upsertConsent(tx: Tx, row: ConsentRow): void {
 }
 
 export function patientIdsWithResidentIdHash(tx: Tx, hash: string): string[] {
-  return tx.select({ id: patients.id }).from(patients).where(eq(patients.residentIdHash, hash)).all().map((r) => r.id);
+  return (statement(tx, 'SELECT id FROM patients WHERE resident_id_hash = ?').all(hash) as { id: string }[]).map((r) => r.id);
 }
 
 /** Whether the patient has had an encounter in the department: the department scope of clinical data. */
@@ -354,4 +354,57 @@ export function activeBornOn(tx: Tx, monthDays: string[], afterId: string | unde
   const where = [inArray(sql`substr(${patients.birthDate}, 6)`, monthDays), eq(patients.active, true)];
   if (afterId) where.push(gt(patients.id, afterId));
   return tx.select(outreachColumns).from(patients).where(and(...where)).orderBy(asc(patients.id)).limit(limit).all();
+}
+
+export function fieldSourcesOf(tx: Tx, patientId: string): Map<string, { source: string; assertedAt: string }> {
+  const rows = statement(tx, 'SELECT field, source, asserted_at AS assertedAt FROM patient_field_sources WHERE patient_id = ?').all(patientId) as {
+    field: string;
+    source: string;
+    assertedAt: string;
+  }[];
+  return new Map(rows.map((r) => [r.field, { source: r.source, assertedAt: r.assertedAt }]));
+}
+
+export function setFieldSources(tx: Tx, patientId: string, fields: string[], source: string, assertedAt: string): void {
+  const upsert = statement(
+    tx,
+    `INSERT INTO patient_field_sources (patient_id, field, source, asserted_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (patient_id, field) DO UPDATE SET source = excluded.source, asserted_at = excluded.asserted_at`,
+  );
+  for (const field of fields) upsert.run(patientId, field, source, assertedAt);
+}
+
+export function insertIdentifier(tx: Tx, row: { id: string; patientId: string; system: string; value: string }): void {
+  statement(tx, 'INSERT INTO patient_identifiers (id, patient_id, system, value) VALUES (?, ?, ?, ?)').run(row.id, row.patientId, row.system, row.value);
+}
+
+export function moveIdentifier(tx: Tx, patientId: string, from: { system: string; value: string }, to: { system: string; value: string }): boolean {
+  return (
+    statement(tx, 'UPDATE patient_identifiers SET system = ?, value = ? WHERE patient_id = ? AND system = ? AND value = ?').run(to.system, to.value, patientId, from.system, from.value)
+      .changes === 1
+  );
+}
+
+export function updateEncounter(tx: Tx, id: string, changes: Partial<typeof encounters.$inferInsert>): void {
+  tx.update(encounters).set(changes).where(eq(encounters.id, id)).run();
+}
+
+export function insertDiagnosis(tx: Tx, row: typeof diagnoses.$inferInsert): void {
+  tx.insert(diagnoses).values(row).run();
+}
+
+export function insertProcedure(tx: Tx, row: typeof procedures.$inferInsert): void {
+  tx.insert(procedures).values(row).run();
+}
+
+export function diagnosesOfEncounter(tx: Tx, encounterId: string): (typeof diagnoses.$inferSelect)[] {
+  return tx.select().from(diagnoses).where(eq(diagnoses.encounterId, encounterId)).all();
+}
+
+export function proceduresOfEncounter(tx: Tx, encounterId: string): (typeof procedures.$inferSelect)[] {
+  return tx.select().from(procedures).where(eq(procedures.encounterId, encounterId)).all();
+}
+
+export function hasAllergy(tx: Tx, patientId: string, substance: string): boolean {
+  return statement(tx, 'SELECT 1 FROM allergies WHERE patient_id = ? AND substance = ? LIMIT 1').get(patientId, substance) !== undefined;
 }

@@ -12,6 +12,7 @@ import { departmentExists } from '../staff/staff.service.js';
 import { accessTo, canSeeClinical, mayWriteClinicalFor } from './patients.access.js';
 import { checkDemographics, searchKeysFor } from './demographics.js';
 import { duplicateIdentifier, inactivePatient, patientNotFound, staleVersion } from './patients.errors.js';
+import { provenanceFields, recordFieldSources } from './patients.feeds.js';
 import * as repo from './patients.repository.js';
 import type {
   CreateAllergyBody,
@@ -42,7 +43,7 @@ export async function createPatient(ctx: ServiceContext, body: CreatePatientBody
  * Validates and writes a new patient with identifiers, tags and consent inside the caller's transaction.
  * Shared by the HTTP verb, imports and the demo seed so every path applies the same rules.
  */
-export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatientBody): string {
+export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatientBody, origin?: { source: string; assertedAt: string }): string {
   const checked = checkDemographics(body, null, today(ctx));
   assertNoFieldErrors('patients.invalid', checked.errors);
   const identifiers = uniqueIdentifiers(body.identifiers ?? []);
@@ -87,6 +88,7 @@ export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatien
   repo.replaceIdentifiers(tx, id, identifiers.map((i) => ({ id: newId(), ...i })));
   repo.replaceTags(tx, id, tags);
   for (const consent of body.consent ?? []) repo.upsertConsent(tx, { patientId: id, ...consent, recordedAt: nowIso, recordedBy: actorLabel(ctx) });
+  recordFieldSources(tx, id, provenanceFields(body), origin?.source ?? actorLabel(ctx), origin?.assertedAt ?? nowIso);
   return id;
 }
 
@@ -153,6 +155,7 @@ export async function updatePatient(ctx: ServiceContext, id: string, body: Updat
       repo.upsertConsent(tx, { patientId: id, ...consent, recordedAt: ctx.now.toISOString(), recordedBy: actorLabel(ctx) });
     }
     if (!repo.updatePatientAtVersion(tx, id, body.version, changes)) throw staleVersion(body.version, body.version + 1);
+    recordFieldSources(tx, id, staffStatedFields(body), actorLabel(ctx), ctx.now.toISOString());
     const changed = Object.keys(body).filter((k) => k !== 'version');
     audit(tx, ctx, { action: 'patient.update', entityType: 'patient', entityId: id, patientId: id, detail: { changed } });
     return fileOf(tx, ctx, actor, id);
@@ -301,6 +304,13 @@ function mergeById(lists: repo.PatientRow[][]): repo.PatientRow[] {
   const byId = new Map<string, repo.PatientRow>();
   for (const row of lists.flat()) byId.set(row.id, row);
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** What a staff member stated, cleared fields included: a feed must not bring back what staff removed. */
+function staffStatedFields(body: UpdatePatientBody): string[] {
+  const top = (['name', 'gender', 'birthDate', 'residentId', 'phone', 'email', 'occupation', 'employer'] as const).filter((k) => body[k] !== undefined);
+  const address = (['province', 'city', 'district', 'detail'] as const).filter((k) => body.address?.[k] !== undefined).map((k) => `address.${k}`);
+  return [...top, ...address, ...(body.consent ?? []).map((c) => `consent.${c.channel}.${c.purpose}`)];
 }
 
 function actorLabel(ctx: ServiceContext): string {

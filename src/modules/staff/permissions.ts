@@ -47,6 +47,9 @@ export const ROLE_PERMISSIONS = {
   'questionnaires.responses.read': ['admin', 'manager', 'doctor', 'nurse'],
   /** Export a questionnaire's answers (managers: their department's). */
   'questionnaires.responses.export': ['admin', 'manager'],
+  /** Run imports over HTTP and work the quarantine: the interface administrators. */
+  'imports.run': ['admin'],
+  'imports.quarantine': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -150,3 +150,8 @@ export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0
   const row = repo.findDepartmentById(tx, departmentId);
   return row ? { nameZh: row.nameZh, nameEn: row.nameEn } : undefined;
 }
+
+/** The department a feed names by its code (HIS department codes are HCRM's department codes). */
+export function departmentIdByCode(tx: Parameters<typeof repo.findDepartmentByCode>[0], code: string): string | undefined {
+  return repo.findDepartmentByCode(tx, code)?.id;
+}

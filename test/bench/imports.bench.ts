@@ -1,0 +1,193 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { parse } from 'csv-parse';
+import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
+import { createDeps } from '../../src/app.js';
+import { systemClock } from '../../src/lib/clock.js';
+import type { Deps, ServiceContext } from '../../src/lib/context.js';
+import { newId } from '../../src/lib/ids.js';
+import { GIVEN_FEMALE, GIVEN_MALE, REGIONS, SURNAMES } from '../../src/demo/catalog-people.js';
+import { frame } from '../../src/modules/imports/mllp/framing.js';
+import { startMllpServer } from '../../src/modules/imports/mllp/server.js';
+import { importCsv } from '../../src/modules/imports/imports.verbs.js';
+import { residentIdFor } from '../helpers/factories.js';
+import { BENCH_SECRET } from './fixture.js';
+import { emit, note } from './report.js';
+
+const HEADER = '病案号,姓名,性别,出生日期,身份证号,手机号,电子邮箱,省,市,区县,详细地址,职业,更新时间';
+
+/**
+ * Imports at scale. CSV: BENCH_ROWS patient rows (default 1,000,000) generated into a file, imported through the
+ * real pipeline (stream → parse → map → resolve → patient file with encryption, search keys, provenance, receipt
+ * and audit row), against raw better-sqlite3 inserts of the same rows into the same tables, both on fresh files
+ * in the same run. Memory is sampled while streaming. MLLP: BENCH_MLLP ADT messages (default 5,000) on one
+ * connection, each waiting for its ACK.
+ */
+export async function run(): Promise<void> {
+  const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+  // BENCH_DIR=/dev/shm shows the pipeline's own cost without the disk's fsync (synchronous=FULL) in it.
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'hcrm-bench-imports-'));
+  try {
+    const csv = join(dir, 'patients.csv');
+    await writeCsv(csv, rows);
+    note(`imports bench: ${rows} CSV rows`);
+
+    const raw = rawInsert(freshDb(join(dir, 'raw.db')), csv);
+    const rawRate = rows / ((await raw) / 1000);
+
+    const db = freshDb(join(dir, 'pipeline.db'));
+    const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+    const started = performance.now();
+    const report = await importCsv(ctx(deps), createReadStream(csv), {
+      source: 'bench',
+      channel: 'cli',
+      mapping: 'his-patients',
+      onBatch: (r) => r.counts.received % 100_000 === 0 && note(`  ${r.counts.received} rows, rss ${mb(process.memoryUsage().rss)} MB`),
+    });
+    const ms = performance.now() - started;
+    clearInterval(sampler);
+    const rssAfter = process.memoryUsage().rss;
+    if (report.created !== rows) note(`  warning: created ${report.created} of ${rows} (quarantined ${report.quarantined})`);
+    emit('imports', 'csv_rows_per_s', rows / (ms / 1000), 'rows/s', rawRate);
+    emit('imports', 'csv_rss_before_mb', mb(rssBefore), 'MB');
+    emit('imports', 'csv_rss_peak_mb', mb(rssPeak), 'MB');
+    emit('imports', 'csv_rss_after_mb', mb(rssAfter), 'MB');
+
+    await mllp(deps, Number(process.env.BENCH_MLLP ?? 5000));
+    db.$client.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function freshDb(path: string): Db {
+  const db = openDatabase(path);
+  migrateDatabase(db);
+  return db;
+}
+
+function ctx(deps: Deps): ServiceContext {
+  return { ...deps, actor: { kind: 'import', id: 'bench' }, now: deps.clock.now(), requestId: newId(), ip: null };
+}
+
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+/** Deterministic synthetic people; every row unique by MRN, resident ID and phone. */
+async function writeCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  const write = (line: string) => (out.write(line) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write(`${HEADER}\n`);
+  for (let i = 0; i < rows; i++) {
+    const male = i % 2 === 0;
+    const surname = SURNAMES[(i * 7) % SURNAMES.length]![0].zh;
+    const given = (male ? GIVEN_MALE : GIVEN_FEMALE)[(i * 13) % (male ? GIVEN_MALE : GIVEN_FEMALE).length]!.zh;
+    const year = 1940 + (i % 70);
+    const birth = `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    // Region × birth date × sequence keeps resident IDs unique up to millions of rows.
+    const region = String(110101 + (Math.floor(i / 420) % 5000)).padStart(6, '0');
+    const rid = residentIdFor(birth, male ? 'male' : 'female', region, Math.floor(i / (420 * 5000)) % 50);
+    const place = REGIONS[i % REGIONS.length]!;
+    const phone = `13${String(100000000 + i).slice(-9)}`;
+    await write(`MRN${String(i).padStart(8, '0')},${surname}${given},${male ? '男' : '女'},${birth},${rid},${phone},,${place.province},${place.city},${place.district},人民路${i % 300}号,,2026-11-01 09:00:00\n`);
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+}
+
+/**
+ * The baseline: the same file read with the same CSV parser, and the same database rows the pipeline writes for a
+ * new patient (the patient, its identifier, three search keys, nine field sources, the receipt and an audit row)
+ * inserted as they are with prepared statements, a thousand rows to a transaction. What it leaves out is the work
+ * the pipeline exists for: mapping, validation, matching, encryption, pinyin and the audit hash chain.
+ */
+async function rawInsert(db: Db, csv: string): Promise<number> {
+  const sqlite = db.$client;
+  const patient = sqlite.prepare(
+    `INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, resident_id_sealed, resident_id_hash, phone, phone_last4,
+     province, city, district, address_detail, emergency_contacts, tags, created_at, updated_at) VALUES (?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, ?)`,
+  );
+  const identifier = sqlite.prepare('INSERT INTO patient_identifiers (id, patient_id, system, value) VALUES (?, ?, ?, ?)');
+  const key = sqlite.prepare('INSERT INTO patient_search_keys (key, patient_id) VALUES (?, ?)');
+  const source = sqlite.prepare('INSERT INTO patient_field_sources (patient_id, field, source, asserted_at) VALUES (?, ?, ?, ?)');
+  const receipt = sqlite.prepare('INSERT INTO import_receipts (source, key, run_id, patient_id, received_at) VALUES (?, ?, ?, ?, ?)');
+  const audit = sqlite.prepare(
+    `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_role, action, patient_id, entity_type, entity_id, ip, request_id, reason, detail, prev_hash, hash)
+     VALUES (?, ?, 'import', 'bench', NULL, 'patient.import.created', ?, 'patient', ?, NULL, 'bench', NULL, NULL, 'x', 'y')`,
+  );
+  const fields = ['name', 'gender', 'birthDate', 'residentId', 'phone', 'address.province', 'address.city', 'address.district', 'address.detail'];
+  const insertBatch = sqlite.transaction((batch: string[][]) => {
+    const now = new Date().toISOString();
+    for (const r of batch) {
+      const id = newId();
+      patient.run(id, r[1], r[2] === '男' ? 'male' : 'female', r[3], r[4], r[4], r[5], r[5]!.slice(-4), r[7], r[8], r[9], r[10], now, now);
+      identifier.run(newId(), id, 'his-mrn', r[0]);
+      for (const k of [r[1], `${r[0]}p`, `${r[0]}i`]) key.run(k, id);
+      for (const f of fields) source.run(id, f, 'import:bench', now);
+      receipt.run('bench', r.join(','), 'run', id, now);
+      audit.run(newId(), now, id, id);
+    }
+  });
+  const started = performance.now();
+  let batch: string[][] = [];
+  let header = true;
+  for await (const record of createReadStream(csv).pipe(parse({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    batch.push(record);
+    if (batch.length === 1000) {
+      insertBatch(batch);
+      batch = [];
+    }
+  }
+  insertBatch(batch);
+  const ms = performance.now() - started;
+  sqlite.close();
+  return ms;
+}
+
+async function mllp(deps: Deps, messages: number): Promise<void> {
+  const server = await startMllpServer(deps, { port: 0, host: '127.0.0.1', log: { info() {}, warn() {}, error() {} } });
+  const socket = connect(server.port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.setNoDelay(true);
+  let pending = Buffer.alloc(0);
+  let waiter: ((ack: string) => void) | null = null;
+  socket.on('data', (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    const end = pending.indexOf(0x1c);
+    if (end >= 0 && waiter) {
+      const ack = pending.subarray(1, end).toString('utf8');
+      pending = pending.subarray(end + 2);
+      const w = waiter;
+      waiter = null;
+      w(ack);
+    }
+  });
+  let rejected = 0;
+  const started = performance.now();
+  for (let i = 0; i < messages; i++) {
+    const event = i % 2 === 0 ? 'A28' : 'A08';
+    const msg = [
+      `MSH|^~\\&|BENCH|HOSP|HCRM|HOSP|20261120083000+0800||ADT^${event}^ADT_A01|BM${i}|P|2.5`,
+      `EVN|${event}|20261120083000+0800`,
+      `PID|1||BMRN${Math.floor(i / 2)}^^^BENCH^MR||王^小明${i % 97}||19800101|M|||人民路1号^^上海市^上海市^^^^^黄浦区||^PRN^PH^^^^^^^^^139${String(10000000 + Math.floor(i / 2)).slice(-8)}`,
+    ].join('\r');
+    const ack = await new Promise<string>((resolve) => {
+      waiter = resolve;
+      socket.write(frame(msg));
+    });
+    if (!ack.includes('MSA|AA')) rejected++;
+  }
+  const ms = performance.now() - started;
+  socket.end();
+  await server.close();
+  if (rejected > 0) note(`  warning: ${rejected} messages not acknowledged AA`);
+  emit('imports', 'mllp_adt_msgs_per_s', messages / (ms / 1000), 'msg/s', 1000);
+}

@@ -1,0 +1,130 @@
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frame } from '../../src/modules/imports/mllp/framing.js';
+import { startMllpServer, type MllpServer } from '../../src/modules/imports/mllp/server.js';
+import { useTestHospital } from '../helpers/app.js';
+import { adt } from './hl7-fixtures.js';
+
+/*
+ * An interface engine speaks MLLP to HCRM over real TCP on 127.0.0.1: it waits for each ACK, sometimes sends
+ * several frames in one packet or one frame in pieces, and sometimes drops the line.
+ */
+const h = await useTestHospital();
+const silent = { info() {}, warn() {}, error() {} };
+let server: MllpServer;
+
+beforeAll(async () => {
+  await h.department('CARD', '心内科');
+  server = await startMllpServer(h.deps, { port: 0, host: '127.0.0.1', log: silent });
+});
+afterAll(() => server.close());
+
+/** A client that collects every ACK frame it receives. */
+async function client(): Promise<{ socket: Socket; acks: string[]; next(n?: number): Promise<string[]> }> {
+  const socket = connect(server.port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const acks: string[] = [];
+  let pending = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  socket.on('data', (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (let end = pending.indexOf(0x1c); end >= 0; end = pending.indexOf(0x1c)) {
+      acks.push(pending.subarray(pending.indexOf(0x0b) + 1, end).toString('utf8'));
+      pending = pending.subarray(end + 2);
+    }
+    waiters.splice(0).forEach((w) => w());
+  });
+  let read = 0;
+  return {
+    socket,
+    acks,
+    async next(n = 1) {
+      while (acks.length < read + n) await new Promise<void>((resolve) => waiters.push(resolve));
+      read += n;
+      return acks.slice(read - n, read);
+    },
+  };
+}
+
+const msa = (ack: string) => ack.split('\r').find((s) => s.startsWith('MSA'))!.split('|');
+const patientCount = () => (h.db.$client.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n;
+
+describe('the MLLP listener', () => {
+  it('answers AA with the message control id after the message is committed', async () => {
+    const c = await client();
+    c.socket.write(frame(adt({ event: 'A01', controlId: 'MLLP-1', mrn: 'ML0001', residentId: null, visit: 'MV1' })));
+    const [ack] = await c.next();
+    expect(msa(ack!).slice(0, 3)).toEqual(['MSA', 'AA', 'MLLP-1']);
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM patient_identifiers WHERE value = 'ML0001'").get()).toEqual({ n: 1 });
+    c.socket.end();
+  });
+
+  it('reassembles a frame split across packets', async () => {
+    const c = await client();
+    const bytes = frame(adt({ event: 'A28', controlId: 'MLLP-2', mrn: 'ML0002', residentId: null }));
+    for (const [from, to] of [[0, 1], [1, 30], [30, bytes.length - 1], [bytes.length - 1, bytes.length]]) {
+      c.socket.write(bytes.subarray(from, to));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(msa((await c.next())[0]!)[1]).toBe('AA');
+    c.socket.end();
+  });
+
+  it('answers each of several frames in one packet, in order', async () => {
+    const c = await client();
+    c.socket.write(Buffer.concat([1, 2, 3].map((i) => frame(adt({ event: 'A28', controlId: `MLLP-3-${i}`, mrn: `ML003${i}`, residentId: null })))));
+    expect((await c.next(3)).map((a) => msa(a)[2])).toEqual(['MLLP-3-1', 'MLLP-3-2', 'MLLP-3-3']);
+    c.socket.end();
+  });
+
+  it('ignores bytes outside a frame and a frame cut short by a new one, and carries on', async () => {
+    const c = await client();
+    const good = frame(adt({ event: 'A28', controlId: 'MLLP-4', mrn: 'ML0004', residentId: null }));
+    c.socket.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n'), Buffer.from([0x0b]), Buffer.from('MSH|^~\\&|half'), good]));
+    const [ack] = await c.next();
+    expect(msa(ack!).slice(1, 3)).toEqual(['AA', 'MLLP-4']);
+    expect(c.acks).toHaveLength(1);
+    c.socket.end();
+  });
+
+  it('answers AR to a frame that is not an HL7 message we read, and AE with ERR to one it cannot apply', async () => {
+    const c = await client();
+    c.socket.write(frame('MSH|^~\\&|HIS|H|HCRM|H|20261120||ADT^A99|MLLP-5|P|2.5\rPID|1||X^^^HIS||A^B'));
+    const [ar] = await c.next();
+    expect(msa(ar!).slice(1, 3)).toEqual(['AR', 'MLLP-5']);
+    expect(ar).toMatch(/\rERR\|\|MSH-9|\|200\^hl7\.unsupported_event/);
+    c.socket.write(frame(adt({ event: 'A01', controlId: 'MLLP-6', mrn: 'ML0006', residentId: null, department: 'NOPE', visit: 'MV6' })));
+    const [ae] = await c.next();
+    expect(msa(ae!).slice(1, 3)).toEqual(['AE', 'MLLP-6']);
+    expect(ae).toContain('ERR||');
+    expect(ae).toContain('NOPE');
+    c.socket.end();
+  });
+
+  it('drops a frame from a client that disconnects in the middle of it, and serves the next client', async () => {
+    const before = patientCount();
+    const c = await client();
+    const bytes = frame(adt({ event: 'A28', controlId: 'MLLP-7', mrn: 'ML0007', residentId: null }));
+    c.socket.write(bytes.subarray(0, 40));
+    c.socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(patientCount()).toBe(before);
+    const d = await client();
+    d.socket.write(bytes);
+    expect(msa((await d.next())[0]!)[1]).toBe('AA');
+    expect(patientCount()).toBe(before + 1);
+    d.socket.end();
+  });
+
+  it('serves many connections at once, and a re-sent message changes nothing', async () => {
+    const clients = await Promise.all(Array.from({ length: 8 }, () => client()));
+    clients.forEach((c, i) => c.socket.write(frame(adt({ event: 'A28', controlId: `MLLP-8-${i}`, mrn: `ML008${i}`, residentId: null }))));
+    const acks = await Promise.all(clients.map((c) => c.next()));
+    expect(acks.map(([a]) => msa(a!)[1])).toEqual(Array(8).fill('AA'));
+    const count = patientCount();
+    clients[0]!.socket.write(frame(adt({ event: 'A28', controlId: 'MLLP-8-0', mrn: 'ML0080', residentId: null })));
+    expect(msa((await clients[0]!.next())[0]!)[1]).toBe('AA');
+    expect(patientCount()).toBe(count);
+    clients.forEach((c) => c.socket.end());
+  });
+});
