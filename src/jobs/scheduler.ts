@@ -62,10 +62,6 @@ export class Scheduler {
     return job;
   }
 
-  nextRun(name: string, after: Date): Date | null {
-    return this.job(name).cron.nextAfter(after);
-  }
-
   /**
    * Records that this database knows each job from `now` on, if it did not already: a job never seen before owes no
    * slot from before it existed. Runs also register on first sight; main.ts registers at every start.

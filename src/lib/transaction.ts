@@ -12,11 +12,7 @@ const BUSY_RETRIES = 5;
 export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
   for (let attempt = 0; ; attempt++) {
     try {
-      return ctx.db.transaction((tx) => {
-        const result = work(tx);
-        if (result instanceof Promise) throw new Error('inTransaction: the callback must be synchronous');
-        return result;
-      }, { behavior: 'immediate' });
+      return ctx.db.transaction(synchronous(work), { behavior: 'immediate' });
     } catch (error) {
       if (attempt < BUSY_RETRIES && isBusy(error)) continue;
       throw error;
@@ -29,11 +25,16 @@ export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx)
  * beside the writer (WAL). Their audit rows go through the audit module's read journal after the snapshot.
  */
 export function inReadSnapshot<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
-  return ctx.db.transaction((tx) => {
+  return ctx.db.transaction(synchronous(work), { behavior: 'deferred' });
+}
+
+/** better-sqlite3 would commit before a promise settles; refuse an async callback instead of half-applying it. */
+function synchronous<T>(work: (tx: Tx) => T): (tx: Tx) => T {
+  return (tx) => {
     const result = work(tx);
-    if (result instanceof Promise) throw new Error('inReadSnapshot: the callback must be synchronous');
+    if (result instanceof Promise) throw new Error('a transaction callback must be synchronous');
     return result;
-  }, { behavior: 'deferred' });
+  };
 }
 
 function isBusy(error: unknown): boolean {

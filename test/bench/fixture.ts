@@ -19,16 +19,7 @@ const FIXTURE_VERSION = 1;
  */
 export async function benchHospital(): Promise<{ db: Db; deps: Deps; path: string; patients: number }> {
   const patients = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
-  const folder = join(tmpdir(), 'hcrm-bench');
-  mkdirSync(folder, { recursive: true });
-  const path = join(folder, `hospital-v${FIXTURE_VERSION}-${patients}.db`);
-  if (process.env.BENCH_FRESH === '1') rmSync(path, { force: true });
-  if (!existsSync(path)) {
-    const building = `${path}.building`;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
-    const db = openDatabase(building);
-    migrateDatabase(db);
-    const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
+  const opened = await cachedBenchDatabase(`hospital-v${FIXTURE_VERSION}-${patients}`, async (deps, path) => {
     note(`generating ${patients} patients into ${path} (reused by later runs)`);
     const started = performance.now();
     let lastNote = 0;
@@ -41,8 +32,32 @@ export async function benchHospital(): Promise<{ db: Db; deps: Deps; path: strin
         }
       },
     });
-    const seconds = (performance.now() - started) / 1000;
-    emit('seed', 'patients_per_s', patients / seconds, 'patients/s');
+    emit('seed', 'patients_per_s', patients / ((performance.now() - started) / 1000), 'patients/s');
+  });
+  return { ...opened, patients };
+}
+
+/**
+ * A benchmark database kept in the temp folder under `name`: built once by `build` into a side file (so an
+ * interrupted build is never reused), checkpointed and analysed, then opened with migrations applied.
+ * BENCH_FRESH=1 rebuilds it.
+ */
+export async function cachedBenchDatabase(
+  name: string,
+  build: (deps: Deps, path: string) => Promise<void>,
+  options: { durableBuild?: boolean } = {},
+): Promise<{ db: Db; deps: Deps; path: string }> {
+  const folder = join(tmpdir(), 'hcrm-bench');
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${name}.db`);
+  if (process.env.BENCH_FRESH === '1') rmSync(path, { force: true });
+  if (!existsSync(path)) {
+    const building = `${path}.building`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
+    const db = openDatabase(building);
+    if (options.durableBuild === false) db.$client.pragma('synchronous = OFF');
+    migrateDatabase(db);
+    await build(createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' }), path);
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
     db.$client.exec('ANALYZE');
     db.$client.close();
@@ -52,6 +67,5 @@ export async function benchHospital(): Promise<{ db: Db; deps: Deps; path: strin
   }
   const db = openDatabase(path);
   migrateDatabase(db);
-  const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
-  return { db, deps, path, patients };
+  return { db, deps: createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' }), path };
 }

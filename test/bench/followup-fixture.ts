@@ -1,9 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
-import { createDeps } from '../../src/app.js';
-import { systemClock } from '../../src/lib/clock.js';
+import type { Db } from '../../db/client.js';
 import { systemContext, type Deps } from '../../src/lib/context.js';
 import { newId } from '../../src/lib/ids.js';
 import { inTransaction } from '../../src/lib/transaction.js';
@@ -15,7 +10,7 @@ import { insertNewPatient } from '../../src/modules/patients/patients.service.js
 import { createDepartment } from '../../src/modules/staff/staff.service.js';
 import { aPatient } from '../helpers/factories.js';
 import { emit, note } from './report.js';
-import { BENCH_SECRET } from './fixture.js';
+import { cachedBenchDatabase } from './fixture.js';
 
 const FIXTURE_VERSION = 1;
 export const OUTPATIENT = 'https://hcrm.example/fhir/Questionnaire/outpatient-satisfaction';
@@ -30,17 +25,7 @@ const PATIENTS = 5000;
  */
 export async function followupHospital(): Promise<{ db: Db; deps: Deps; responses: number }> {
   const responses = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
-  const folder = join(tmpdir(), 'hcrm-bench');
-  mkdirSync(folder, { recursive: true });
-  const path = join(folder, `followup-v${FIXTURE_VERSION}-${responses}.db`);
-  if (process.env.BENCH_FRESH === '1') rmSync(path, { force: true });
-  if (!existsSync(path)) {
-    const building = `${path}.building`;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
-    const db = openDatabase(building);
-    db.$client.pragma('synchronous = OFF');
-    migrateDatabase(db);
-    const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
+  const opened = await cachedBenchDatabase(`followup-v${FIXTURE_VERSION}-${responses}`, async (deps, path) => {
     const ctx = systemContext(deps, 'bench');
     const departments: string[] = [];
     for (let d = 0; d < DEPARTMENTS; d++) departments.push((await createDepartment(ctx, { code: `D${d}`, nameZh: `科室${d}`, nameEn: `Dept ${d}` })).id);
@@ -82,15 +67,6 @@ export async function followupHospital(): Promise<{ db: Db; deps: Deps; response
       if (done % 100_000 === 0) note(`  ${done} responses, ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
     }
     emit('followup', 'fixture_responses_per_s', responses / ((performance.now() - started) / 1000), 'responses/s');
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    db.$client.exec('ANALYZE');
-    db.$client.close();
-    renameSync(building, path);
-    rmSync(`${building}-wal`, { force: true });
-    rmSync(`${building}-shm`, { force: true });
-  }
-  const db = openDatabase(path);
-  migrateDatabase(db);
-  const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
-  return { db, deps, responses };
+  }, { durableBuild: false });
+  return { db: opened.db, deps: opened.deps, responses };
 }

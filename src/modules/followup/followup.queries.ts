@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
 import { canSeeClinical } from '../patients/patients.access.js';
@@ -65,7 +65,8 @@ export async function listResponses(ctx: ServiceContext, query: ResponseListQuer
     scope === 'nothing'
       ? []
       : inReadSnapshot(ctx, (tx) => repo.findResponses(tx, { patientId: query.patientId, questionnaireIds, from: query.from, to: query.to, ...scope }, before, query.limit + 1));
-  const items = rows.slice(0, query.limit).map((r): ResponseSummary => {
+  const page = pageOf(rows, query.limit, (r) => [r.authoredAt, r.id]);
+  const items = page.items.map((r): ResponseSummary => {
     const entry = ctx.questionnaires.byId(r.questionnaireId)!;
     return {
       id: r.id,
@@ -83,9 +84,8 @@ export async function listResponses(ctx: ServiceContext, query: ResponseListQuer
       resource: JSON.parse(r.fhir) as Record<string, unknown>,
     };
   });
-  const last = items.at(-1);
   await auditRead(ctx, { action: 'questionnaire.response.list', entityType: 'questionnaire_response', patientId: query.patientId ?? null, detail: { returned: items.map((i) => i.id) } });
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.authoredAt, last.id]) : null };
+  return { items, nextCursor: page.nextCursor };
 }
 
 /**

@@ -81,8 +81,7 @@ function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Impor
     statement(tx, 'RELEASE import_record').run();
     if (!(error instanceof AppError)) throw error;
     const status = error.code === 'imports.needs_review' ? 'review' : 'open';
-    const reason = error.errors.length > 0 ? `${error.detail}` : error.detail;
-    return quarantine(tx, ctx, run, { key: record.key, position: record.position, raw, code: error.code, reason }, status, header);
+    return quarantine(tx, ctx, run, { key: record.key, position: record.position, raw, code: error.code, reason: error.detail }, status, header);
   }
 }
 

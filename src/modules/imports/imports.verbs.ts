@@ -77,13 +77,6 @@ export async function listQuarantined(ctx: ServiceContext, q: { status?: repo.Qu
   return pageOf(rows, q.limit, (r) => [r.id]);
 }
 
-export async function getQuarantined(ctx: ServiceContext, id: string): Promise<repo.QuarantineRow> {
-  authorize(ctx, 'imports.quarantine');
-  const row = inReadSnapshot(ctx, (tx) => repo.findQuarantine(tx, id));
-  if (!row) throw quarantineNotFound(id);
-  return row;
-}
-
 /**
  * Imports the corrected content of a quarantined record. It goes in whole or not at all: if it still fails, the
  * record stays in quarantine as it was and the answer says why.

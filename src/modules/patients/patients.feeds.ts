@@ -5,7 +5,7 @@ import { assertNoFieldErrors, Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { departmentExists } from '../staff/staff.service.js';
 import { checkDemographics, searchKeysFor } from './demographics.js';
-import { duplicateIdentifier, inactivePatient, patientNotFound } from './patients.errors.js';
+import { duplicateIdentifier, inactivePatient, patientNotFound, unknownDepartment } from './patients.errors.js';
 import * as repo from './patients.repository.js';
 import type { CreateEncounterBody } from './patients.schemas.js';
 
@@ -146,9 +146,10 @@ export function patientIdsByResidentId(tx: Tx, ctx: ServiceContext, residentId: 
 export function changeIdentifier(tx: Tx, from: { system: string; value: string }, to: { system: string; value: string }): string {
   const owner = repo.ownersOfIdentifiers(tx, [from])[0];
   if (!owner) throw new Invalid('patients.identifier_not_found', `No patient holds ${from.system} ${from.value}.`, [{ field: 'from', code: 'unknown', message: 'is held by no patient' }]);
-  const clash = repo.ownersOfIdentifiers(tx, [to]).find((o) => o.patientId !== owner.patientId);
+  const holders = repo.ownersOfIdentifiers(tx, [to]);
+  const clash = holders.find((o) => o.patientId !== owner.patientId);
   if (clash) throw duplicateIdentifier([clash]);
-  if (repo.ownersOfIdentifiers(tx, [to]).length === 0) repo.moveIdentifier(tx, owner.patientId, from, to);
+  if (holders.length === 0) repo.moveIdentifier(tx, owner.patientId, from, to);
   return owner.patientId;
 }
 
@@ -172,7 +173,7 @@ export interface SourcedEncounter {
  */
 export function upsertEncounterFromSource(tx: Tx, ctx: ServiceContext, patientId: string, input: SourcedEncounter): 'created' | 'updated' | 'unchanged' {
   if (input.departmentId && !departmentExists(tx, input.departmentId)) {
-    throw new Invalid('patients.unknown_department', `No department with id ${input.departmentId}.`, [{ field: 'departmentId', code: 'unknown', message: 'is not a department of this hospital' }]);
+    throw unknownDepartment(input.departmentId);
   }
   const existing = repo.findEncounterBySource(tx, input.sourceSystem, input.sourceId);
   if (existing && existing.patientId !== patientId) {

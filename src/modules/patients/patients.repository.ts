@@ -75,14 +75,6 @@ export function replaceSearchKeys(tx: Tx, patientId: string, keys: string[]): vo
   for (const key of new Set(keys)) insert.run(key, patientId);
 }
 
-export function identifiersOf(tx: Tx, patientIds: string[]): Map<string, { system: string; value: string }[]> {
-  const result = new Map<string, { system: string; value: string }[]>();
-  if (patientIds.length === 0) return result;
-  const rows = tx.select().from(patientIdentifiers).where(inArray(patientIdentifiers.patientId, patientIds)).orderBy(asc(patientIdentifiers.system)).all();
-  for (const row of rows) result.set(row.patientId, [...(result.get(row.patientId) ?? []), { system: row.system, value: row.value }]);
-  return result;
-}
-
 /** The patients already holding any of these identifiers, to report a duplicate before the insert fails. */
 export function ownersOfIdentifiers(tx: Tx, identifiers: { system: string; value: string }[]): { system: string; value: string; patientId: string }[] {
   const lookup = statement(tx, 'SELECT patient_id AS patientId FROM patient_identifiers WHERE system = ? AND value = ?');

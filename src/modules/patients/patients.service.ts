@@ -11,7 +11,7 @@ import { authorize, type StaffActor } from '../staff/permissions.js';
 import { departmentExists } from '../staff/staff.service.js';
 import { accessTo, canSeeClinical, mayWriteClinicalFor } from './patients.access.js';
 import { checkDemographics, searchKeysFor } from './demographics.js';
-import { duplicateIdentifier, inactivePatient, patientNotFound, staleVersion } from './patients.errors.js';
+import { duplicateIdentifier, inactivePatient, patientNotFound, staleVersion, unknownDepartment } from './patients.errors.js';
 import { provenanceFields, recordFieldSources } from './patients.feeds.js';
 import * as repo from './patients.repository.js';
 import type {
@@ -241,7 +241,7 @@ export async function addEncounter(ctx: ServiceContext, patientId: string, body:
 /** Writes an encounter with its diagnoses and procedures and refreshes the patient's visit summary. */
 export function insertEncounterFor(tx: Tx, ctx: ServiceContext, patientId: string, body: CreateEncounterBody): string {
   if (!departmentExists(tx, body.departmentId)) {
-    throw new Invalid('patients.unknown_department', `No department with id ${body.departmentId}.`, [{ field: 'departmentId', code: 'unknown', message: 'is not a department of this hospital' }]);
+    throw unknownDepartment(body.departmentId);
   }
   if (body.endAt && body.endAt < body.startAt) {
     throw new Invalid('patients.invalid', 'endAt is before startAt', [{ field: 'endAt', code: 'before_start', message: 'is before startAt' }]);
