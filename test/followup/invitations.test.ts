@@ -143,6 +143,16 @@ describe('the patient’s link', () => {
     expect([...bodies][0]).toContain('此问卷链接无效');
   });
 
+  it('refuses a flood of form fields with a 400 page and stores neither draft nor answer', async () => {
+    const { patientId } = await seenPatient();
+    const { id, token } = await invite(patientId);
+    const junk = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`q:junk${i}`, 'x']));
+    const reply = await postForm(token, { ...junk, action: 'save' });
+    expect(reply.statusCode).toBe(400);
+    expect(h.db.$client.prepare('SELECT count(*) AS n FROM questionnaire_responses WHERE invitation_id = ?').get(id)).toEqual({ n: 0 });
+    expect(h.db.$client.prepare('SELECT draft FROM questionnaire_invitations WHERE id = ?').get(id)).toEqual({ draft: null });
+  });
+
   it('shows a message at each question with a problem and keeps what the patient typed', async () => {
     const { patientId } = await seenPatient();
     const { token } = await invite(patientId);

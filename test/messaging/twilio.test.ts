@@ -185,6 +185,12 @@ describe('status callbacks', () => {
     expect(reply.json()).toMatchObject({ code: 'messaging.unknown_message', detail: expect.stringContaining('SMdeadbeef') });
   });
 
+  it('answers 400 naming what is missing for a signed callback without its message id or status', async () => {
+    const reply = await signed('/webhooks/twilio/status', { AccountSid: ACCOUNT });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json()).toMatchObject({ code: 'messaging.bad_callback' });
+  });
+
   it('refuses unsigned, forged and re-addressed callbacks with 403', async () => {
     const { id } = await queuedSms();
     const params = { MessageSid: 'SM1', MessageStatus: 'delivered' };
