@@ -6,7 +6,6 @@ import { systemClock } from './lib/clock.js';
 import { systemContext } from './lib/context.js';
 import { readOrCreateDevelopmentKey } from './lib/secret-key.js';
 import { isEmptyHospital, seedDemoHospital } from './demo/seed.js';
-import { auditReadsInWorker, closeReadAudits } from './modules/audit/audit.reads.js';
 import { closeChannels, messagingFromConfig } from './modules/messaging/channels/index.js';
 import { dispatchDueMessages } from './modules/messaging/dispatcher.js';
 import { careDeps } from './modules/care/care.deps.js';
@@ -20,8 +19,6 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const db = openDatabase(config.dbPath);
   migrateDatabase(db);
-  // Read audits commit on their own thread, so their fsync never stalls the requests being served.
-  await auditReadsInWorker(db, config.dbPath);
   const messaging = messagingFromConfig(config);
   const deps = createDeps({
     db,
@@ -74,7 +71,6 @@ async function main(): Promise<void> {
     await scheduler.stopCron();
     await mllp?.close();
     await app.close();
-    await closeReadAudits(db);
     db.$client.close();
     process.exit(0);
   };

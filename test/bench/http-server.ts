@@ -1,6 +1,5 @@
 import Fastify from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { auditReadsInWorker } from '../../src/modules/audit/audit.reads.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { benchHospital } from './fixture.js';
 
@@ -9,9 +8,7 @@ import { benchHospital } from './fixture.js';
  * real application on the benchmark hospital and a bare Fastify route, both on loopback. Prints where they
  * listen, a session token and sample ids as one JSON line.
  */
-const { db, deps, path } = await benchHospital();
-// As the service runs it (src/main.ts): read audits committed on their own thread.
-await auditReadsInWorker(db, path);
+const { db, deps } = await benchHospital();
 const app = await buildApp({ deps, version: 'bench', logLevel: 'silent' });
 const bare = Fastify({ logger: false });
 bare.get('/bare/:id', async (request) => ({ id: (request.params as { id: string }).id, ok: true }));

@@ -63,10 +63,15 @@ async function load(base: string, path: () => string, headers: Record<string, st
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
+/** The server's ready line; figure lines it prints before it (building the fixture) are passed on. */
 function firstLine<T>(stream: NodeJS.ReadableStream): Promise<T> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: stream });
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    lines.on('line', (line) => {
+      if (!line.includes('"appUrl"')) return void process.stdout.write(`${line}\n`);
+      lines.removeAllListeners('line');
+      resolve(JSON.parse(line) as T);
+    });
     stream.once('end', () => reject(new Error('benchmark server exited before it was ready')));
   });
 }

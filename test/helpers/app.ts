@@ -8,7 +8,6 @@ import { buildApp, createDeps, createScheduler, type DepsOptions } from '../../s
 import type { Scheduler } from '../../src/jobs/scheduler.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { systemContext, type Deps, type Role, type ServiceContext } from '../../src/lib/context.js';
-import { auditReadsInWorker, closeReadAudits } from '../../src/modules/audit/audit.reads.js';
 import { careDeps, type CareDeps } from '../../src/modules/care/care.deps.js';
 import { createDepartment, createStaff, listDepartments } from '../../src/modules/staff/staff.service.js';
 import { RecordingOutbox } from './outbox.js';
@@ -50,8 +49,6 @@ export interface TestHospitalOptions {
   extraTemplates?: DepsOptions['extraTemplates'];
   /** Care's outbox and greeting settings; the outbox records what care asks for unless a test passes another. */
   care?: Partial<CareDeps>;
-  /** Commit read audits on the writer thread, as the service does (src/main.ts). */
-  readAuditsInWorker?: boolean;
 }
 
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
@@ -60,7 +57,6 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
   const dbPath = join(dir, 'hcrm.db');
   const db = openDatabase(dbPath);
   migrateDatabase(db);
-  if (options.readAuditsInWorker) await auditReadsInWorker(db, dbPath);
   const clock = new ManualClock(options.now ?? TEST_NOW);
   const deps = createDeps({
     db,
@@ -103,7 +99,6 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     },
     async close() {
       await app.close();
-      await closeReadAudits(db);
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -19,14 +19,11 @@ export interface AuditEvent {
   detail?: Record<string, unknown> | null;
 }
 
-/** What an audit row records of the request: who, when, from where. */
-export type AuditContext = Pick<ServiceContext, 'actor' | 'now' | 'requestId' | 'ip'>;
-
 /**
  * Writes one audit row inside the caller's transaction, so the change and its audit commit or fail together.
  * The caller's transaction is IMMEDIATE (lib/transaction.ts), so reading the last hash here cannot race.
  */
-export function audit(tx: Tx, ctx: AuditContext, event: AuditEvent): void {
+export function audit(tx: Tx, ctx: ServiceContext, event: AuditEvent): void {
   const actor = ctx.actor;
   const content = {
     id: newId(),

@@ -2,7 +2,7 @@ import type { Db, Tx } from '../../../db/client.js';
 import type { StaffActor } from '../staff/permissions.js';
 import { inReadSnapshot } from '../../lib/transaction.js';
 import { fileRevision } from './patients.repository.js';
-import type { PatientFile } from './patients.schemas.js';
+import { PatientFile } from './patients.schemas.js';
 
 /** Enough for a busy ward round and a call centre's morning; an entry is a few kilobytes. */
 const CAPACITY = 10_000;
@@ -54,4 +54,16 @@ export function patientFileCache(db: Db): PatientFileCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new PatientFileCache()));
   return cache;
+}
+
+const serialized = new WeakMap<PatientFile, string>();
+
+/**
+ * The file as its route's response schema serializes it, made once per cached file: a file read a hundred times
+ * is checked against the schema and stringified once.
+ */
+export function serializedPatientFile(file: PatientFile): string {
+  let json = serialized.get(file);
+  if (json === undefined) serialized.set(file, (json = JSON.stringify(PatientFile.parse(file))));
+  return json;
 }
