@@ -135,6 +135,10 @@ export function encountersOf(tx: Tx, patientId: string): EncounterRow[] {
   ).all({ id: patientId });
 }
 
+export function findEncounter(tx: Tx, id: string): EncounterRow | undefined {
+  return tx.select().from(encounters).where(eq(encounters.id, id)).get();
+}
+
 export function findEncounterBySource(tx: Tx, sourceSystem: string, sourceId: string): EncounterRow | undefined {
   return tx.select().from(encounters).where(and(eq(encounters.sourceSystem, sourceSystem), eq(encounters.sourceId, sourceId))).get();
 }
