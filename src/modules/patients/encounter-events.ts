@@ -42,7 +42,7 @@ export class EncounterEvents {
 }
 
 export function encounterFacts(tx: Tx, encounterId: string, via: EncounterFacts['via']): EncounterFacts | undefined {
-  const e = repo.findEncounter(tx, encounterId);
+  const e = repo.encounterFactsRow(tx, encounterId);
   if (!e) return undefined;
   return {
     encounterId: e.id,
@@ -53,9 +53,9 @@ export function encounterFacts(tx: Tx, encounterId: string, via: EncounterFacts[
     attendingDoctorId: e.attendingDoctorId,
     startAt: e.startAt,
     endAt: e.endAt,
-    diagnosisCodes: repo.diagnosesOfEncounter(tx, e.id).map((d) => d.code),
-    procedureCount: repo.proceduresOfEncounter(tx, e.id).length,
-    birthDate: repo.findPatient(tx, e.patientId)?.birthDate ?? null,
+    diagnosisCodes: e.diagnosisCodes ? e.diagnosisCodes.split('\u001f') : [],
+    procedureCount: e.procedureCount,
+    birthDate: e.birthDate,
     via,
   };
 }

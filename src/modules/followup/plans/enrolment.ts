@@ -24,12 +24,13 @@ export function enrolFromEncounter(tx: Tx, ctx: ServiceContext, facts: Encounter
   if (facts.departmentId) noteAttendance(tx, ctx, facts);
   const triggers = triggersOf(facts, ctx.timeZone);
   if (triggers.length === 0) return;
-  const plans = repo.currentPlans(tx).filter((p) => p.status === 'active' && triggers.some((t) => t.trigger === p.definition.trigger));
+  const plans = repo.activeCurrentPlans(tx).filter((p) => triggers.some((t) => t.trigger === p.definition.trigger));
   if (plans.length === 0) return;
-  const departmentCode = facts.departmentId ? (departmentCodeOf(tx, facts.departmentId) ?? null) : null;
+  let departmentCode: string | null | undefined;
+  const codeOfDepartment = () => (departmentCode ??= facts.departmentId ? (departmentCodeOf(tx, facts.departmentId) ?? null) : null);
   for (const plan of plans) {
     const { trigger, anchorDate } = triggers.find((t) => t.trigger === plan.definition.trigger)!;
-    const reasons = matchConditions(plan.definition, facts, departmentCode, anchorDate);
+    const reasons = matchConditions(plan.definition, facts, plan.definition.conditions.departments ? codeOfDepartment() : null, anchorDate);
     if (!reasons) continue;
     enrol(tx, ctx, plan, {
       patientId: facts.patientId,

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../../../../db/client.js';
+import { statement, type Tx } from '../../../../db/client.js';
 import { followupEnrolments, followupPlans, followupSteps } from '../../../../db/schema/followup-plans.js';
 import type { PlanDefinition } from './plan-definition.js';
 
@@ -24,6 +24,20 @@ export function currentPlan(tx: Tx, code: string): PlanRow | undefined {
   return row ? asPlan(row) : undefined;
 }
 
+const ACTIVE_CURRENT = `SELECT id, code, version, status, definition, created_at AS createdAt, created_by AS createdBy FROM followup_plans p
+  WHERE p.status = 'active' AND p.version = (SELECT max(v.version) FROM followup_plans v WHERE v.code = p.code) ORDER BY p.code`;
+// Plan versions never change once written (only their status does), so a parsed definition is safe to reuse by id.
+const parsedDefinitions = new Map<string, PlanDefinition>();
+
+/** The newest version of every active plan, by a cached statement: asked for every visit an import records. */
+export function activeCurrentPlans(tx: Tx): PlanRow[] {
+  return (statement(tx, ACTIVE_CURRENT).all() as (Omit<PlanRow, 'definition'> & { definition: string })[]).map((row) => {
+    let definition = parsedDefinitions.get(row.id);
+    if (!definition) parsedDefinitions.set(row.id, (definition = JSON.parse(row.definition) as PlanDefinition));
+    return { ...row, definition };
+  });
+}
+
 /** The newest version of every plan. */
 export function currentPlans(tx: Tx): PlanRow[] {
   const p = followupPlans;
@@ -44,13 +58,23 @@ export function setPlanStatus(tx: Tx, id: string, status: 'active' | 'retired'):
   tx.update(followupPlans).set({ status }).where(eq(followupPlans.id, id)).run();
 }
 
-/** false when the plan already holds this encounter (a repeated discharge message). */
+const INSERT_ENROLMENT = `INSERT INTO followup_enrolments (id, patient_id, plan_code, plan_version, keep_version, encounter_id, department_id, trigger,
+  anchor_date, reason, status, stop_reason, created_at, created_by) VALUES (@id, @patientId, @planCode, @planVersion, @keepVersion, @encounterId,
+  @departmentId, @trigger, @anchorDate, @reason, @status, @stopReason, @createdAt, @createdBy) ON CONFLICT DO NOTHING`;
+
+/** false when the plan already holds this encounter (a repeated discharge message). Cached: imports enrol in bulk. */
 export function insertEnrolment(tx: Tx, row: EnrolmentRow): boolean {
-  return tx.insert(followupEnrolments).values(row).onConflictDoNothing().run().changes === 1;
+  return statement(tx, INSERT_ENROLMENT).run({ ...row, keepVersion: row.keepVersion ? 1 : 0 }).changes === 1;
 }
 
+const FIND_ENROLMENT = `SELECT id, patient_id AS patientId, plan_code AS planCode, plan_version AS planVersion, keep_version AS keepVersion,
+  encounter_id AS encounterId, department_id AS departmentId, trigger, anchor_date AS anchorDate, reason, status, stop_reason AS stopReason,
+  created_at AS createdAt, created_by AS createdBy FROM followup_enrolments WHERE id = ?`;
+
+/** Cached: the step job reads one per due step. */
 export function findEnrolment(tx: Tx, id: string): EnrolmentRow | undefined {
-  return tx.select().from(followupEnrolments).where(eq(followupEnrolments.id, id)).get();
+  const row = statement(tx, FIND_ENROLMENT).get(id) as (Omit<EnrolmentRow, 'keepVersion'> & { keepVersion: number }) | undefined;
+  return row ? { ...row, keepVersion: row.keepVersion === 1 } : undefined;
 }
 
 export function enrolmentsOfPatient(tx: Tx, patientId: string): EnrolmentRow[] {
@@ -71,8 +95,12 @@ export function updateEnrolment(tx: Tx, id: string, changes: Partial<EnrolmentRo
   tx.update(followupEnrolments).set(changes).where(eq(followupEnrolments.id, id)).run();
 }
 
+const INSERT_STEP = `INSERT INTO followup_steps (id, enrolment_id, patient_id, step_key, plan_version, kind, day, due_at, status, done_at, result)
+  VALUES (@id, @enrolmentId, @patientId, @stepKey, @planVersion, @kind, @day, @dueAt, @status, @doneAt, @result)`;
+
 export function insertSteps(tx: Tx, rows: StepRow[]): void {
-  if (rows.length > 0) tx.insert(followupSteps).values(rows).run();
+  const insert = statement(tx, INSERT_STEP);
+  for (const row of rows) insert.run(row);
 }
 
 export function stepsOfEnrolments(tx: Tx, enrolmentIds: string[]): StepRow[] {
@@ -86,7 +114,7 @@ export function dueSteps(tx: Tx, nowIso: string, limit: number): StepRow[] {
 
 /** Closes a scheduled step; false when another run already did (the job is safe to run twice). */
 export function closeStep(tx: Tx, id: string, status: 'done' | 'cancelled', result: string, at: string): boolean {
-  return tx.update(followupSteps).set({ status, result, doneAt: at }).where(and(eq(followupSteps.id, id), eq(followupSteps.status, 'scheduled'))).run().changes === 1;
+  return statement(tx, `UPDATE followup_steps SET status = ?, result = ?, done_at = ? WHERE id = ? AND status = 'scheduled'`).run(status, result, at, id).changes === 1;
 }
 
 export function cancelScheduledSteps(tx: Tx, enrolmentId: string, result: string, at: string): number {

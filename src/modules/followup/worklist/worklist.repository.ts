@@ -1,13 +1,19 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
-import type { Tx } from '../../../../db/client.js';
+import { statement, type Tx } from '../../../../db/client.js';
 import { followupTaskAttempts, followupTasks, followupVisits } from '../../../../db/schema/followup-plans.js';
 
 export type TaskRow = typeof followupTasks.$inferSelect;
 export type AttemptRow = typeof followupTaskAttempts.$inferSelect;
 export type VisitRow = typeof followupVisits.$inferSelect;
 
+const INSERT_TASK = `INSERT INTO followup_tasks (id, patient_id, step_id, encounter_id, department_id, kind, title, questionnaire, assignee_role,
+  assignee_id, status, due_at, hours_from, hours_to, attempts, max_attempts, overdue_since, outcome, response_id, version, created_at, updated_at, closed_at)
+  VALUES (@id, @patientId, @stepId, @encounterId, @departmentId, @kind, @title, @questionnaire, @assigneeRole, @assigneeId, @status, @dueAt,
+  @hoursFrom, @hoursTo, @attempts, @maxAttempts, @overdueSince, @outcome, @responseId, @version, @createdAt, @updatedAt, @closedAt)`;
+
+/** Cached: the step job opens tasks by the thousand after a busy discharge day. */
 export function insertTask(tx: Tx, row: TaskRow): void {
-  tx.insert(followupTasks).values(row).run();
+  statement(tx, INSERT_TASK).run(row);
 }
 
 export function findTask(tx: Tx, id: string): TaskRow | undefined {
@@ -95,9 +101,11 @@ export function visitsOfPatient(tx: Tx, patientId: string): VisitRow[] {
   return tx.select().from(followupVisits).where(eq(followupVisits.patientId, patientId)).orderBy(desc(followupVisits.dueDate), desc(followupVisits.id)).all();
 }
 
-export function openVisitsOf(tx: Tx, patientId: string, departmentId: string): VisitRow[] {
-  const v = followupVisits;
-  return tx.select().from(v).where(and(eq(v.patientId, patientId), eq(v.departmentId, departmentId), inArray(v.status, ['planned', 'booked']))).all();
+const OPEN_VISITS = `SELECT id, due_date AS dueDate FROM followup_visits WHERE patient_id = ? AND department_id = ? AND status IN ('planned', 'booked')`;
+
+/** Cached: asked for every visit an import records. */
+export function openVisitsOf(tx: Tx, patientId: string, departmentId: string): Pick<VisitRow, 'id' | 'dueDate'>[] {
+  return statement(tx, OPEN_VISITS).all(patientId, departmentId) as Pick<VisitRow, 'id' | 'dueDate'>[];
 }
 
 export function updateVisit(tx: Tx, id: string, changes: Partial<VisitRow>): void {
