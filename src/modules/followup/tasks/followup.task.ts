@@ -6,7 +6,8 @@ import { markOverdue } from '../worklist/worklist.service.js';
 /** Due plan steps become tasks, invitations and reminders; every five minutes so a day-0 step goes out the same hour. */
 export const followupStepsTask: Task = {
   name: 'followup.steps',
-  schedule: '*/5 * * * *',
+  // Off the hour (02, 07, 12 …) so it does not queue behind the hourly and daily jobs.
+  schedule: '2-59/5 * * * *',
   run: async (ctx) => ({ ...(await carryOutDueSteps(ctx)) }),
 };
 
