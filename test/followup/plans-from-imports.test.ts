@@ -71,6 +71,19 @@ async function moveTo(instant: string) {
 
 const messagesOf = (patientId: string) => h.db.$client.prepare('SELECT * FROM messages WHERE patient_id = ? ORDER BY created_at, id').all(patientId) as Record<string, string>[];
 
+describe('a visit entered by staff', () => {
+  it('enrols the patient as an imported one would', async () => {
+    const doctor = await h.signIn('doctor', { departmentId: cardiology });
+    const created = await h.app.inject({ method: 'POST', url: '/api/patients', headers: doctor.headers, payload: { name: '何志明', gender: 'male', birthDate: '1960-02-02' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const patientId = (created.json() as { id: string }).id;
+    const encounter = { class: 'inpatient', departmentId: cardiology, startAt: '2026-11-10T01:00:00Z', endAt: '2026-11-18T02:00:00Z', diagnoses: [{ code: 'I25.1', text: '冠心病', primary: true }] };
+    expect((await h.app.inject({ method: 'POST', url: `/api/patients/${patientId}/encounters`, headers: doctor.headers, payload: encounter })).statusCode).toBe(201);
+    const [enrolment] = (await followupOf(patientId)).enrolments;
+    expect(enrolment).toMatchObject({ plan: { code: 'cardiology-discharge' }, anchorDate: '2026-11-18', reason: 'discharge 2026-11-18 · department CARD · diagnosis I25.1 · age 66' });
+  });
+});
+
 describe('a discharge imported from HIS', () => {
   let patientId: string;
 
@@ -106,8 +119,10 @@ describe('a discharge imported from HIS', () => {
 
   it('puts the day-3 call on the cardiology nurses’ worklist when it falls due', async () => {
     await moveTo('2026-11-22T01:05:00.000Z');
-    const report = await carryOutDueSteps(h.system());
-    expect(report).toMatchObject({ tasks: 1, invitations: 0, cancelled: 0 });
+    // The scheduler's followup.steps job (every five minutes, off the hour) carries the step out.
+    const runs = await h.scheduler.runDue(new Date('2026-11-22T01:07:00.000Z'));
+    // Two calls: this one, and yesterday's of the patient staff entered above (now on the overdue list).
+    expect(runs.find((r) => r.job === 'followup.steps')).toMatchObject({ status: 'succeeded', counts: { tasks: 2, invitations: 0, cancelled: 0 } });
     const list = WorklistPage.parse((await h.app.inject({ method: 'GET', url: '/api/followup-tasks?scope=department&due=today', headers: nurse.headers })).json());
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({ patientId, departmentId: cardiology, title: '出院第3天电话随访', assigneeRole: 'nurse', assigneeId: null, status: 'open', maxAttempts: 2 });
