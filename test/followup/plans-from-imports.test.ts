@@ -192,3 +192,26 @@ describe('a discharge imported from HIS', () => {
     expect(Problem.parse(reply.json()).code).toBe('followup.patient_not_found');
   });
 });
+
+describe('a discharge in a FHIR bundle', () => {
+  it('enrols the patient through the same plans', async () => {
+    const patientRef = 'urn:uuid:5a1e1d1e-0000-4000-8000-000000000001';
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { fullUrl: patientRef, resource: { resourceType: 'Patient', id: 'fp1', identifier: [{ system: 'urn:oid:his-mrn', value: 'MRN7001' }], name: [{ family: '黄', given: ['美玲'] }], gender: 'female', birthDate: '1975-06-01' } },
+        {
+          fullUrl: 'urn:uuid:5a1e1d1e-0000-4000-8000-000000000002',
+          resource: { resourceType: 'Encounter', id: 'fenc1', status: 'finished', class: { code: 'IMP' }, subject: { reference: patientRef }, period: { start: '2026-11-20T09:00:00+08:00', end: '2026-11-28T10:00:00+08:00' }, serviceType: { coding: [{ code: 'CARD' }] } },
+        },
+        { resource: { resourceType: 'Condition', id: 'fc1', code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I20.0', display: '不稳定型心绞痛' }] }, subject: { reference: patientRef }, encounter: { reference: 'urn:uuid:5a1e1d1e-0000-4000-8000-000000000002' } } },
+      ],
+    };
+    const reply = await h.app.inject({ method: 'POST', url: '/api/imports/fhir?source=EMR', headers: admin.headers, payload: bundle });
+    expect(reply.statusCode, reply.body).toBe(200);
+    expect(ImportReport.parse(reply.json())).toMatchObject({ created: 1, quarantined: 0 });
+    const [enrolment] = (await followupOf((await patientByMrn('MRN7001')).id)).enrolments;
+    expect(enrolment).toMatchObject({ plan: { code: 'cardiology-discharge' }, anchorDate: '2026-11-28', reason: 'discharge 2026-11-28 · department CARD · diagnosis I20.0 · age 51' });
+  });
+});
