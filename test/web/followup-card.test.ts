@@ -50,3 +50,34 @@ describe('the follow-up card', () => {
     }
   });
 });
+
+describe('the follow-up page', () => {
+  const ORIGIN = 'http://localhost:80';
+  const postForm = (s: StaffSession, fields: Record<string, string>) =>
+    h.app.inject({ method: 'POST', url: '/app/followup/plans', headers: { cookie: `hcrm_session=${s.token}`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+
+  it('lists the department’s calls of the day and the plans for a nurse, without the editor', async () => {
+    const nurse = await h.signIn('nurse', { departmentId: cardiology });
+    const reply = await h.app.inject({ method: 'GET', url: '/app/followup', headers: { cookie: `hcrm_session=${nurse.token}` } });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toContain('高血压电话随访');
+    expect(reply.body).toContain('htn');
+    expect(reply.body).not.toContain('action="/app/followup/plans"');
+  });
+
+  it('lets an admin save a new version from the editor, and shows JSON and plan mistakes at the field', async () => {
+    const editor = await h.app.inject({ method: 'GET', url: '/app/followup?edit=htn', headers: { cookie: `hcrm_session=${admin.token}` } });
+    expect(editor.body).toContain('action="/app/followup/plans"');
+    expect(editor.body).toContain('&quot;trigger&quot;: &quot;outpatient-visit&quot;');
+    const notJson = await postForm(admin, { code: 'htn', definition: '{ nope' });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.body).toContain('error-summary');
+    const badPlan = await postForm(admin, { code: 'htn', definition: JSON.stringify({ ...plan.definition, steps: [] }) });
+    expect(badPlan.statusCode).toBe(400);
+    const saved = await postForm(admin, { code: 'htn', definition: JSON.stringify({ ...plan.definition, maxAttempts: 5 }) });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe('/app/followup?saved=htn');
+    const after = await h.app.inject({ method: 'GET', url: '/app/followup?saved=htn&lang=en', headers: { cookie: `hcrm_session=${admin.token}` } });
+    expect(after.body).toContain('Saved plan htn, version 2.');
+  });
+});

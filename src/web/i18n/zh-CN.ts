@@ -498,6 +498,22 @@ export const zhCN = {
   'followup.visit.attended': '已复诊',
   'followup.visit.missed': '未复诊',
   'followup.visit.cancelled': '已取消',
+  'nav.followup': '随访',
+  'followup.page.title': '随访',
+  'followup.page.today': '本科室今日随访',
+  'followup.page.overdue': '已逾期',
+  'followup.page.noTasks': '没有任务。',
+  'followup.page.plans': '随访方案',
+  'followup.page.code': '代码',
+  'followup.page.name': '名称',
+  'followup.page.trigger': '触发',
+  'followup.page.steps': '步骤（天: 类型）',
+  'followup.page.status': '状态',
+  'followup.page.edit': '新建方案或新版本',
+  'followup.page.editHint': '填写方案代码和 JSON 定义；已有代码保存为新版本，尚未执行的步骤随新版本调整（除非保留旧版本）。',
+  'followup.page.definition': '方案定义（JSON）',
+  'followup.page.save': '保存',
+  'followup.page.saved': '已保存方案 {code} 第{version}版。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
