@@ -21,6 +21,12 @@ export type AllergyRow = typeof allergies.$inferSelect;
 // The patient file is the most read thing in the hospital: its queries are prepared once per connection.
 const idParam = sql.placeholder('id');
 
+/** The patient file's revision (0 until the first change); see db/migrations/0007. */
+export function fileRevision(tx: Tx, patientId: string): number {
+  const row = statement(tx, 'SELECT revision FROM patient_file_revisions WHERE patient_id = ?').get(patientId) as { revision: number } | undefined;
+  return row?.revision ?? 0;
+}
+
 export function findPatient(tx: Tx, patientId: string): PatientRow | undefined {
   return prepared(tx, 'patients.find', (db) => db.select().from(patients).where(eq(patients.id, idParam)).prepare()).get({ id: patientId });
 }

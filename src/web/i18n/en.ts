@@ -352,6 +352,7 @@ export const en: Record<MessageKey, string> = {
   'campaigns.submit': 'Save as draft',
   'campaigns.status': 'Status',
   'campaigns.status.draft': 'Draft',
+  'campaigns.status.sending': 'Queueing messages',
   'campaigns.status.queued': 'Queued',
   'campaigns.status.cancelled': 'Cancelled',
   'campaigns.send': 'Send',

@@ -353,6 +353,7 @@ export const zhCN = {
   'campaigns.submit': '保存为草稿',
   'campaigns.status': '状态',
   'campaigns.status.draft': '草稿',
+  'campaigns.status.sending': '正在排队发送',
   'campaigns.status.queued': '已排队发送',
   'campaigns.status.cancelled': '已取消',
   'campaigns.send': '发送',
