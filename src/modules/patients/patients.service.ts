@@ -274,6 +274,7 @@ export function insertEncounterFor(tx: Tx, ctx: ServiceContext, patientId: strin
     body.procedures.map((p) => ({ id: newId(), encounterId: id, patientId, code: p.code ?? null, text: p.text, performedAt: p.performedAt ? new Date(p.performedAt).toISOString() : null })),
   );
   repo.refreshVisitSummary(tx, patientId);
+  ctx.encounterEvents.emit(tx, ctx, id, ctx.actor.kind === 'staff' ? 'staff' : 'import');
   return id;
 }
 
