@@ -23,10 +23,14 @@ import { careDeps, type CareDeps } from './modules/care/care.deps.js';
 import { careRoutes } from './modules/care/care.routes.js';
 import { registerCareSendChecks } from './modules/care/care.send-checks.js';
 import { careTemplates } from './modules/care/care.templates.js';
+import { callCentreTemplates } from './modules/consultations/callcentre.templates.js';
 import { careTimelineProvider } from './modules/care/care.timeline.js';
 import { syncQuestionnaireCatalog } from './modules/followup/followup.catalog.js';
 import { followupRoutes } from './modules/followup/followup.routes.js';
 import { followupTimelineProviders } from './modules/followup/followup.timeline.js';
+import { callCentreDeps } from './modules/consultations/callcentre.wiring.js';
+import type { CallCentreSettings } from './modules/consultations/callcentre.deps.js';
+import { callCentreRoutes } from './modules/consultations/callcentre.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { sandboxChannel } from './modules/messaging/channels/index.js';
 import { messagingTemplates } from './modules/messaging/messaging.templates.js';
@@ -71,12 +75,14 @@ export interface DepsOptions {
   /** Defaults to the questionnaires/ folder of this repository. */
   questionnairesDir?: string;
   followup?: Partial<FollowupSettings>;
+  /** Call-centre settings; omitted: the defaults, recordings beside the database file. */
+  callcentre?: Partial<CallCentreSettings>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, callCentreTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -106,6 +112,7 @@ export function createDeps(options: DepsOptions): Deps {
     },
     questionnaires,
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, ...options.followup },
+    callcentre: callCentreDeps(options.db, options.timeZone, options.callcentre, timeline),
   };
 }
 
@@ -168,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
+  await app.register(callCentreRoutes, { recordingMaxBytes: options.deps.callcentre.settings.recordingMaxBytes });
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
   await app.ready();

@@ -7,3 +7,6 @@ export * from './jobs.js';
 export * from './care.js';
 export * from './followup.js';
 export * from './imports.js';
+export * from './consultations.js';
+export * from './feedback.js';
+export * from './contacts.js';

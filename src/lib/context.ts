@@ -7,6 +7,7 @@ import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
 import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
+import type { CallCentreDeps } from '../modules/consultations/callcentre.deps.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,6 +37,8 @@ export interface Deps {
   /** Every questionnaire version loaded, checked at start. */
   questionnaires: QuestionnaireCatalog;
   followup: FollowupSettings;
+  /** Consultations, feedback and contacts: settings, the hospital calendar, the caller card's registered sections. */
+  callcentre: CallCentreDeps;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */

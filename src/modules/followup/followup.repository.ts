@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import {
   followupEvents,
@@ -234,4 +234,15 @@ export function pendingEvents(tx: Tx, limit: number): EventRow[] {
 export function markEventsHandled(tx: Tx, ids: string[], at: string, by: string): number {
   if (ids.length === 0) return 0;
   return tx.update(followupEvents).set({ handledAt: at, handledBy: by }).where(and(inArray(followupEvents.id, ids), isNull(followupEvents.handledAt))).run().changes;
+}
+
+export function lastSatisfactionOf(tx: Tx, patientId: string): number | null {
+  const row = tx
+    .select({ satisfaction: questionnaireResponses.satisfaction })
+    .from(questionnaireResponses)
+    .where(and(eq(questionnaireResponses.patientId, patientId), isNotNull(questionnaireResponses.satisfaction)))
+    .orderBy(desc(questionnaireResponses.authoredAt))
+    .limit(1)
+    .get();
+  return row?.satisfaction ?? null;
 }

@@ -155,3 +155,14 @@ export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0
 export function departmentIdByCode(tx: Parameters<typeof repo.findDepartmentByCode>[0], code: string): string | undefined {
   return repo.findDepartmentByCode(tx, code)?.id;
 }
+
+/** Active staff of a department holding one of the roles (a department's managers, for feedback routing and escalation). */
+export function staffOfDepartment(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string, roles: readonly string[]): { id: string; displayName: string; role: string }[] {
+  return repo.activeStaffOfDepartment(tx, departmentId).filter((s) => roles.includes(s.role));
+}
+
+/** A staff member other modules name (an assignee, a handover target), if active. */
+export function activeStaffRef(tx: Parameters<typeof repo.findStaffById>[0], id: string): { id: string; displayName: string; role: string; departmentId: string | null } | undefined {
+  const row = repo.findStaffById(tx, id);
+  return row && row.active ? { id: row.id, displayName: row.displayName, role: row.role, departmentId: row.departmentId } : undefined;
+}
