@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'callcentre' | 'feedback' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -24,6 +24,8 @@ function header(page: PageContext, section: Section): SafeHtml {
     ${actor
       ? html`<nav class="nav" aria-label="${t('nav.main')}">
       ${navLink('/app/', t('nav.patients'), 'patients')}
+      ${can(actor.role, 'consultations.write') ? navLink('/app/callcentre', t('nav.callcentre'), 'callcentre') : ''}
+      ${can(actor.role, 'feedback.read') ? navLink('/app/feedback', t('nav.feedback'), 'feedback') : ''}
       ${can(actor.role, 'messages.read') ? navLink('/app/messages', t('nav.messages'), 'messages') : ''}
       ${can(actor.role, 'campaigns.read') ? navLink('/app/campaigns', t('nav.campaigns'), 'campaigns') : ''}
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}
