@@ -56,14 +56,14 @@ export function conversionCounts(tx: Tx, from: string, to: string): { conversion
     .all();
 }
 
-export function openCallbacksOfPatient(tx: Tx, patientId: string): ConsultationRow[] {
-  return tx
-    .select()
-    .from(consultations)
-    .where(and(eq(consultations.patientId, patientId), isNull(consultations.callbackDoneAt), isNotNull(consultations.callbackDueAt)))
-    .orderBy(asc(consultations.callbackDueAt))
-    .limit(5)
-    .all();
+export type CallbackRef = Pick<ConsultationRow, 'id' | 'category' | 'question' | 'callbackDueAt'>;
+
+/** On every caller lookup: one cached statement. */
+export function openCallbacksOfPatient(tx: Tx, patientId: string): CallbackRef[] {
+  return statement(
+    tx,
+    'SELECT id, category, question, callback_due_at AS callbackDueAt FROM consultations WHERE patient_id = ? AND callback_done_at IS NULL AND callback_due_at IS NOT NULL ORDER BY callback_due_at LIMIT 5',
+  ).all(patientId) as CallbackRef[];
 }
 
 export function consultationsOfPatient(tx: Tx, patientId: string, before: [string, string] | undefined, limit: number): ConsultationRow[] {

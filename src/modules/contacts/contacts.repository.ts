@@ -42,7 +42,7 @@ export function flagInvalid(tx: Tx, row: typeof invalidContactPoints.$inferInser
 }
 
 export function invalidPointsOf(tx: Tx, patientId: string): string[] {
-  return tx.select({ address: invalidContactPoints.address }).from(invalidContactPoints).where(eq(invalidContactPoints.patientId, patientId)).all().map((r) => r.address);
+  return (statement(tx, 'SELECT address FROM invalid_contact_points WHERE patient_id = ?').all(patientId) as { address: string }[]).map((r) => r.address);
 }
 
 export function insertRecording(tx: Tx, row: typeof callRecordings.$inferInsert): void {
@@ -66,7 +66,10 @@ export function markRecordingDeleted(tx: Tx, id: string, at: string): void {
   tx.update(callRecordings).set({ deletedAt: at }).where(eq(callRecordings.id, id)).run();
 }
 
-export function lastContactsOf(tx: Tx, patientId: string, limit: number): ContactRow[] {
-  return tx.select().from(contacts).where(eq(contacts.patientId, patientId)).orderBy(desc(contacts.at), desc(contacts.id)).limit(limit).all();
+export type ContactRef = Pick<ContactRow, 'id' | 'kind' | 'at' | 'outcome' | 'summary'>;
+
+/** On every caller lookup: one cached statement. */
+export function lastContactsOf(tx: Tx, patientId: string, limit: number): ContactRef[] {
+  return statement(tx, 'SELECT id, kind, at, outcome, summary FROM contacts WHERE patient_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(patientId, limit) as ContactRef[];
 }
 

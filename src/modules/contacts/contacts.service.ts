@@ -145,7 +145,7 @@ export function invalidNumbersOf(tx: Tx, patientId: string): string[] {
   return repo.invalidPointsOf(tx, patientId);
 }
 
-export function lastContactsOf(tx: Tx, patientId: string, limit: number): repo.ContactRow[] {
+export function lastContactsOf(tx: Tx, patientId: string, limit: number): repo.ContactRef[] {
   return repo.lastContactsOf(tx, patientId, limit);
 }
 

@@ -64,8 +64,14 @@ export function resolvedBefore(tx: Tx, before: string, limit: number): FeedbackR
   return tx.select().from(feedback).where(and(eq(feedback.status, 'resolved'), lte(feedback.resolvedAt, before))).orderBy(asc(feedback.resolvedAt)).limit(limit).all();
 }
 
-export function complaintsOfPatient(tx: Tx, patientId: string): FeedbackRow[] {
-  return tx.select().from(feedback).where(and(eq(feedback.patientId, patientId), eq(feedback.kind, 'complaint'))).orderBy(desc(feedback.createdAt)).limit(50).all();
+export type ComplaintRef = Pick<FeedbackRow, 'id' | 'category' | 'status' | 'createdAt'>;
+
+/** On every caller lookup, so one cached statement rather than a built query. */
+export function complaintsOfPatient(tx: Tx, patientId: string): ComplaintRef[] {
+  return statement(
+    tx,
+    "SELECT id, category, status, created_at AS createdAt FROM feedback WHERE patient_id = ? AND kind = 'complaint' ORDER BY created_at DESC LIMIT 50",
+  ).all(patientId) as ComplaintRef[];
 }
 
 export function feedbackOfPatient(tx: Tx, patientId: string, before: [string, string] | undefined, limit: number): FeedbackRow[] {

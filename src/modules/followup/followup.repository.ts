@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import {
   followupEvents,
@@ -237,12 +237,8 @@ export function markEventsHandled(tx: Tx, ids: string[], at: string, by: string)
 }
 
 export function lastSatisfactionOf(tx: Tx, patientId: string): number | null {
-  const row = tx
-    .select({ satisfaction: questionnaireResponses.satisfaction })
-    .from(questionnaireResponses)
-    .where(and(eq(questionnaireResponses.patientId, patientId), isNotNull(questionnaireResponses.satisfaction)))
-    .orderBy(desc(questionnaireResponses.authoredAt))
-    .limit(1)
-    .get();
+  const row = statement(tx, 'SELECT satisfaction FROM questionnaire_responses WHERE patient_id = ? AND satisfaction IS NOT NULL ORDER BY authored_at DESC LIMIT 1').get(patientId) as
+    | { satisfaction: number }
+    | undefined;
   return row?.satisfaction ?? null;
 }
