@@ -47,6 +47,7 @@ import { patientTimelineProviders } from './modules/patients/patients.timeline.j
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
+import { publicFormPages } from './web/public-forms.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 export interface AppOptions {
@@ -178,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(callCentreRoutes, { recordingMaxBytes: options.deps.callcentre.settings.recordingMaxBytes });
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
+  await app.register(publicFormPages);
   await app.ready();
   return app;
 }

@@ -141,6 +141,12 @@ export async function reviewContact(ctx: ServiceContext, id: string, body: { sco
   });
 }
 
+/** Numbers found invalid on a contact, for the patient file (read with the file, so its audit covers it). */
+export async function invalidNumbers(ctx: ServiceContext, patientId: string): Promise<string[]> {
+  authorize(ctx, 'patients.read');
+  return inReadSnapshot(ctx, (tx) => repo.invalidPointsOf(tx, patientId));
+}
+
 export function invalidNumbersOf(tx: Tx, patientId: string): string[] {
   return repo.invalidPointsOf(tx, patientId);
 }

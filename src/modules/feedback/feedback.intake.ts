@@ -5,7 +5,8 @@ import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
 import { consultationsRepository } from '../consultations/consultations.service.js';
 import { lastSatisfactionOf, markFollowupEventsHandled, pendingFollowupEvents } from '../followup/followup.queries.js';
-import { patientIdsWithPhone } from '../patients/patients.service.js';
+import { patientNotFound } from '../patients/patients.errors.js';
+import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
 import { parsePhone } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
 import { departmentIdByCode } from '../staff/staff.service.js';
@@ -97,7 +98,10 @@ export function riskOf(tx: Tx, ctx: ServiceContext, patientId: string): PatientR
 
 export async function patientRisk(ctx: ServiceContext, patientId: string): Promise<PatientRisk> {
   authorize(ctx, 'patients.read');
-  const risk = inReadSnapshot(ctx, (tx) => riskOf(tx, ctx, patientId));
+  const risk = inReadSnapshot(ctx, (tx) => {
+    if (!patientRef(tx, patientId)) throw patientNotFound(patientId);
+    return riskOf(tx, ctx, patientId);
+  });
   await auditRead(ctx, { action: 'feedback.risk.read', entityType: 'patient', entityId: patientId, patientId });
   return risk;
 }

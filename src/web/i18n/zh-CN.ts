@@ -557,6 +557,16 @@ export const zhCN = {
   'cc.feedback.suggestion': '建议',
   'cc.feedback.praise': '表扬',
   'cc.feedback.inquiry': '询问',
+  'ask.title': '向医院提问',
+  'ask.phone': '手机号',
+  'ask.email': '电子邮箱',
+  'ask.reply': '答复方式',
+  'ask.send': '提交',
+  'ask.automatic': '自动答复：',
+  'ask.queued': '已收到您的问题，客服人员会尽快答复。',
+  'pfb.title': '意见与投诉',
+  'pfb.anonymous': '匿名提交',
+  'pfb.thanks': '感谢您的反馈，我们会认真处理。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

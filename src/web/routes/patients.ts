@@ -1,3 +1,5 @@
+import { invalidNumbers } from '../../modules/contacts/contacts.service.js';
+import { patientRisk } from '../../modules/feedback/feedback.intake.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { localDate } from '../../lib/clock.js';
@@ -101,7 +103,9 @@ export async function renderPatientPage(
         timeZone: ctx.timeZone,
       }
     : null;
+  const risk = { ...(await patientRisk(ctx, id)), invalidNumbers: await invalidNumbers(ctx, id) };
   return patientPage(pageContext(request, assets), {
+    risk,
     file,
     timeline,
     olderPage: options.cursor !== undefined,
