@@ -88,6 +88,12 @@ describe('contact log', () => {
     expect(new Set(again.json().items.map((c: { source: string }) => c.source))).toEqual(new Set(['outbox', 'log']));
   });
 
+  it('puts consultations and contacts on the patient\'s timeline, next to the outbox messages', async () => {
+    const timeline = await h.app.inject({ method: 'GET', url: `/api/patients/${patient.id}/timeline?limit=100`, headers: agent.headers });
+    const kinds = new Set(timeline.json().items.map((e: { kind: string }) => e.kind));
+    for (const kind of ['consultation', 'contact', 'message']) expect(kinds).toContain(kind);
+  });
+
   it('stores a recording with its checksum, plays it to managers only, and deletes it after retention', async () => {
     const call = (await post('/api/contacts', { patientId: patient.id, kind: 'call_in', outcome: 'reached' })).json();
     const wav = aWav();

@@ -151,13 +151,6 @@ export function invalidNumbersOf(tx: Tx, patientId: string): string[] {
   return repo.invalidPointsOf(tx, patientId);
 }
 
-export function lastContactsOf(tx: Tx, patientId: string, limit: number): repo.ContactRef[] {
-  return repo.lastContactsOf(tx, patientId, limit);
-}
-
-export function contactsOfPatient(tx: Tx, patientId: string, before: [string, string] | undefined, limit: number): repo.ContactRow[] {
-  return repo.searchContacts(tx, { patientId }, before, limit);
-}
 
 /**
  * A call recording: size checked against the limit, type taken from the content's magic bytes and checked against
