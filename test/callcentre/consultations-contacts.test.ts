@@ -88,6 +88,19 @@ describe('contact log', () => {
     expect(new Set(again.json().items.map((c: { source: string }) => c.source))).toEqual(new Set(['outbox', 'log']));
   });
 
+  it('lets a manager score the contacts of their own department\'s staff only, and finds contacts by staff and period', async () => {
+    const nurse = await h.signIn('nurse', { departmentId: department });
+    const logged = (await post('/api/contacts', { patientId: patient.id, kind: 'call_out', outcome: 'reached', summary: '术后随访电话' }, nurse)).json();
+    const otherManager = await h.signIn('manager', { departmentId: await h.department('ORTH', '骨科') });
+    expect((await post(`/api/contacts/${logged.id}/review`, { score: 2 }, otherManager)).statusCode).toBe(404);
+    const scored = await post(`/api/contacts/${logged.id}/review`, { score: 5, note: '解释清楚' }, manager);
+    expect(scored.json()).toMatchObject({ qualityScore: 5, qualityNote: '解释清楚' });
+    const byStaff = await h.app.inject({ method: 'GET', url: `/api/contacts?staffId=${nurse.id}&from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z`, headers: manager.headers });
+    expect(byStaff.json().items.map((c: { id: string }) => c.id)).toEqual([logged.id]);
+    const before = await h.app.inject({ method: 'GET', url: `/api/contacts?staffId=${nurse.id}&to=2026-11-22T00:00:00Z`, headers: manager.headers });
+    expect(before.json().items).toEqual([]);
+  });
+
   it('puts consultations and contacts on the patient\'s timeline, next to the outbox messages', async () => {
     const timeline = await h.app.inject({ method: 'GET', url: `/api/patients/${patient.id}/timeline?limit=100`, headers: agent.headers });
     const kinds = new Set(timeline.json().items.map((e: { kind: string }) => e.kind));
