@@ -14,6 +14,7 @@ CREATE TABLE `consultations` (
 	`email` text,
 	`reply_channel` text,
 	`reply_message_id` text,
+	`source_message_id` text,
 	`callback_due_at` text,
 	`callback_reason` text,
 	`callback_done_at` text,
@@ -32,6 +33,7 @@ CREATE INDEX `consultations_patient_idx` ON `consultations` (`patient_id`,`creat
 CREATE INDEX `consultations_conversion_idx` ON `consultations` (`conversion`,`created_at`);--> statement-breakpoint
 CREATE INDEX `consultations_callback_idx` ON `consultations` (`callback_done_at`,`callback_due_at`);--> statement-breakpoint
 CREATE INDEX `consultations_status_idx` ON `consultations` (`status`,`created_at`);--> statement-breakpoint
+CREATE UNIQUE INDEX `consultations_source_message_unique` ON `consultations` (`source_message_id`);--> statement-breakpoint
 CREATE TABLE `knowledge_articles` (
 	`id` text PRIMARY KEY NOT NULL,
 	`article_id` text NOT NULL,

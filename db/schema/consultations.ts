@@ -46,6 +46,8 @@ export const consultations = sqliteTable(
     /** How the answer goes back (web form): sms or email. */
     replyChannel: text('reply_channel', { enum: ['sms', 'email'] }),
     replyMessageId: text('reply_message_id'),
+    /** The inbound SMS a question came in, so each is taken once. */
+    sourceMessageId: text('source_message_id'),
     callbackDueAt: text('callback_due_at'),
     callbackReason: text('callback_reason', { enum: ['requested', 'not_converted'] }),
     callbackDoneAt: text('callback_done_at'),
@@ -63,6 +65,7 @@ export const consultations = sqliteTable(
     index('consultations_conversion_idx').on(t.conversion, t.createdAt),
     index('consultations_callback_idx').on(t.callbackDoneAt, t.callbackDueAt),
     index('consultations_status_idx').on(t.status, t.createdAt),
+    uniqueIndex('consultations_source_message_unique').on(t.sourceMessageId),
   ],
 );
 

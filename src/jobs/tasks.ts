@@ -2,7 +2,7 @@ import type { CareDeps } from '../modules/care/care.deps.js';
 import { careRemindersTask } from '../modules/care/tasks/care-reminders.task.js';
 import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/tasks/greetings.task.js';
 import { recordingRetentionTask } from '../modules/contacts/tasks/recording-retention.task.js';
-import { conversionTask } from '../modules/consultations/tasks/conversion.task.js';
+import { conversionTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
 import { autoCloseTask, escalationTask } from '../modules/feedback/tasks/feedback.task.js';
 import type { Task } from './task.js';
 
@@ -11,5 +11,5 @@ import type { Task } from './task.js';
  * Deps (care's outbox and greeting time) are built from what their module is given.
  */
 export function allTasks(modules: { care: CareDeps }): Task[] {
-  return [careRemindersTask(modules.care), birthdayGreetingsTask(modules.care), festivalGreetingsTask(modules.care), conversionTask, escalationTask, autoCloseTask, recordingRetentionTask];
+  return [careRemindersTask(modules.care), birthdayGreetingsTask(modules.care), festivalGreetingsTask(modules.care), conversionTask, smsQuestionsTask, escalationTask, autoCloseTask, recordingRetentionTask];
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { askFromWeb } from '../../src/modules/consultations/consultations.service.js';
+import { receiveInboundSms } from '../../src/modules/messaging/messaging.inbound.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
@@ -43,6 +44,16 @@ describe('consultations', () => {
     expect(sms.body).toContain('国贸站');
     const other = await askFromWeb(h.system(), { category: 'results', question: '我的化验结果出来了吗？', phone: '13912340001', replyChannel: 'sms' }, '203.0.113.7');
     expect(other).toMatchObject({ automatic: false, answer: null });
+  });
+
+  it('answers a question texted to the hospital at once when a standard answer covers it, and takes each SMS once', async () => {
+    receiveInboundSms(h.system(), { messageSid: 'SMq1', from: '+8613912340001', body: '请问医院怎么走？地铁几号线', idempotencyToken: undefined });
+    receiveInboundSms(h.system(), { messageSid: 'SMq2', from: '+8613912340001', body: '我妈妈的化验单什么时候能取', idempotencyToken: undefined });
+    for (let i = 0; i < 2; i++) expect((await h.scheduler.runNow('consultations.sms-questions', h.system())).status).toBe('succeeded');
+    const rows = h.db.$client.prepare("SELECT category, automatic, status, reply_message_id AS reply FROM consultations WHERE channel = 'sms' ORDER BY created_at, id").all() as { category: string; automatic: number; status: string; reply: string | null }[];
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.automatic === 1)).toMatchObject({ category: 'address_route', status: 'answered', reply: expect.any(String) });
+    expect(rows.find((r) => r.automatic === 0)).toMatchObject({ category: 'other', status: 'open' });
   });
 
   it('limits the public form per address', async () => {

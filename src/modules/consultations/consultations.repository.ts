@@ -121,3 +121,7 @@ export function hitPublicForm(tx: Tx, form: string, ip: string, since: string, a
   return n;
 }
 
+
+export function takenSourceMessage(tx: Tx, sourceMessageId: string): boolean {
+  return statement(tx, 'SELECT 1 FROM consultations WHERE source_message_id = ?').get(sourceMessageId) !== undefined;
+}

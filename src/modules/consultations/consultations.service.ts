@@ -7,6 +7,7 @@ import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
+import { inboundQuestionsSince } from '../messaging/messaging.inbound.js';
 import { enqueueMessage } from '../messaging/messaging.service.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
@@ -243,6 +244,50 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
     repo.updateConsultationAtVersion(tx, id, row.version, { replyMessageId, ...callback, updatedAt: now });
     audit(tx, ctx, { action: 'consultation.ask', entityType: 'consultation', entityId: id, patientId, detail: { automatic: article !== undefined, category: form.category } });
     return { id, automatic: article !== undefined, answer: article?.body ?? null };
+  });
+}
+
+/**
+ * Questions patients text the hospital (inbound SMS that were no keyword) become consultations, each once. One
+ * that a hospital-information standard answer covers is answered at once through the outbox, marked automatic;
+ * the rest wait for an agent.
+ */
+export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { automatic: number; forAgents: number } {
+  const since = new Date(ctx.now.getTime() - lookbackHours * 3_600_000).toISOString();
+  return inTransaction(ctx, (tx) => {
+    let automatic = 0;
+    let forAgents = 0;
+    for (const sms of inboundQuestionsSince(tx, since, 500)) {
+      if (repo.takenSourceMessage(tx, sms.id)) continue;
+      const answered = HOSPITAL_INFORMATION_CATEGORIES.map((category) => ({ category, article: bestArticleFor(tx, category, sms.body, true) })).find((a) => a.article);
+      const id = newId();
+      const now = ctx.now.toISOString();
+      repo.insertConsultation(tx, {
+        id,
+        channel: 'sms',
+        category: answered?.category ?? 'other',
+        question: sms.body,
+        answer: answered?.article?.body ?? null,
+        automatic: answered !== undefined,
+        articleVersionId: answered?.article?.id ?? null,
+        status: answered ? 'answered' : 'open',
+        patientId: sms.patientId,
+        phone: sms.fromPhone,
+        replyChannel: 'sms',
+        sourceMessageId: sms.id,
+        conversion: 'pending',
+        createdAt: sms.receivedAt,
+        updatedAt: now,
+      });
+      if (answered?.article && sms.patientId) {
+        const replyMessageId = replyToPatient(tx, ctx, repo.findConsultation(tx, id)!, answered.article.body);
+        repo.updateConsultationAtVersion(tx, id, 1, { replyMessageId, ...(replyMessageId ? {} : { callbackDueAt: now, callbackReason: 'requested' as const }), updatedAt: now });
+      }
+      audit(tx, ctx, { action: 'consultation.sms', entityType: 'consultation', entityId: id, patientId: sms.patientId, detail: { automatic: answered !== undefined } });
+      if (answered) automatic++;
+      else forAgents++;
+    }
+    return { automatic, forAgents };
   });
 }
 

@@ -50,7 +50,7 @@ export async function articleHistory(ctx: ServiceContext, articleId: string): Pr
 }
 
 /** The current standard answer of the category whose words best match the question (title and keywords count). */
-export function bestArticleFor(tx: Tx, category: string, question: string): repo.ArticleRow | undefined {
+export function bestArticleFor(tx: Tx, category: string, question: string, mustMatch = false): repo.ArticleRow | undefined {
   const candidates = repo.currentArticlesIn(tx, category);
   let best: { row: repo.ArticleRow; score: number } | undefined;
   for (const row of candidates) {
@@ -59,5 +59,6 @@ export function bestArticleFor(tx: Tx, category: string, question: string): repo
     if (!best || score > best.score) best = { row, score };
   }
   // With one standard answer for the category it is the answer; with several, one must match a word.
-  return best && (candidates.length === 1 || best.score > 0) ? best.row : undefined;
+  // An SMS names no category, so there a word must match whatever the count (mustMatch).
+  return best && (best.score > 0 || (candidates.length === 1 && !mustMatch)) ? best.row : undefined;
 }
