@@ -23,6 +23,7 @@ import { careDeps, type CareDeps } from './modules/care/care.deps.js';
 import { careRoutes } from './modules/care/care.routes.js';
 import { registerCareSendChecks } from './modules/care/care.send-checks.js';
 import { careTemplates } from './modules/care/care.templates.js';
+import { callCentreTemplates } from './modules/consultations/callcentre.templates.js';
 import { careTimelineProvider } from './modules/care/care.timeline.js';
 import { syncQuestionnaireCatalog } from './modules/followup/followup.catalog.js';
 import { followupPlanRoutes } from './modules/followup/followup-plans.routes.js';
@@ -33,6 +34,9 @@ import { INVITATION_SUBJECT, invitationSendCheck } from './modules/followup/invi
 import { enrolFromEncounter } from './modules/followup/plans/enrolment.js';
 import { EncounterEvents } from './modules/patients/encounter-events.js';
 import { followupTimelineProviders } from './modules/followup/followup.timeline.js';
+import { callCentreDeps } from './modules/consultations/callcentre.wiring.js';
+import type { CallCentreSettings } from './modules/consultations/callcentre.deps.js';
+import { callCentreRoutes } from './modules/consultations/callcentre.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { sandboxChannel } from './modules/messaging/channels/index.js';
 import { messagingTemplates } from './modules/messaging/messaging.templates.js';
@@ -49,6 +53,7 @@ import { patientTimelineProviders } from './modules/patients/patients.timeline.j
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
+import { publicFormPages } from './web/public-forms.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 export interface AppOptions {
@@ -77,12 +82,14 @@ export interface DepsOptions {
   /** Defaults to the questionnaires/ folder of this repository. */
   questionnairesDir?: string;
   followup?: Partial<FollowupSettings>;
+  /** Call-centre settings; omitted: the defaults, recordings beside the database file. */
+  callcentre?: Partial<CallCentreSettings>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followupTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followupTemplates, callCentreTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -116,6 +123,7 @@ export function createDeps(options: DepsOptions): Deps {
     },
     questionnaires,
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, ...stripUndefined(options.followup ?? {}) },
+    callcentre: callCentreDeps(options.db, options.timeZone, options.callcentre, timeline),
   };
 }
 
@@ -183,8 +191,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
   await app.register(followupPlanRoutes);
+  await app.register(callCentreRoutes, { recordingMaxBytes: options.deps.callcentre.settings.recordingMaxBytes });
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
+  await app.register(publicFormPages);
   await app.ready();
   return app;
 }

@@ -47,6 +47,15 @@ export const Env = z.object({
   TWILIO_FROM: z.string().optional(),
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG\w+$/, 'must start with MG').optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
+  HCRM_CONSULTATION_CATEGORIES: z
+    .string()
+    .regex(/^\s*[a-z][a-z0-9_]{0,63}\s*(,\s*[a-z][a-z0-9_]{0,63}\s*)*$/, 'must be category codes (a-z, 0-9, _) separated by commas, like address_route,prices,other')
+    .optional(),
+  HCRM_CONVERSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  HCRM_WEEKLY_CALL_CAP: z.coerce.number().int().min(1).max(100).default(3),
+  HCRM_FEEDBACK_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  HCRM_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  HCRM_RECORDING_MAX_MB: z.coerce.number().int().min(1).max(500).default(50),
   HCRM_GREETING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time as HH:MM').default('09:00'),
   HCRM_SOLAR_FESTIVALS: z
     .string()
@@ -87,6 +96,15 @@ export interface Config {
   greetingTime: string;
   /** Festivals on fixed solar dates, greeted besides the lunar ones. */
   solarFestivals: { name: string; monthDay: string }[];
+  /** Call centre: consultation categories, conversion window, call cap, closing and recording rules. */
+  callcentre: {
+    consultationCategories?: string[];
+    conversionDays: number;
+    weeklyCallCap: number;
+    feedbackCloseAfterDays: number;
+    recordingRetentionDays: number;
+    recordingMaxBytes: number;
+  };
 }
 
 export interface TwilioConfig {
@@ -167,6 +185,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       emailPerSecond: e.HCRM_EMAIL_PER_SECOND,
       smsMaxSegments: e.HCRM_SMS_MAX_SEGMENTS,
       marketingCapPerWeek: e.HCRM_MARKETING_CAP_PER_WEEK,
+    },
+    callcentre: {
+      ...(e.HCRM_CONSULTATION_CATEGORIES ? { consultationCategories: e.HCRM_CONSULTATION_CATEGORIES.split(',').map((c) => c.trim()) } : {}),
+      conversionDays: e.HCRM_CONVERSION_DAYS,
+      weeklyCallCap: e.HCRM_WEEKLY_CALL_CAP,
+      feedbackCloseAfterDays: e.HCRM_FEEDBACK_CLOSE_DAYS,
+      recordingRetentionDays: e.HCRM_RECORDING_RETENTION_DAYS,
+      recordingMaxBytes: e.HCRM_RECORDING_MAX_MB * 1024 * 1024,
     },
     greetingTime: e.HCRM_GREETING_TIME,
     solarFestivals: (e.HCRM_SOLAR_FESTIVALS ?? '')

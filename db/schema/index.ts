@@ -8,3 +8,6 @@ export * from './care.js';
 export * from './followup.js';
 export * from './imports.js';
 export * from './followup-plans.js';
+export * from './consultations.js';
+export * from './feedback.js';
+export * from './contacts.js';

@@ -2,6 +2,9 @@ import type { CareDeps } from '../modules/care/care.deps.js';
 import { careRemindersTask } from '../modules/care/tasks/care-reminders.task.js';
 import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/tasks/greetings.task.js';
 import { followupTasks } from '../modules/followup/tasks/followup.task.js';
+import { recordingRetentionTask } from '../modules/contacts/tasks/recording-retention.task.js';
+import { conversionTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
+import { autoCloseTask, escalationTask } from '../modules/feedback/tasks/feedback.task.js';
 import type { Task } from './task.js';
 
 /**
@@ -9,5 +12,15 @@ import type { Task } from './task.js';
  * Deps (care's outbox and greeting time) are built from what their module is given.
  */
 export function allTasks(modules: { care: CareDeps }): Task[] {
-  return [careRemindersTask(modules.care), birthdayGreetingsTask(modules.care), festivalGreetingsTask(modules.care), ...followupTasks];
+  return [
+    careRemindersTask(modules.care),
+    birthdayGreetingsTask(modules.care),
+    festivalGreetingsTask(modules.care),
+    ...followupTasks,
+    conversionTask,
+    smsQuestionsTask,
+    escalationTask,
+    autoCloseTask,
+    recordingRetentionTask,
+  ];
 }

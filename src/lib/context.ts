@@ -9,6 +9,7 @@ import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
 import type { FollowupVisitBooking } from '../modules/followup/worklist/visits.js';
 import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
+import type { CallCentreDeps } from '../modules/consultations/callcentre.deps.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,6 +41,8 @@ export interface Deps {
   /** Every questionnaire version loaded, checked at start. */
   questionnaires: QuestionnaireCatalog;
   followup: FollowupSettings;
+  /** Consultations, feedback and contacts: settings, the hospital calendar, the caller card's registered sections. */
+  callcentre: CallCentreDeps;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */

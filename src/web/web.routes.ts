@@ -7,6 +7,7 @@ import { rememberLang } from './i18n/index.js';
 import { assetRoutes } from './routes/assets.js';
 import { messagePages } from './routes/messages.js';
 import { campaignPages } from './routes/campaigns.js';
+import { callCentrePages } from './routes/callcentre.js';
 import { carePages } from './routes/care.js';
 import { followupPages } from './routes/followup.js';
 import { jobPages } from './routes/jobs.js';
@@ -42,6 +43,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(messagePages, { assets });
       await pages.register(importPages, { assets });
       await pages.register(followupPages, { assets });
+      await pages.register(callCentrePages, { assets });
     },
     { prefix: '/app' },
   );

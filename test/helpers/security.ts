@@ -13,6 +13,11 @@ import { createStaff } from '../../src/modules/staff/staff.service.js';
 import { PlanDefinition } from '../../src/modules/followup/plans/plan-definition.js';
 import { enrolByHand, savePlan } from '../../src/modules/followup/plans/plans.service.js';
 import { openCallTask } from '../../src/modules/followup/worklist/tasks.js';
+import { logContactIn, uploadRecording } from '../../src/modules/contacts/contacts.service.js';
+import { createConsultation } from '../../src/modules/consultations/consultations.service.js';
+import { createArticle } from '../../src/modules/consultations/knowledge.service.js';
+import { createRoutingRule, listRoutingRules } from '../../src/modules/feedback/feedback.rules.js';
+import { createFeedback, resolveFeedback } from '../../src/modules/feedback/feedback.service.js';
 import type { StaffSession, TestHospital } from './app.js';
 import { aPatient } from './factories.js';
 
@@ -77,6 +82,7 @@ export interface SecurityFixtures {
   departmentId: string;
   patientId: string;
   patientVersion: number;
+  patientPhone: string;
   staffId: string;
   staffVersion: number;
   /** A queued message to the patient. */
@@ -93,10 +99,26 @@ export interface SecurityFixtures {
   planCode: string;
   enrolmentId: string;
   taskId: string;
+  /** Call centre: an open consultation on the call-back list, a standard answer, cases (active and resolved), a rule, a call with a recording. */
+  consultationId: string;
+  articleId: string;
+  feedbackId: string;
+  resolvedFeedbackId: string;
+  ruleId: string;
+  contactId: string;
+  recordingId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' | 'quarantineId' | 'planCode' | 'enrolmentId' | 'taskId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: Exclude<keyof SecurityFixtures, 'patientVersion' | 'staffVersion' | 'patientPhone'> }[] = [
+  { path: /^\/api\/consultations\/\{id\}/, parameter: 'id', fixture: 'consultationId' },
+  { path: /^\/api\/knowledge\/\{articleId\}/, parameter: 'articleId', fixture: 'articleId' },
+  { path: /^\/api\/feedback\/\{id\}\/(close|reopen)$/, parameter: 'id', fixture: 'resolvedFeedbackId' },
+  { path: /^\/api\/feedback\/\{id\}/, parameter: 'id', fixture: 'feedbackId' },
+  { path: /^\/api\/feedback\/rules\/\{id\}/, parameter: 'id', fixture: 'ruleId' },
+  { path: /^\/api\/feedback\/patients\/\{patientId\}/, parameter: 'patientId', fixture: 'patientId' },
+  { path: /^\/api\/contacts\/\{id\}/, parameter: 'id', fixture: 'contactId' },
+  { path: /^\/api\/recordings\/\{id\}/, parameter: 'id', fixture: 'recordingId' },
   { path: /^\/api\/followup-plans\/\{code\}/, parameter: 'code', fixture: 'planCode' },
   { path: /^\/api\/followup-enrolments\/\{id\}/, parameter: 'id', fixture: 'enrolmentId' },
   { path: /^\/api\/followup-tasks\/\{id\}/, parameter: 'id', fixture: 'taskId' },
@@ -144,6 +166,22 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/followup-tasks/{id}/claim': () => ({ version: 1 }),
   'POST /api/followup-tasks/{id}/assign': (f) => ({ version: 1, staffId: f.staffId }),
   'POST /api/followup-tasks/{id}/outcome': () => ({ version: 1, outcome: 'not-reached', notes: '无人接听' }),
+  'POST /api/consultations': (f) => ({ channel: 'phone', category: 'address_route', question: '请问医院怎么走？', answer: '地铁1号线到医院站', patientId: f.patientId }),
+  'POST /api/consultations/{id}/answer': () => ({ version: 1, answer: '门诊楼一楼服务台' }),
+  'POST /api/consultations/{id}/callback': () => ({ version: 1, outcome: 'will_visit' }),
+  'POST /api/knowledge': () => ({ category: 'address_route', title: `停车 ${next()}`, body: '地下停车场入口在东门' }),
+  'POST /api/knowledge/{articleId}/versions': () => ({ version: 1, category: 'address_route', title: '医院地址', body: '北京市朝阳区建国路88号（新）' }),
+  'POST /api/feedback': (f) => ({ kind: 'complaint', category: 'waiting_time', text: '候诊时间太长', patientId: f.patientId, departmentId: f.departmentId }),
+  'POST /api/feedback/rules': (f) => ({ name: `规则 ${next()}`, category: 'billing', departmentId: f.departmentId, assigneeGroup: 'QUALITY', deadlineHours: 8 }),
+  'PUT /api/feedback/rules/{id}': (f) => ({ version: 1, name: '规则（改）', category: 'billing', departmentId: f.departmentId, assigneeGroup: 'QUALITY', deadlineHours: 16 }),
+  'POST /api/feedback/{id}/start': () => ({ version: 1 }),
+  'POST /api/feedback/{id}/handover': (f) => ({ version: 1, toStaffId: f.staffId }),
+  'POST /api/feedback/{id}/resolve': () => ({ version: 1, resolution: '已向患者致歉并改进分诊流程' }),
+  'POST /api/feedback/{id}/close': () => ({ version: 2, confirmedByPatient: true }),
+  'POST /api/feedback/{id}/reopen': () => ({ version: 2, reason: '患者不满意' }),
+  'POST /api/feedback/{id}/escalate': () => ({ version: 1, reason: '安全测试' }),
+  'POST /api/contacts': (f) => ({ patientId: f.patientId, kind: 'call_in', outcome: 'reached', summary: '询问复诊时间' }),
+  'POST /api/contacts/{id}/review': () => ({ score: 4 }),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
 };
 
@@ -159,20 +197,47 @@ const OUTPATIENT_URL = 'https://hcrm.example/fhir/Questionnaire/outpatient-satis
 /** A complete, valid set of answers to the shipped outpatient satisfaction survey. */
 export const OUTPATIENT_ANSWERS = { doctor: '5', explanation: '4', nursing: '5', waiting: '3', environment: '4', cost: '3', overall: '4', nps: 9 };
 
+/** Raw bodies (not JSON) with their content type; the suite adds its session to these headers. */
+export const SAMPLE_RAW: Record<string, () => { contentType: string; body: Buffer }> = {
+  'POST /api/contacts/{id}/recordings': () => ({ contentType: 'audio/wav', body: aWav() }),
+};
+
+/** A short, valid WAV file (8 kHz mono silence). */
+export function aWav(samples = 800): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples * 2, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples * 2, 40);
+  return Buffer.concat([header, Buffer.alloc(samples * 2)]);
+}
+
 /** Query strings for operations with required query parameters. */
 export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
+  'GET /api/consultations/lookup': (f) => `phone=${encodeURIComponent(f.patientPhone)}`,
+  'GET /api/consultations/conversion': () => 'from=2026-11-01&to=2026-11-30',
   'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
 /** Operations whose success ends the caller's session: the suite gives them a session of their own. */
 export const SESSION_ENDING = new Set(['POST /api/auth/logout']);
 
-export function requestFor(op: ApiOperation, f: SecurityFixtures): { method: HttpMethod; url: string; payload?: object } {
+export function requestFor(op: ApiOperation, f: SecurityFixtures): { method: HttpMethod; url: string; payload?: object | Buffer; headers?: Record<string, string> } {
   const url = op.path.replace(/\{(\w+)\}/g, (_whole, parameter: string) => {
     const rule = PATH_PARAMETERS.find((r) => r.parameter === parameter && r.path.test(op.path));
     if (!rule) throw new Error(`No fixture for {${parameter}} in ${op.key}; add it to PATH_PARAMETERS in test/helpers/security.ts`);
     return encodeURIComponent(f[rule.fixture]);
   });
+  const raw = SAMPLE_RAW[op.key]?.();
+  if (raw) return { method: op.method, url, payload: raw.body, headers: { 'content-type': raw.contentType } };
   const sample = SAMPLE_BODIES[op.key];
   if (op.operation.requestBody && !sample) throw new Error(`No sample body for ${op.key}; add one to SAMPLE_BODIES in test/helpers/security.ts`);
   const query = SAMPLE_QUERIES[op.key]?.(f);
@@ -230,7 +295,24 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         planCode,
         enrolmentId,
         taskId: task.id,
+        patientPhone: patient.phone ?? '',
+        ...(await callCentreFixtures(h, patient.id, departmentId, target.id)),
       };
     },
   };
+}
+
+/** The call centre's fixtures: fresh rows per request, so every verb meets the state it needs. */
+async function callCentreFixtures(h: TestHospital, patientId: string, departmentId: string, staffId: string) {
+  const ctx = h.system();
+  if (!(await listRoutingRules(ctx)).items.length) await h.department('QUALITY', '质控办');
+  const consultation = await createConsultation(ctx, { channel: 'phone', category: 'doctor_sessions', question: '张医生周几出诊？', patientId, callbackDueAt: '2026-11-24T02:00:00Z' });
+  const article = await createArticle(ctx, { category: 'address_route', title: `医院地址 ${next()}`, body: '北京市朝阳区建国路88号', keywords: '地址 怎么走' });
+  const active = await createFeedback(ctx, { kind: 'complaint', category: 'waiting_time', severity: 'medium', text: '候诊两个小时', patientId, departmentId, source: 'agent' });
+  const resolving = await createFeedback(ctx, { kind: 'complaint', category: 'service_attitude', severity: 'low', text: '护士态度差', patientId, departmentId, source: 'agent' });
+  await resolveFeedback(ctx, resolving.id, { version: 1, resolution: '已沟通', notifyPatient: false });
+  const rule = await createRoutingRule(ctx, { name: `安全测试规则 ${next()}`, kind: null, category: 'environment', departmentId, severity: null, assigneeId: null, assigneeGroup: 'QUALITY', deadlineHours: 8, priority: 0, active: true });
+  const contactId = inTransaction(h.deps, (tx) => logContactIn(tx, ctx, staffId, { patientId, kind: 'call_in', outcome: 'reached', summary: '咨询挂号' }));
+  const recording = await uploadRecording(ctx, contactId, aWav(), 'audio/wav');
+  return { consultationId: consultation.id, articleId: article.articleId, feedbackId: active.id, resolvedFeedbackId: resolving.id, ruleId: rule.id, contactId, recordingId: recording.id };
 }

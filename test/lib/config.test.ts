@@ -154,4 +154,11 @@ describe('greeting configuration', () => {
     expect(configError({ HCRM_GREETING_TIME: '9am' }).message).toContain('HCRM_GREETING_TIME');
     expect(configError({ HCRM_SOLAR_FESTIVALS: '国庆节=13-01' }).message).toContain('HCRM_SOLAR_FESTIVALS');
   });
+
+  it('reads the call centre\'s categories and limits, and names a bad category list', () => {
+    const config = loadConfig({ HCRM_CONSULTATION_CATEGORIES: 'address_route, prices,other', HCRM_WEEKLY_CALL_CAP: '2', HCRM_RECORDING_MAX_MB: '10' });
+    expect(config.callcentre).toMatchObject({ consultationCategories: ['address_route', 'prices', 'other'], weeklyCallCap: 2, recordingMaxBytes: 10 * 1024 * 1024, conversionDays: 14 });
+    expect(loadConfig({}).callcentre.consultationCategories).toBeUndefined();
+    expect(configError({ HCRM_CONSULTATION_CATEGORIES: '价格,other' }).message).toContain('HCRM_CONSULTATION_CATEGORIES');
+  });
 });

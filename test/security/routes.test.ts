@@ -76,7 +76,7 @@ describe('without a session', () => {
   it.each(guarded.map((op) => [op.key, op] as const))('%s answers 401 problem+json', async (_key, op) => {
     const request = requestFor(op, await fixtures());
     for (const headers of [{}, { authorization: 'Bearer forged-token' }, { cookie: 'hcrm_session=forged-token' }]) {
-      const reply = await h.app.inject({ ...request, headers });
+      const reply = await h.app.inject({ ...request, headers: { ...request.headers, ...headers } });
       expect(reply.statusCode, reply.body).toBe(401);
       expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(Problem.parse(reply.json())).toMatchObject({ status: 401, code: 'auth.required' });
@@ -95,7 +95,7 @@ describe('with a role that lacks the permission', () => {
 
   it.each(cases)('%s answers 403 to a %s', async (_key, role, op) => {
     const request = requestFor(op, await fixtures());
-    const reply = await h.app.inject({ ...request, headers: sessions[role].headers });
+    const reply = await h.app.inject({ ...request, headers: { ...request.headers, ...sessions[role].headers } });
     expect(reply.statusCode, reply.body).toBe(403);
     expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Problem.parse(reply.json())).toMatchObject({ status: 403, code: 'auth.forbidden' });
@@ -112,7 +112,7 @@ describe('with a role that holds the permission', () => {
       const login = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: sessions[role].username, password: TEST_PASSWORD } });
       headers = { authorization: `Bearer ${(login.json() as { token: string }).token}` };
     }
-    const reply = await h.app.inject({ ...request, headers });
+    const reply = await h.app.inject({ ...request, headers: { ...request.headers, ...headers } });
     expect(reply.statusCode, reply.body).toBeGreaterThanOrEqual(200);
     expect(reply.statusCode, reply.body).toBeLessThan(300);
   });

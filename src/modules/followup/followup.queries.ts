@@ -168,3 +168,8 @@ export function markFollowupEventsHandled(tx: Parameters<typeof repo.markEventsH
   return repo.markEventsHandled(tx, ids, ctx.now.toISOString(), `${ctx.actor.kind}:${ctx.actor.id}`);
 }
 
+
+/** The satisfaction score of the patient's latest scored response (at-risk rule of feedback), or null. */
+export function lastSatisfactionOf(tx: Parameters<typeof repo.markEventsHandled>[0], patientId: string): number | null {
+  return repo.lastSatisfactionOf(tx, patientId);
+}

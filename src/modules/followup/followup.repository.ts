@@ -239,3 +239,10 @@ export function markEventsHandled(tx: Tx, ids: string[], at: string, by: string)
   if (ids.length === 0) return 0;
   return tx.update(followupEvents).set({ handledAt: at, handledBy: by }).where(and(inArray(followupEvents.id, ids), isNull(followupEvents.handledAt))).run().changes;
 }
+
+export function lastSatisfactionOf(tx: Tx, patientId: string): number | null {
+  const row = statement(tx, 'SELECT satisfaction FROM questionnaire_responses WHERE patient_id = ? AND satisfaction IS NOT NULL ORDER BY authored_at DESC LIMIT 1').get(patientId) as
+    | { satisfaction: number }
+    | undefined;
+  return row?.satisfaction ?? null;
+}

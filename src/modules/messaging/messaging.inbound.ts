@@ -140,3 +140,8 @@ function toInbound(row: repo.InboundRow, contact: boolean): InboundMessage {
     resolution: row.resolution,
   };
 }
+
+/** Inbound SMS that matched no keyword since an instant: the questions patients text the hospital (consultations take them up). */
+export function inboundQuestionsSince(tx: Tx, since: string, limit: number): { id: string; fromPhone: string; body: string; patientId: string | null; receivedAt: string }[] {
+  return repo.inboundOtherSince(tx, since, limit).map((r) => ({ id: r.id, fromPhone: r.fromPhone, body: r.body, patientId: r.patientId, receivedAt: r.receivedAt }));
+}

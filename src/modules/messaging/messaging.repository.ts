@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import { inboundMessages, messages, messageSenders } from '../../../db/schema/messaging.js';
 
@@ -208,4 +208,15 @@ export function countsAbout(tx: Tx, aboutType: string, aboutId: string): { statu
     `SELECT status, (status = 'cancelled' AND (error_code = 'no_consent' OR error LIKE '%consent%')) AS optedOut, count(*) AS n
      FROM messages WHERE about_type = ? AND about_id = ? GROUP BY 1, 2`,
   ).all(aboutType, aboutId) as { status: string; optedOut: number; n: number }[];
+}
+
+/** Inbound SMS that were no keyword (questions, mostly), oldest first, for the call centre to take up. */
+export function inboundOtherSince(tx: Tx, since: string, limit: number): InboundRow[] {
+  return tx
+    .select()
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.status, 'handled'), eq(inboundMessages.kind, 'other'), gte(inboundMessages.receivedAt, since)))
+    .orderBy(asc(inboundMessages.receivedAt), asc(inboundMessages.id))
+    .limit(limit)
+    .all();
 }

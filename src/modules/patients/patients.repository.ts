@@ -135,6 +135,10 @@ export function wasSeenInDepartment(tx: Tx, patientId: string, departmentId: str
   return seen !== undefined;
 }
 
+export function hadEncounterSince(tx: Tx, patientId: string, since: string): boolean {
+  return statement(tx, "SELECT 1 FROM encounters WHERE patient_id = ? AND start_at >= ? AND status != 'cancelled' LIMIT 1").get(patientId, since) !== undefined;
+}
+
 export function encountersOf(tx: Tx, patientId: string): EncounterRow[] {
   return prepared(tx, 'patients.encounters', (db) =>
     db.select().from(encounters).where(eq(encounters.patientId, idParam)).orderBy(desc(encounters.startAt), desc(encounters.id)).prepare(),

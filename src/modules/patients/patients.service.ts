@@ -417,3 +417,16 @@ export function encounterRef(tx: Tx, patientId: string, encounterId: string): { 
   const row = repo.encountersOf(tx, patientId).find((e) => e.id === encounterId);
   return row ? { departmentId: row.departmentId, doctorId: row.attendingDoctorId } : undefined;
 }
+
+/** Whether the patient had a visit (any encounter not cancelled) starting at or after the instant: consultation conversion. */
+export function hadEncounterSince(tx: Tx, patientId: string, since: string): boolean {
+  return repo.hadEncounterSince(tx, patientId, since);
+}
+
+/** Who is calling, for the call centre's card: the summary a role may see (masked ID, masked phone without contact rights) and consent. */
+export function callerIdentity(tx: Tx, ctx: ServiceContext, actor: StaffActor, patientId: string): (PatientSummary & { consent: { channel: string; purpose: string; granted: boolean }[] }) | undefined {
+  const row = repo.findPatient(tx, patientId);
+  if (!row || row.mergedIntoId) return undefined;
+  const summary = toPatientSummary(row, ctx.cipher, accessTo(tx, actor, patientId).contact, today(ctx));
+  return { ...summary, consent: repo.consentsOf(tx, patientId).map((c) => ({ channel: c.channel, purpose: c.purpose, granted: c.granted })) };
+}

@@ -62,6 +62,24 @@ export const ROLE_PERMISSIONS = {
   'followup.tasks.assign': ['admin', 'manager'],
   /** Ask for a follow-up visit (复诊). */
   'followup.visits.schedule': ['admin', 'doctor'],
+  /** The call centre: caller lookup and card (no clinical content), consultations and call-backs. */
+  'consultations.lookup': ['admin', 'manager', 'doctor', 'nurse', 'agent'],
+  'consultations.read': ['admin', 'manager', 'agent'],
+  'consultations.write': ['admin', 'agent'],
+  'knowledge.read': EVERYONE,
+  'knowledge.manage': ['admin', 'manager'],
+  /** Feedback: agents take it and read every case; managers see their department's; admins everything. */
+  'feedback.create': ['admin', 'manager', 'doctor', 'nurse', 'agent'],
+  'feedback.read': ['admin', 'manager', 'agent'],
+  'feedback.work': ['admin', 'manager', 'agent'],
+  'feedback.rules.manage': ['admin'],
+  'feedback.escalations.read': ['admin'],
+  /** The contact log, recordings (played back by managers and admins) and managers' quality review. */
+  'contacts.read': ['admin', 'manager', 'doctor', 'nurse', 'agent'],
+  'contacts.write': ['admin', 'doctor', 'nurse', 'agent'],
+  'contacts.review': ['admin', 'manager'],
+  'recordings.upload': ['admin', 'agent'],
+  'recordings.play': ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -117,3 +117,12 @@ export function findDepartmentByCode(tx: Tx, code: string): DepartmentRow | unde
 export function insertDepartment(tx: Tx, row: typeof departments.$inferInsert): void {
   tx.insert(departments).values(row).run();
 }
+
+export function activeStaffOfDepartment(tx: Tx, departmentId: string): { id: string; displayName: string; role: string }[] {
+  return tx
+    .select({ id: staff.id, displayName: staff.displayName, role: staff.role })
+    .from(staff)
+    .where(and(eq(staff.departmentId, departmentId), eq(staff.active, true)))
+    .orderBy(asc(staff.id))
+    .all();
+}

@@ -166,3 +166,14 @@ export function staffRef(tx: Parameters<typeof repo.findStaffById>[0], staffId: 
   const row = repo.findStaffById(tx, staffId);
   return row ? { id: row.id, role: row.role, departmentId: row.departmentId, active: row.active } : undefined;
 }
+
+/** Active staff of a department holding one of the roles (a department's managers, for feedback routing and escalation). */
+export function staffOfDepartment(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string, roles: readonly string[]): { id: string; displayName: string; role: string }[] {
+  return repo.activeStaffOfDepartment(tx, departmentId).filter((s) => roles.includes(s.role));
+}
+
+/** A staff member other modules name (an assignee, a handover target), if active. */
+export function activeStaffRef(tx: Parameters<typeof repo.findStaffById>[0], id: string): { id: string; displayName: string; role: string; departmentId: string | null } | undefined {
+  const row = repo.findStaffById(tx, id);
+  return row && row.active ? { id: row.id, displayName: row.displayName, role: row.role, departmentId: row.departmentId } : undefined;
+}

@@ -20,6 +20,8 @@ export interface PatientView {
   care: CareView | null;
   /** What follow-up plans scheduled, for clinical staff of a department that has seen the patient; null hides it. */
   followup?: FollowupView | null;
+  /** Feedback's at-risk mark (open complaint, repeat complaints, low satisfaction) and numbers found invalid. */
+  risk?: { atRisk: boolean; reasons: string[]; openComplaints: number; invalidNumbers: string[] };
 }
 
 export function patientPage(page: PageContext, view: PatientView): SafeHtml {
@@ -34,6 +36,8 @@ export function patientPage(page: PageContext, view: PatientView): SafeHtml {
     section: 'patients',
     body: html`<p class="breadcrumb"><a href="/app/">← ${t('file.back')}</a></p>
 ${view.notice ? banner('success', t(view.notice === 'saved' ? 'file.saved' : 'file.unchanged')) : ''}
+${view.risk?.atRisk ? banner('error', `${t('cc.atRisk')}: ${view.risk.reasons.map((r) => t.maybe(`cc.risk.${r}`) ?? r).join(t('common.listJoin'))}`) : ''}
+${view.risk && view.risk.invalidNumbers.length > 0 ? banner('info', `${t('cc.invalidNumbers')}: ${view.risk.invalidNumbers.join(', ')}`) : ''}
 <section class="card file-head" aria-labelledby="patient-name">
   <div class="file-head-main">
     <h1 id="patient-name" class="patient-name">${file.name}</h1>

@@ -1,3 +1,5 @@
+import { invalidNumbers } from '../../modules/contacts/contacts.service.js';
+import { patientRisk } from '../../modules/feedback/feedback.intake.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { localDate } from '../../lib/clock.js';
@@ -103,8 +105,10 @@ export async function renderPatientPage(
       }
     : null;
   const followup = role !== null && can(role, 'followup.tasks.read') && file.access.clinical ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone } : null;
+  const risk = { ...(await patientRisk(ctx, id)), invalidNumbers: await invalidNumbers(ctx, id) };
   return patientPage(pageContext(request, assets), {
     followup,
+    risk,
     file,
     timeline,
     olderPage: options.cursor !== undefined,

@@ -1,0 +1,20 @@
+import type { ServiceContext } from '../../../lib/context.js';
+import { decideConversions, takeSmsQuestions } from '../consultations.service.js';
+
+/** Nightly: consultations older than the conversion window are marked converted, or put on the call-back list (咨询后未来院). */
+export const conversionTask = {
+  name: 'consultations.conversion',
+  schedule: '30 2 * * *',
+  run(ctx: ServiceContext): { converted: number; notConverted: number } {
+    return decideConversions(ctx);
+  },
+};
+
+/** Every minute: questions texted to the hospital become consultations, answered at once where the knowledge base can. */
+export const smsQuestionsTask = {
+  name: 'consultations.sms-questions',
+  schedule: '* * * * *',
+  run(ctx: ServiceContext): { automatic: number; forAgents: number } {
+    return takeSmsQuestions(ctx);
+  },
+};
