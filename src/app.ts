@@ -7,7 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Db } from '../db/client.js';
 import type { Clock } from './lib/clock.js';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type MessagingSettings } from './config.js';
+import { DEFAULT_APPOINTMENT_SETTINGS, loadConfig, type AppointmentSettings, type MessagingSettings } from './config.js';
 import type { Deps, FollowupSettings, MessagingDeps } from './lib/context.js';
 import { createFieldCipher } from './lib/crypto.js';
 import { idempotency } from './lib/idempotency.js';
@@ -18,6 +18,10 @@ import { requestContext } from './lib/request-context.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { allTasks } from './jobs/tasks.js';
+import { appointmentRoutes } from './modules/appointments/appointments.routes.js';
+import { registerAppointmentSendChecks } from './modules/appointments/appointments.notices.js';
+import { appointmentTemplates } from './modules/appointments/appointments.templates.js';
+import { appointmentTimelineProvider } from './modules/appointments/appointments.timeline.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { careDeps, type CareDeps } from './modules/care/care.deps.js';
 import { careRoutes } from './modules/care/care.routes.js';
@@ -71,12 +75,13 @@ export interface DepsOptions {
   /** Defaults to the questionnaires/ folder of this repository. */
   questionnairesDir?: string;
   followup?: Partial<FollowupSettings>;
+  appointments?: Partial<AppointmentSettings>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, appointmentTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -85,12 +90,13 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates];
 export function createDeps(options: DepsOptions): Deps {
   const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...importTimelineProviders]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...importTimelineProviders, appointmentTimelineProvider]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
   const sendChecks = new SendCheckRegistry();
   registerCareSendChecks(sendChecks);
+  registerAppointmentSendChecks(sendChecks);
   return {
     db: options.db,
     clock: options.clock,
@@ -106,6 +112,7 @@ export function createDeps(options: DepsOptions): Deps {
     },
     questionnaires,
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, ...options.followup },
+    appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
   };
 }
 
@@ -168,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
+  await app.register(appointmentRoutes);
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
   await app.ready();

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { FieldCipher } from './crypto.js';
 import type { Clock } from './clock.js';
 import type { TimelineRegistry } from '../modules/patients/timeline.js';
-import type { MessagingSettings } from '../config.js';
+import type { AppointmentSettings, MessagingSettings } from '../config.js';
 import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
@@ -36,6 +36,7 @@ export interface Deps {
   /** Every questionnaire version loaded, checked at start. */
   questionnaires: QuestionnaireCatalog;
   followup: FollowupSettings;
+  appointments: AppointmentSettings;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */
