@@ -10,6 +10,7 @@ import { addEncounter, createPatient } from '../../src/modules/patients/patients
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
 import { importHl7 } from '../../src/modules/imports/imports.verbs.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
+import { securityClinic } from './security-clinic.js';
 import type { StaffSession, TestHospital } from './app.js';
 import { aPatient } from './factories.js';
 
@@ -86,10 +87,26 @@ export interface SecurityFixtures {
   questionnaireId: string;
   /** An open quarantined import record. */
   quarantineId: string;
+  /** A fresh doctor of the department, a session of theirs tomorrow, and today's clinic slots with bookings. */
+  doctorId: string;
+  sessionId: string;
+  slotId: string;
+  otherSlotId: string;
+  appointmentId: string;
+  requestedAppointmentId: string;
+  noShowAppointmentId: string;
+  /** A patient with no booking yet. */
+  sparePatientId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' | 'quarantineId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: keyof SecurityFixtures }[] = [
+  { path: /^\/api\/schedules\/\{id\}/, parameter: 'id', fixture: 'sessionId' },
+  { path: /^\/api\/slots\/\{id\}/, parameter: 'id', fixture: 'slotId' },
+  { path: /^\/api\/departments\/\{id\}/, parameter: 'id', fixture: 'departmentId' },
+  { path: /^\/api\/appointments\/\{id\}\/(approve|reject)/, parameter: 'id', fixture: 'requestedAppointmentId' },
+  { path: /^\/api\/appointments\/\{id\}\/reverse-no-show/, parameter: 'id', fixture: 'noShowAppointmentId' },
+  { path: /^\/api\/appointments\/\{id\}/, parameter: 'id', fixture: 'appointmentId' },
   { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
@@ -127,6 +144,16 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
   'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
   'POST /api/questionnaire-invitations': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, purpose: 'satisfaction' }),
+  'POST /api/doctors': (f) => ({ departmentId: f.departmentId, name: `安全测试医生${next()}`, title: 'attending', feeClass: 'general' }),
+  'PUT /api/departments/{id}/booking-mode': () => ({ mode: 'approval' }),
+  'POST /api/schedule-templates': (f) => ({ doctorId: f.doctorId, weekday: 5, halfDay: 'afternoon', startTime: '14:00', endTime: '15:00', slotMinutes: 30, slotCapacity: 2 }),
+  'POST /api/schedules': (f) => ({ doctorId: f.doctorId, date: '2026-11-25', halfDay: 'evening', startTime: '18:00', endTime: '19:00', slotMinutes: 30, slotCapacity: 2 }),
+  'POST /api/schedules/{id}/stop': () => ({ reason: '安全测试' }),
+  'POST /api/appointments': (f) => ({ slotId: f.slotId, patientId: f.sparePatientId }),
+  'POST /api/appointments/{id}/cancel': () => ({ reason: '安全测试' }),
+  'POST /api/appointments/{id}/reschedule': (f) => ({ slotId: f.otherSlotId }),
+  'POST /api/appointments/{id}/reject': () => ({}),
+  'POST /api/appointments/{id}/reverse-no-show': () => ({ reason: '安全测试' }),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
 };
 
@@ -136,6 +163,7 @@ export const OUTPATIENT_ANSWERS = { doctor: '5', explanation: '4', nursing: '5',
 
 /** Query strings for operations with required query parameters. */
 export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
+  'GET /api/schedules': (f) => `departmentId=${f.departmentId}`,
   'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
@@ -163,6 +191,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
   const sessions = {} as Record<Role, StaffSession>;
   for (const role of ROLES) sessions[role] = await h.signIn(role, { departmentId: role === 'admin' || role === 'agent' ? null : departmentId });
   const target = await createStaff(h.system(), { username: 'security.target', displayName: '目标', role: 'nurse', departmentId, password: 'a long enough password' });
+  const clinic = await securityClinic(h, departmentId);
   const version = (table: 'patients' | 'staff', id: string) => (h.db.$client.prepare(`SELECT version FROM ${table} WHERE id = ?`).get(id) as { version: number }).version;
 
   return {
@@ -196,6 +225,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         jobName: 'care.reminders',
         questionnaireId,
         quarantineId,
+        ...(await clinic.fixtures(patient.id)),
       };
     },
   };
