@@ -46,6 +46,7 @@ import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { bookPages } from './web/book/book.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -178,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(appointmentRoutes);
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
+  await app.register(bookPages);
   await app.ready();
   return app;
 }
