@@ -18,6 +18,7 @@ import { requestContext } from './lib/request-context.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { allTasks } from './jobs/tasks.js';
+import { appointmentFhirRoutes } from './modules/appointments/appointments.fhir.routes.js';
 import { appointmentRoutes } from './modules/appointments/appointments.routes.js';
 import { registerAppointmentSendChecks } from './modules/appointments/appointments.notices.js';
 import { appointmentTemplates } from './modules/appointments/appointments.templates.js';
@@ -177,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
   await app.register(appointmentRoutes);
+  await app.register(appointmentFhirRoutes);
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
   await app.register(bookPages);

@@ -164,6 +164,9 @@ export const OUTPATIENT_ANSWERS = { doctor: '5', explanation: '4', nursing: '5',
 /** Query strings for operations with required query parameters. */
 export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
   'GET /api/schedules': (f) => `departmentId=${f.departmentId}`,
+  'GET /fhir/Schedule': (f) => `actor=Practitioner/${f.doctorId}`,
+  'GET /fhir/Slot': (f) => `schedule=Schedule/${f.sessionId}`,
+  'GET /fhir/Appointment': (f) => `patient=Patient/${f.patientId}`,
   'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
