@@ -24,6 +24,7 @@ function header(page: PageContext, section: Section): SafeHtml {
     ${actor
       ? html`<nav class="nav" aria-label="${t('nav.main')}">
       ${navLink('/app/', t('nav.patients'), 'patients')}
+      ${can(actor.role, 'appointments.read') ? navLink('/app/appointments', t('nav.appointments'), null) : ''}
       ${can(actor.role, 'messages.read') ? navLink('/app/messages', t('nav.messages'), 'messages') : ''}
       ${can(actor.role, 'campaigns.read') ? navLink('/app/campaigns', t('nav.campaigns'), 'campaigns') : ''}
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}

@@ -77,6 +77,19 @@ const zhCN = {
   'err.field.residentId': '请输入正确的18位身份证号。',
   'err.field.name': '请输入姓名。',
   'err.field.code': '请输入6位验证码。',
+  'staff.title': '预约挂号',
+  'staff.pending': '待确认的预约申请',
+  'staff.noPending': '暂无待确认的申请。',
+  'staff.approve': '确认',
+  'staff.reject': '不予确认',
+  'staff.department': '科室',
+  'staff.show': '查看出诊',
+  'staff.bookFor': '为患者 {name} 预约',
+  'staff.pickPatient': '先在患者查询中找到来电人，再从其档案进入本页预约。',
+  'staff.bookHere': '预约此时段',
+  'staff.booked': '已为患者预约成功。',
+  'staff.patient': '患者',
+  'staff.stop': '停诊',
 };
 
 export type BookKey = keyof typeof zhCN;
@@ -157,6 +170,19 @@ const en: Record<BookKey, string> = {
   'err.field.residentId': 'Enter a valid 18-character resident ID number.',
   'err.field.name': 'Enter the name.',
   'err.field.code': 'Enter the 6-digit code.',
+  'staff.title': 'Appointments',
+  'staff.pending': 'Requests waiting for confirmation',
+  'staff.noPending': 'No requests are waiting.',
+  'staff.approve': 'Confirm',
+  'staff.reject': 'Decline',
+  'staff.department': 'Department',
+  'staff.show': 'Show clinics',
+  'staff.bookFor': 'Booking for {name}',
+  'staff.pickPatient': 'Find the caller with the patient search first, then book from their file.',
+  'staff.bookHere': 'Book this time',
+  'staff.booked': 'The appointment is booked.',
+  'staff.patient': 'Patient',
+  'staff.stop': 'Stop clinic',
 };
 
 const catalogs: Record<Lang, Record<BookKey, string>> = { 'zh-CN': zhCN, en };

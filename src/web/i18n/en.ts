@@ -15,6 +15,8 @@ export const en: Record<MessageKey, string> = {
   'nav.patients': 'Patients',
   'nav.staff': 'Staff',
   'nav.imports': 'Import quarantine',
+  'nav.appointments': 'Appointments',
+  'file.book': 'Book an appointment',
   'timeline.observation.result': 'Test result',
   'quarantine.title': 'Import quarantine',
   'quarantine.intro': 'Records from HIS and EMR feeds that could not be imported. Correct the content and retry, or discard it.',

@@ -16,6 +16,8 @@ export const zhCN = {
   'nav.patients': '患者查询',
   'nav.staff': '用户管理',
   'nav.imports': '导入隔离区',
+  'nav.appointments': '预约挂号',
+  'file.book': '预约挂号',
   'timeline.observation.result': '检验结果',
   'quarantine.title': '导入隔离区',
   'quarantine.intro': '来自 HIS/EMR 接口、未能导入的记录。修正内容后重试，或丢弃。',
