@@ -4,6 +4,7 @@ import { inTransaction } from '../lib/transaction.js';
 import { audit } from '../modules/audit/audit.service.js';
 import { hasAnyPatient, insertAllergyFor, insertEncounterFor, insertNewPatient } from '../modules/patients/patients.service.js';
 import { createDepartment, createStaff, listDepartments } from '../modules/staff/staff.service.js';
+import { seedClinics } from './clinics.js';
 import { generateDepartments, generateDoctors, generatePatients, type DemoPatient } from './generator.js';
 
 export const DEMO_SEED = 20261123;
@@ -62,6 +63,7 @@ export async function seedDemoHospital(
   }
 
   seedPatients(ctx, { count: options.patients, seed, departmentIds, doctorIds, onProgress: options.onProgress });
+  await seedClinics(ctx, doctors, doctorIds, departmentIds);
   return logins;
 }
 

@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,10 +37,19 @@ const patientIds = inTransaction(deps, (tx) =>
 );
 await createStaff(ctx, { username: 'bench.agent', displayName: '话务员', role: 'agent', departmentId: null, password: 'bench-password-long' });
 const app = await buildApp({ deps, version: 'bench', logLevel: 'silent' });
+// The baseline: one durable commit per request on the same connection, as cheap as a write can be.
+db.$client.exec('CREATE TABLE bench_commits (id INTEGER PRIMARY KEY, at TEXT NOT NULL)');
+const commit = db.$client.prepare('INSERT INTO bench_commits (at) VALUES (?)');
+const bare = Fastify({ logger: false });
+bare.post('/bare/commit', async () => {
+  db.$client.transaction(() => commit.run(new Date().toISOString())).immediate();
+  return { ok: true };
+});
+const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench.agent', password: 'bench-password-long' } });
 const token = (login.json() as { token: string }).token;
-process.stdout.write(`${JSON.stringify({ url, token, slotIds, patientIds })}\n`);
+process.stdout.write(`${JSON.stringify({ url, bareUrl, token, slotIds, patientIds })}\n`);
 
 process.on('SIGUSR2', () => {
   const counts = db.$client
@@ -51,7 +61,7 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify(counts)}\n`);
 });
 process.on('SIGTERM', () => {
-  void app.close().then(() => {
+  void Promise.all([app.close(), bare.close()]).then(() => {
     db.$client.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
