@@ -57,6 +57,7 @@ export const Env = z.object({
   HCRM_RESERVE_RELEASE_HOURS: z.coerce.number().min(0).max(720).default(24),
   HCRM_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   HCRM_NO_SHOW_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
+  HCRM_WAITLIST_HOLD_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   HCRM_APPOINTMENT_REMINDERS: z
     .string()
     .regex(/^\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h)(\s*,\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h))*\s*$/, 'must be offsets like day-before@18:00,2h')
@@ -105,6 +106,8 @@ export interface AppointmentSettings {
   noShowGraceMinutes: number;
   /** Patients with this many no-shows in 90 days may not book online or by phone; 0: no limit. */
   noShowLimit: number;
+  /** How long a freed place offered to the first patient waiting is held for them. */
+  waitlistHoldMinutes: number;
   /** When reminders go: the day before at a local time, or hours before the appointment. */
   reminders: ({ kind: 'day-before'; time: string } | { kind: 'hours'; hours: number })[];
 }
@@ -125,6 +128,7 @@ export const DEFAULT_APPOINTMENT_SETTINGS: AppointmentSettings = {
   reserveReleaseHours: 24,
   noShowGraceMinutes: 30,
   noShowLimit: 3,
+  waitlistHoldMinutes: 30,
   reminders: parseReminderOffsets('day-before@18:00,2h'),
 };
 
@@ -222,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       reserveReleaseHours: e.HCRM_RESERVE_RELEASE_HOURS,
       noShowGraceMinutes: e.HCRM_NO_SHOW_GRACE_MINUTES,
       noShowLimit: e.HCRM_NO_SHOW_LIMIT,
+      waitlistHoldMinutes: e.HCRM_WAITLIST_HOLD_MINUTES,
       reminders: parseReminderOffsets(e.HCRM_APPOINTMENT_REMINDERS),
     },
   };

@@ -136,4 +136,26 @@ CREATE TABLE `slots` (
 	FOREIGN KEY (`session_id`) REFERENCES `clinic_sessions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `slots_session_idx` ON `slots` (`session_id`,`start_at`);
+CREATE INDEX `slots_session_idx` ON `slots` (`session_id`,`start_at`);--> statement-breakpoint
+CREATE TABLE `waitlist_entries` (
+	`id` text PRIMARY KEY NOT NULL,
+	`patient_id` text NOT NULL,
+	`doctor_id` text NOT NULL,
+	`date` text NOT NULL,
+	`status` text NOT NULL,
+	`created_at` text NOT NULL,
+	`offered_slot_id` text,
+	`offer_channel` text,
+	`offer_from_reserve` integer,
+	`offer_token_hash` text,
+	`offered_at` text,
+	`offer_expires_at` text,
+	`appointment_id` text,
+	FOREIGN KEY (`patient_id`) REFERENCES `patients`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`doctor_id`) REFERENCES `doctor_profiles`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`offered_slot_id`) REFERENCES `slots`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `waitlist_doctor_day_idx` ON `waitlist_entries` (`doctor_id`,`date`,`status`,`created_at`);--> statement-breakpoint
+CREATE INDEX `waitlist_offer_idx` ON `waitlist_entries` (`status`,`offer_expires_at`);--> statement-breakpoint
+CREATE UNIQUE INDEX `waitlist_token_unique` ON `waitlist_entries` (`offer_token_hash`);

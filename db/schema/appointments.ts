@@ -196,3 +196,32 @@ export const bookingVisits = sqliteTable('booking_visits', {
   createdAt: text('created_at').notNull(),
   expiresAt: text('expires_at').notNull(),
 });
+
+/**
+ * The waiting list for a doctor's day. When a place frees up, the first patient waiting is offered it by SMS: the
+ * place is held for them (taken from the slot) until the offer expires, then passed to the next. An offer that
+ * ends `booked` refilled a freed place; the rows are the refill rate's record.
+ */
+export const waitlistEntries = sqliteTable(
+  'waitlist_entries',
+  {
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    doctorId: text('doctor_id')
+      .notNull()
+      .references(() => doctorProfiles.id),
+    date: text('date').notNull(),
+    status: text('status', { enum: ['waiting', 'offered', 'booked', 'expired', 'cancelled'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    offeredSlotId: text('offered_slot_id').references(() => slots.id),
+    offerChannel: text('offer_channel', { enum: ['web', 'phone', 'desk'] }),
+    offerFromReserve: integer('offer_from_reserve', { mode: 'boolean' }),
+    offerTokenHash: text('offer_token_hash'),
+    offeredAt: text('offered_at'),
+    offerExpiresAt: text('offer_expires_at'),
+    appointmentId: text('appointment_id'),
+  },
+  (t) => [index('waitlist_doctor_day_idx').on(t.doctorId, t.date, t.status, t.createdAt), index('waitlist_offer_idx').on(t.status, t.offerExpiresAt), uniqueIndex('waitlist_token_unique').on(t.offerTokenHash)],
+);

@@ -11,6 +11,7 @@ describe('booking configuration', () => {
       reserveReleaseHours: 24,
       noShowGraceMinutes: 30,
       noShowLimit: 3,
+      waitlistHoldMinutes: 30,
       reminders: [
         { kind: 'day-before', time: '18:00' },
         { kind: 'hours', hours: 2 },

@@ -154,6 +154,7 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/appointments/{id}/reschedule': (f) => ({ slotId: f.otherSlotId }),
   'POST /api/appointments/{id}/reject': () => ({}),
   'POST /api/appointments/{id}/reverse-no-show': () => ({ reason: '安全测试' }),
+  'POST /api/waitlist': (f) => ({ patientId: f.sparePatientId, doctorId: f.doctorId, date: '2026-11-24' }),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
 };
 

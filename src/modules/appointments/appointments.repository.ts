@@ -1,7 +1,7 @@
 import { and, asc, between, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.js';
 import { prepared } from '../../../db/client.js';
-import { appointments, bookingCodes, bookingDepartments, bookingVisits, clinicSessions, doctorProfiles, scheduleTemplates, slots } from '../../../db/schema/appointments.js';
+import { appointments, bookingCodes, bookingDepartments, bookingVisits, clinicSessions, doctorProfiles, scheduleTemplates, slots, waitlistEntries } from '../../../db/schema/appointments.js';
 
 export type DoctorRow = typeof doctorProfiles.$inferSelect;
 export type TemplateRow = typeof scheduleTemplates.$inferSelect;
@@ -269,4 +269,42 @@ export function findVisit(tx: Tx, tokenHash: string, now: string): typeof bookin
 }
 export function purgeOldVisits(tx: Tx, before: string): void {
   tx.delete(bookingVisits).where(lt(bookingVisits.expiresAt, before)).run();
+}
+
+export type WaitlistRow = typeof waitlistEntries.$inferSelect;
+
+export function insertWaitlist(tx: Tx, row: typeof waitlistEntries.$inferInsert): void {
+  tx.insert(waitlistEntries).values(row).run();
+}
+export function findWaitlist(tx: Tx, id: string): WaitlistRow | undefined {
+  return tx.select().from(waitlistEntries).where(eq(waitlistEntries.id, id)).get();
+}
+export function waitlistByToken(tx: Tx, tokenHash: string): WaitlistRow | undefined {
+  return tx.select().from(waitlistEntries).where(eq(waitlistEntries.offerTokenHash, tokenHash)).get();
+}
+/** The first patient still waiting for the doctor's day, in the order they joined. */
+export function firstWaiting(tx: Tx, doctorId: string, date: string): WaitlistRow | undefined {
+  return tx
+    .select()
+    .from(waitlistEntries)
+    .where(and(eq(waitlistEntries.doctorId, doctorId), eq(waitlistEntries.date, date), eq(waitlistEntries.status, 'waiting')))
+    .orderBy(asc(waitlistEntries.createdAt), asc(waitlistEntries.id))
+    .limit(1)
+    .get();
+}
+export function updateWaitlist(tx: Tx, id: string, from: WaitlistRow['status'], changes: Partial<typeof waitlistEntries.$inferInsert>): boolean {
+  return tx.update(waitlistEntries).set(changes).where(and(eq(waitlistEntries.id, id), eq(waitlistEntries.status, from))).run().changes === 1;
+}
+export function expiredOffers(tx: Tx, now: string): WaitlistRow[] {
+  return tx.select().from(waitlistEntries).where(and(eq(waitlistEntries.status, 'offered'), lte(waitlistEntries.offerExpiresAt, now))).limit(500).all();
+}
+export function refillCounts(tx: Tx, doctorId?: string): { offered: number; refilled: number } {
+  const rows = tx
+    .select({ status: waitlistEntries.status, n: sql<number>`count(*)` })
+    .from(waitlistEntries)
+    .where(and(inArray(waitlistEntries.status, ['offered', 'booked', 'expired']), doctorId ? eq(waitlistEntries.doctorId, doctorId) : undefined))
+    .groupBy(waitlistEntries.status)
+    .all();
+  const offered = rows.reduce((n, r) => n + r.n, 0);
+  return { offered, refilled: rows.find((r) => r.status === 'booked')?.n ?? 0 };
 }

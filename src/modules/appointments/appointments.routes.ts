@@ -25,6 +25,8 @@ import {
   SessionIdParams,
   SessionQuery,
   StopSessionBody,
+  WaitlistBody,
+  WaitlistEntry,
 } from './appointments.schemas.js';
 import { createDoctor, createSession, createTemplate, getSession, listDoctors, setBookingMode, slotSession, stopSession, weekSchedule } from './appointments.schedules.js';
 import type { ServiceContext } from '../../lib/context.js';
@@ -41,6 +43,7 @@ import {
   rescheduleAppointment,
 } from './appointments.service.js';
 import { authorize } from '../staff/permissions.js';
+import { joinWaitlist, refillRate } from './appointments.waitlist.js';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem };
 const read = 'appointments.read';
@@ -176,6 +179,34 @@ export const appointmentRoutes: FastifyPluginAsyncZod = async (app) => {
   change('check-in', 'Check the patient in at the desk (on the day)', 'appointments.desk', undefined, (ctx, id) => checkIn(ctx, id));
   change('complete', 'Record that the visit took place', 'appointments.desk', undefined, (ctx, id) => completeAppointment(ctx, id));
   change('reverse-no-show', 'Undo a no-show, with the reason (audited)', 'appointments.desk', ReasonBody, (ctx, id, body: { reason: string }) => reverseNoShow(ctx, id, body.reason));
+
+  app.post(
+    '/api/waitlist',
+    {
+      schema: {
+        tags,
+        summary: 'Put a patient on a doctor’s waiting list for a day: a freed place is offered to them by SMS and held for a while',
+        'x-permission': 'appointments.book',
+        body: WaitlistBody,
+        response: { 201: WaitlistEntry, ...errors, 404: Problem },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await joinWaitlist(request.ctx(), request.body)),
+  );
+
+  app.get(
+    '/api/waitlist/refill-rate',
+    {
+      schema: {
+        tags,
+        summary: 'Freed places offered from the waiting list and how many were booked',
+        'x-permission': read,
+        querystring: z.strictObject({ doctorId: z.string().max(64).optional() }),
+        response: { 200: z.object({ offered: z.number().int(), refilled: z.number().int(), rate: z.number().nullable() }), ...errors },
+      },
+    },
+    async (request) => refillRate(request.ctx(), request.query.doctorId),
+  );
 
   app.get(
     '/api/patients/:id/no-shows',

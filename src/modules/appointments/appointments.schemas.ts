@@ -165,3 +165,17 @@ export const RescheduleBody = z.strictObject({ slotId: id, version: z.number().i
 export const BookingModeBody = z.strictObject({ mode: BookingMode });
 export const DepartmentIdParams = z.strictObject({ id });
 export const NoShowCount = z.object({ patientId: z.string(), noShows90Days: z.number().int(), limited: z.boolean() });
+
+export const WaitlistBody = z.strictObject({ patientId: id, doctorId: id, date: LocalDate });
+export const WaitlistEntry = z
+  .object({
+    id: z.string(),
+    patientId: z.string(),
+    doctorId: z.string(),
+    date: z.string(),
+    status: z.enum(['waiting', 'offered', 'booked', 'expired', 'cancelled']),
+    createdAt: z.string(),
+    offerExpiresAt: z.string().nullable(),
+    appointmentId: z.string().nullable(),
+  })
+  .meta({ id: 'WaitlistEntry' });

@@ -15,6 +15,7 @@ import { cancelReminders, queueNotice, queueReminders } from './appointments.not
 import * as repo from './appointments.repository.js';
 import type { Appointment, AppointmentQuery, BookBody } from './appointments.schemas.js';
 import { channelOf } from './appointments.schedules.js';
+import { offerFreedPlace } from './appointments.waitlist.js';
 
 const NO_SHOW_WINDOW_DAYS = 90;
 const DAY_MS = 24 * 3600_000;
@@ -168,7 +169,10 @@ export async function listAppointments(ctx: ServiceContext, query: AppointmentQu
 function release(tx: Tx, ctx: ServiceContext, row: repo.AppointmentRow, status: 'cancelled' | 'rejected', by: string, reason: string): void {
   if (!repo.changeAppointment(tx, row.id, ['requested', 'booked'], { status, cancelledAt: ctx.now.toISOString(), cancelledBy: by, cancelReason: reason })) throw errors.notOpen(row.status);
   const session = repo.findSession(tx, row.sessionId)!;
-  if (session.status === 'open') repo.givePlace(tx, row.slotId, row.sessionId, row.channel, row.fromReserve && session.reservesReleasedAt === null);
+  if (session.status === 'open') {
+    repo.givePlace(tx, row.slotId, row.sessionId, row.channel, row.fromReserve && session.reservesReleasedAt === null);
+    offerFreedPlace(tx, ctx, row.slotId, row.channel);
+  }
   cancelReminders(tx, ctx, row.id, `appointment ${status}`);
 }
 
@@ -194,7 +198,10 @@ export function rescheduleIn(tx: Tx, ctx: ServiceContext, row: repo.AppointmentR
   if (!repo.changeAppointment(tx, row.id, ['requested', 'booked'], { status: 'cancelled', cancelledAt: ctx.now.toISOString(), cancelledBy: booker.label, cancelReason: 'rescheduled' })) throw errors.notOpen(row.status);
   const moved = bookIn(tx, ctx, { ...booker, channel: row.channel }, row.patientId, slotId, row.type, row.id);
   const session = repo.findSession(tx, row.sessionId)!;
-  if (session.status === 'open') repo.givePlace(tx, row.slotId, row.sessionId, row.channel, row.fromReserve && session.reservesReleasedAt === null);
+  if (session.status === 'open') {
+    repo.givePlace(tx, row.slotId, row.sessionId, row.channel, row.fromReserve && session.reservesReleasedAt === null);
+    offerFreedPlace(tx, ctx, row.slotId, row.channel);
+  }
   cancelReminders(tx, ctx, row.id, 'appointment moved');
   audit(tx, ctx, { action: 'appointment.reschedule', entityType: 'appointment', entityId: row.id, patientId: row.patientId, detail: { to: moved.id } });
   return moved;

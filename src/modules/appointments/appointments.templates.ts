@@ -43,6 +43,13 @@ export const appointmentTemplates: TemplateSet = [
     'Dear {patientName}, we are sorry: Dr {doctor} ({department}) cannot hold the clinic at {time}, so your appointment is cancelled. Rebook here: {link}',
     { zh: '停诊通知', en: 'Clinic cancelled' },
   ),
+  ...both(
+    'appointment.waitlist-offer',
+    [...visit, 'link', 'minutes'],
+    '{patientName}您好，{department}{doctor}医生{time}有空余号源，为您保留{minutes}分钟，点击确认预约：{link}',
+    'Dear {patientName}, a place with Dr {doctor} ({department}) at {time} is free and held for you for {minutes} minutes. Book it here: {link}',
+    { zh: '候补号源', en: 'A place for you' },
+  ),
   { name: 'appointment.code', locale: 'zh-CN', channel: 'sms', body: '您的预约验证码为{code}，{minutes}分钟内有效。请勿告诉他人。', variables: ['code', 'minutes'] },
   { name: 'appointment.code', locale: 'en', channel: 'sms', body: 'Your booking code is {code}, valid for {minutes} minutes. Do not share it.', variables: ['code', 'minutes'] },
 ];

@@ -90,6 +90,10 @@ const zhCN = {
   'staff.booked': '已为患者预约成功。',
   'staff.patient': '患者',
   'staff.stop': '停诊',
+  'offer.title': '候补号源',
+  'offer.until': '为您保留至 {time}，请尽快确认。',
+  'err.appointments.offer_expired': '该候补号源已过保留时间，已顺延给下一位候补患者。',
+  'err.appointments.offer_used': '该候补号源已确认预约。',
 };
 
 export type BookKey = keyof typeof zhCN;
@@ -183,6 +187,10 @@ const en: Record<BookKey, string> = {
   'staff.booked': 'The appointment is booked.',
   'staff.patient': 'Patient',
   'staff.stop': 'Stop clinic',
+  'offer.title': 'A place for you',
+  'offer.until': 'Held for you until {time}; please confirm soon.',
+  'err.appointments.offer_expired': 'This offer has expired and the place went to the next patient waiting.',
+  'err.appointments.offer_used': 'This place is already booked for you.',
 };
 
 const catalogs: Record<Lang, Record<BookKey, string>> = { 'zh-CN': zhCN, en };

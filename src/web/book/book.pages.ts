@@ -165,3 +165,14 @@ export function movePage(view: BookView & { appointment: Appointment; sessions: 
 export function noticePage(view: BookView, text: string): SafeHtml {
   return page(view, view.b('title'), html`<section class="qform-notice"><p>${text}</p><p><a class="button" href="/book">${view.b('back')}</a></p></section>`);
 }
+
+export function offerPage(view: BookView & { token: string; doctorName: string; date: string; startAt: string; expiresAt: string }): SafeHtml {
+  const { b, lang } = view;
+  return page(
+    view,
+    b('offer.title'),
+    html`<h1>${b('offer.title')}</h1><p class="book-when"><strong>${view.doctorName}</strong> · ${day(view.date, lang)} ${localTime(new Date(view.startAt), view.timeZone)}</p>
+<p>${b('offer.until', { time: localTime(new Date(view.expiresAt), view.timeZone) })}</p>
+<form method="post" action="/book/offer/${view.token}" class="form qform"><div class="qform-actions"><button type="submit" class="button button-primary">${b('book')}</button></div></form>`,
+  );
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, localDate } from '../../lib/clock.js';
 import { AppError, Invalid, NotFound } from '../../lib/errors.js';
 import { requestCode, verifyCode } from '../../modules/appointments/appointments.codes.js';
+import { acceptOffer, openOffer } from '../../modules/appointments/appointments.waitlist.js';
 import {
   bookAsNewPatient,
   bookAsVisitor,
@@ -23,7 +24,7 @@ import { langOf, rememberLang, translator } from '../i18n/index.js';
 import { sendPage, seeOther } from '../page-context.js';
 import { installOriginCheck, installSecurityHeaders } from '../security.js';
 import { bookTranslator, hasKey } from './book.i18n.js';
-import { departmentsPage, donePage, minePage, movePage, noticePage, sessionPage, signInPage, slotPage, weekPage, type BookView } from './book.pages.js';
+import { departmentsPage, donePage, minePage, movePage, noticePage, offerPage, sessionPage, signInPage, slotPage, weekPage, type BookView } from './book.pages.js';
 
 const VISIT_COOKIE = 'hcrm_book';
 const MAX_FIELDS = 20;
@@ -129,6 +130,16 @@ export const bookPages: FastifyPluginAsync = async (app) => {
         const again = error.code === 'appointments.code_wrong';
         return sendPage(reply, signInPage({ ...view, next, phone, sent: again, problem: messageOf(view, error), fieldError: null }), error.status);
       }
+    });
+
+    pages.get<{ Params: { token: string } }>('/book/offer/:token', { config, schema }, async (request, reply) => {
+      const offer = await openOffer(request.ctx(), request.params.token);
+      return sendPage(reply, offerPage({ ...viewOf(request, assets), token: request.params.token, doctorName: offer.doctorName, startAt: offer.startAt, date: offer.entry.date, expiresAt: offer.entry.offerExpiresAt ?? '' }));
+    });
+
+    pages.post<{ Params: { token: string } }>('/book/offer/:token', { config, schema }, async (request, reply) => {
+      const booked = await acceptOffer(request.ctx(), request.params.token);
+      return seeOther(reply, `/book/done/${booked.id}`);
     });
 
     pages.get('/book/mine', { config, schema }, async (request, reply) => {
