@@ -21,7 +21,7 @@ const linkIn = (patientId: string) => {
 };
 
 describe('the waiting list', async () => {
-  const booked = [];
+  const booked: { id: string }[] = [];
   for (const slot of slots) {
     const patient = await createPatient(h.system(), aPatient({ identifiers: [] }));
     booked.push((await book(slot.id, patient.id)).json());
@@ -40,7 +40,7 @@ describe('the waiting list', async () => {
   });
 
   it('offers a cancelled place to the first waiting, holding it for her', async () => {
-    const cancelled = await h.app.inject({ method: 'POST', url: `/api/appointments/${booked[1].id}/cancel`, headers: clinic.agent.headers, payload: { reason: '患者来电取消' } });
+    const cancelled = await h.app.inject({ method: 'POST', url: `/api/appointments/${booked[1]!.id}/cancel`, headers: clinic.agent.headers, payload: { reason: '患者来电取消' } });
     expect(cancelled.statusCode).toBe(200);
     expect((await clinic.session(tuesday!.id)).free).toBe(0); // held, not free for anyone else
     const link = linkIn(first.id);
