@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
 }
 
 async function weekSearch(): Promise<void> {
-  const { db, deps } = await cachedBenchDatabase('booking-schedules-v1', async (buildDeps) => {
+  const { db, deps } = await cachedBenchDatabase('booking-schedules-v2', async (buildDeps) => {
     note('generating two years of schedules');
     await twoYearsOfSchedules(buildDeps);
   });
