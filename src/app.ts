@@ -30,7 +30,13 @@ import { registerCareSendChecks } from './modules/care/care.send-checks.js';
 import { careTemplates } from './modules/care/care.templates.js';
 import { careTimelineProvider } from './modules/care/care.timeline.js';
 import { syncQuestionnaireCatalog } from './modules/followup/followup.catalog.js';
+import { followupPlanRoutes } from './modules/followup/followup-plans.routes.js';
+import { followupPlanTimelineProviders } from './modules/followup/followup-plans.timeline.js';
 import { followupRoutes } from './modules/followup/followup.routes.js';
+import { followupTemplates } from './modules/followup/followup.templates.js';
+import { INVITATION_SUBJECT, invitationSendCheck } from './modules/followup/invitations/invitation-messages.js';
+import { enrolFromEncounter } from './modules/followup/plans/enrolment.js';
+import { EncounterEvents } from './modules/patients/encounter-events.js';
 import { followupTimelineProviders } from './modules/followup/followup.timeline.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { sandboxChannel } from './modules/messaging/channels/index.js';
@@ -83,7 +89,7 @@ export interface DepsOptions {
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, appointmentTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followupTemplates, appointmentTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -92,19 +98,23 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, appoint
 export function createDeps(options: DepsOptions): Deps {
   const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...importTimelineProviders, appointmentTimelineProvider]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...followupPlanTimelineProviders, ...importTimelineProviders, appointmentTimelineProvider]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
   const sendChecks = new SendCheckRegistry();
   registerCareSendChecks(sendChecks);
   registerAppointmentSendChecks(sendChecks);
+  sendChecks.register(INVITATION_SUBJECT, invitationSendCheck);
+  const encounterEvents = new EncounterEvents();
+  encounterEvents.register(enrolFromEncounter);
   return {
     db: options.db,
     clock: options.clock,
     cipher: createFieldCipher(options.secretKey),
     timeZone: options.timeZone,
     timeline,
+    encounterEvents,
     sendChecks,
     templates,
     messaging: {
@@ -113,9 +123,13 @@ export function createDeps(options: DepsOptions): Deps {
       twilioAuthToken: options.messaging?.twilioAuthToken ?? null,
     },
     questionnaires,
-    followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, ...options.followup },
+    followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, ...stripUndefined(options.followup ?? {}) },
     appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
   };
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 /** Every module's scheduled tasks on one scheduler; nothing runs until main.ts starts its cron. */
@@ -179,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(followupRoutes);
   await app.register(appointmentRoutes);
   await app.register(appointmentFhirRoutes);
+  await app.register(followupPlanRoutes);
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
   await app.register(bookPages);

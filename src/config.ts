@@ -24,6 +24,8 @@ export const Env = z.object({
   HCRM_QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
   HCRM_INVITATION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   HCRM_LOW_SATISFACTION_SCORE: z.coerce.number().min(0).max(10).default(2),
+  HCRM_INVITATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  HCRM_QUESTIONNAIRE_WRONG_TOKEN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HCRM_MATCH_LINK_THRESHOLD: z.coerce.number().finite().default(DEFAULT_LINK_THRESHOLD),
   HCRM_MATCH_REVIEW_THRESHOLD: z.coerce.number().finite().default(DEFAULT_REVIEW_THRESHOLD),
@@ -85,6 +87,10 @@ export interface Config {
   invitationDays: number;
   /** An overall-satisfaction answer scoring this or lower raises a low_satisfaction event. */
   lowSatisfactionScore: number;
+  /** Days before an unanswered plan invitation is reminded once. */
+  invitationReminderDays: number;
+  /** Wrong /q/ tokens one address may try in 15 minutes. */
+  wrongTokenLimit: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
   twilio: TwilioConfig | null;
@@ -197,6 +203,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     questionnairesDir: e.HCRM_QUESTIONNAIRES_DIR,
     invitationDays: e.HCRM_INVITATION_DAYS,
     lowSatisfactionScore: e.HCRM_LOW_SATISFACTION_SCORE,
+    invitationReminderDays: e.HCRM_INVITATION_REMINDER_DAYS,
+    wrongTokenLimit: e.HCRM_QUESTIONNAIRE_WRONG_TOKEN_LIMIT,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM ?? 'HCRM <no-reply@localhost>',
     twilio,

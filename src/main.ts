@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     messaging,
     questionnairesDir: config.questionnairesDir,
     appointments: config.appointments,
-    followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+    followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore, reminderDays: config.invitationReminderDays, wrongTokenLimit: config.wrongTokenLimit },
   });
   const care = careDeps({ greetingTime: config.greetingTime, solarFestivals: config.solarFestivals });
   // The logger exists once the app does; failed runs are recorded in job_runs either way.

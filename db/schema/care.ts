@@ -45,7 +45,7 @@ export const campaigns = sqliteTable(
     segment: text('segment', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     body: text('body').notNull(),
     sendAt: text('send_at').notNull(),
-    status: text('status', { enum: ['draft', 'queued', 'cancelled'] }).notNull(),
+    status: text('status', { enum: ['draft', 'sending', 'queued', 'cancelled'] }).notNull(),
     queuedCount: integer('queued_count').notNull().default(0),
     createdBy: text('created_by').notNull(),
     createdAt: text('created_at').notNull(),

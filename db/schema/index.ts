@@ -8,3 +8,4 @@ export * from './care.js';
 export * from './followup.js';
 export * from './imports.js';
 export * from './appointments.js';
+export * from './followup-plans.js';

@@ -210,3 +210,12 @@ export const patientFieldSources = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.patientId, t.field] })],
 );
+
+/**
+ * A counter per patient that triggers (migration 0007) raise on every change to a table the patient file is built
+ * from, whatever process writes it: a cached file is served only while its revision is still the stored one.
+ */
+export const patientFileRevisions = sqliteTable('patient_file_revisions', {
+  patientId: text('patient_id').primaryKey(),
+  revision: integer('revision').notNull(),
+});

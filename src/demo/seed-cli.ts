@@ -22,7 +22,7 @@ const deps = createDeps({
   secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key,
   timeZone: config.timeZone,
   questionnairesDir: config.questionnairesDir,
-  followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+  followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore, reminderDays: config.invitationReminderDays, wrongTokenLimit: config.wrongTokenLimit },
 });
 if (!isEmptyHospital(deps)) {
   process.stderr.write(`${config.dbPath} already holds a hospital; seed only an empty database\n`);

@@ -2,6 +2,7 @@ import { appointmentTasks } from '../modules/appointments/tasks/appointments.tas
 import type { CareDeps } from '../modules/care/care.deps.js';
 import { careRemindersTask } from '../modules/care/tasks/care-reminders.task.js';
 import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/tasks/greetings.task.js';
+import { followupTasks } from '../modules/followup/tasks/followup.task.js';
 import type { Task } from './task.js';
 
 /**
@@ -9,5 +10,5 @@ import type { Task } from './task.js';
  * Deps (care's outbox and greeting time) are built from what their module is given.
  */
 export function allTasks(modules: { care: CareDeps }): Task[] {
-  return [careRemindersTask(modules.care), birthdayGreetingsTask(modules.care), festivalGreetingsTask(modules.care), ...appointmentTasks];
+  return [careRemindersTask(modules.care), birthdayGreetingsTask(modules.care), festivalGreetingsTask(modules.care), ...followupTasks, ...appointmentTasks];
 }

@@ -2,10 +2,12 @@ import type { Db } from '../../db/client.js';
 import type { FieldCipher } from './crypto.js';
 import type { Clock } from './clock.js';
 import type { TimelineRegistry } from '../modules/patients/timeline.js';
+import type { EncounterEvents } from '../modules/patients/encounter-events.js';
 import type { AppointmentSettings, MessagingSettings } from '../config.js';
 import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
+import type { FollowupVisitBooking } from '../modules/followup/worklist/visits.js';
 import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
@@ -28,6 +30,8 @@ export interface Deps {
   cipher: FieldCipher;
   timeZone: string;
   timeline: TimelineRegistry;
+  /** Listeners told of every visit recorded or updated, inside its transaction (follow-up plans). */
+  encounterEvents: EncounterEvents;
   /** Why a queued message must still go out, registered by the module that queues it (by purpose or subject type). */
   sendChecks: SendCheckRegistry;
   /** Every module's message templates, checked at start. */
@@ -52,6 +56,12 @@ export interface FollowupSettings {
   publicUrl: string;
   invitationDays: number;
   lowSatisfactionScore: number;
+  /** Days after an invitation was sent before an unanswered patient is reminded once (HCRM_INVITATION_REMINDER_DAYS). */
+  reminderDays: number;
+  /** Wrong tokens one address may try on /q/:token in 15 minutes before it is refused with 429. */
+  wrongTokenLimit: number;
+  /** Books follow-up visits (复诊) once the appointments module implements it; absent: re-check reminders only. */
+  booking?: FollowupVisitBooking | null;
 }
 
 /** What every service verb receives first: who, when, which request, and the collaborators. */

@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'followup' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -25,6 +25,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ? html`<nav class="nav" aria-label="${t('nav.main')}">
       ${navLink('/app/', t('nav.patients'), 'patients')}
       ${can(actor.role, 'appointments.read') ? navLink('/app/appointments', t('nav.appointments'), null) : ''}
+      ${can(actor.role, 'followup.plans.read') ? navLink('/app/followup', t('nav.followup'), 'followup') : ''}
       ${can(actor.role, 'messages.read') ? navLink('/app/messages', t('nav.messages'), 'messages') : ''}
       ${can(actor.role, 'campaigns.read') ? navLink('/app/campaigns', t('nav.campaigns'), 'campaigns') : ''}
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}

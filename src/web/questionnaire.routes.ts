@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, Invalid } from '../lib/errors.js';
+import { AppError, Invalid, TooManyRequests } from '../lib/errors.js';
+import { assertNotGuessing, recordWrongToken } from '../modules/followup/invitations/link-throttle.js';
 import { openInvitation, saveDraft, submitByToken } from '../modules/followup/followup.service.js';
 import { loadAssets, type Assets } from './assets.js';
 import { langOf, rememberLang, translator } from './i18n/index.js';
@@ -21,7 +22,14 @@ export const questionnairePages: FastifyPluginAsync = async (app) => {
     installSecurityHeaders(pages);
     installOriginCheck(pages);
     pages.addHook('onRequest', async (request, reply) => rememberLang(request, reply));
-    pages.setErrorHandler((error, request, reply) => refusal(request, reply, assets, error));
+    pages.setErrorHandler(async (error, request, reply) => {
+      // A wrong token counts towards the address's limit; expired and used links are real ones and do not.
+      if (error instanceof AppError && error.code === 'questionnaires.invitation_not_found') await recordWrongToken(request.ctx());
+      return refusal(request, reply, assets, error);
+    });
+    pages.addHook('preHandler', async (request) => {
+      if (request.url.startsWith('/q/') && !request.url.startsWith('/q/thanks')) await assertNotGuessing(request.ctx());
+    });
     const config = { public: true };
     const schema = { hide: true };
 
@@ -87,6 +95,7 @@ const NOTICE_BY_CODE: Record<string, { kind: 'used' | 'expired' | 'invalid'; sta
 function refusal(request: FastifyRequest, reply: FastifyReply, assets: Assets, error: unknown): FastifyReply {
   const known = error instanceof AppError ? NOTICE_BY_CODE[error.code] : undefined;
   if (known) return sendPage(reply, notice(viewOf(request, assets), known.kind), known.status);
+  if (error instanceof TooManyRequests) void reply.header('retry-after', String(error.retryAfterSeconds));
   const status = error instanceof AppError ? error.status : 500;
   if (status >= 500) request.log.error({ err: error }, 'unhandled error on the questionnaire page');
   return sendPage(reply, notice(viewOf(request, assets), 'invalid'), status >= 500 ? 500 : status);

@@ -8,6 +8,7 @@ import { assetRoutes } from './routes/assets.js';
 import { messagePages } from './routes/messages.js';
 import { campaignPages } from './routes/campaigns.js';
 import { carePages } from './routes/care.js';
+import { followupPages } from './routes/followup.js';
 import { jobPages } from './routes/jobs.js';
 import { importPages } from './routes/imports.js';
 import { patientPages } from './routes/patients.js';
@@ -42,6 +43,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(messagePages, { assets });
       await pages.register(importPages, { assets });
       await pages.register(staffBookingPages, { assets });
+      await pages.register(followupPages, { assets });
     },
     { prefix: '/app' },
   );

@@ -5,6 +5,7 @@ import { satisfactionByDepartmentMonth } from '../../src/modules/followup/follow
 import { satisfactionFromResponses } from '../../src/modules/followup/followup.repository.js';
 import { systemContext } from '../../src/lib/context.js';
 import { followupHospital } from './followup-fixture.js';
+import { plansFigures } from './followup-plans.js';
 import { emit, note, percentile } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -14,9 +15,12 @@ const FORM = 'action=submit&q%3Adoctor=5&q%3Aexplanation=4&q%3Anursing=5&q%3Awai
 /**
  * With BENCH_RESPONSES stored responses (default 1,000,000): satisfaction mean and NPS by department and month
  * (the budget is 200 ms), from the rollup and, for comparison, straight from the responses; then the patient's
- * form over HTTP (render and submit) next to a bare Fastify route served by the same process.
+ * form over HTTP (render and submit) next to a bare Fastify route served by the same process. First, plans applied
+ * to 10,000 discharges (followup-plans.ts). BENCH_ONLY=plans or =responses runs one half.
  */
 export async function run(): Promise<void> {
+  if (process.env.BENCH_ONLY !== 'responses') await plansFigures();
+  if (process.env.BENCH_ONLY === 'plans') return;
   const { db, deps, responses } = await followupHospital();
   const ctx = systemContext(deps, 'bench');
   const samples: number[] = [];

@@ -18,8 +18,10 @@ const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'demo.doctor', password: DEMO_PASSWORD } });
 const token = (login.json() as { token: string }).token;
 const ids = (db.$client.prepare('SELECT id FROM patients WHERE rowid IN (SELECT abs(random()) % (SELECT max(rowid) FROM patients) + 1 FROM patients LIMIT 1000)').all() as { id: string }[]).map((r) => r.id);
+// Patients read once each: every read builds the file (the cache never hits), the cost of a file not yet opened.
+const coldIds = (db.$client.prepare('SELECT id FROM patients ORDER BY random() LIMIT 150000').all() as { id: string }[]).map((r) => r.id);
 const queries = (db.$client.prepare('SELECT substr(name_pinyin, 1, 6) AS q FROM patients WHERE rowid IN (SELECT abs(random()) % (SELECT max(rowid) FROM patients) + 1 FROM patients LIMIT 1000)').all() as { q: string }[]).map((r) => r.q);
-process.stdout.write(`${JSON.stringify({ appUrl, bareUrl, token, ids, queries })}\n`);
+process.stdout.write(`${JSON.stringify({ appUrl, bareUrl, token, ids, coldIds, queries })}\n`);
 
 process.on('SIGTERM', () => {
   void Promise.all([app.close(), bare.close()]).then(() => {

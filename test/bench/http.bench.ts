@@ -11,6 +11,7 @@ interface ServerInfo {
   bareUrl: string;
   token: string;
   ids: string[];
+  coldIds: string[];
   queries: string[];
 }
 
@@ -30,16 +31,21 @@ export async function run(): Promise<void> {
     const bare = await load(`${info.bareUrl}`, () => `/bare/${next(info.ids)}`, {});
     // The same application's cheapest authenticated route: what session, hooks and serialisation cost alone.
     const me = await load(info.appUrl, () => '/api/auth/me', auth);
+    // 1,000 patients read over and over, as a ward or call centre does: the file cache serves most reads.
     const read = await load(info.appUrl, () => `/api/patients/${next(info.ids)}`, auth);
+    let cold = 0;
+    const readCold = await load(info.appUrl, () => `/api/patients/${info.coldIds[cold++ % info.coldIds.length]!}`, auth);
     const search = await load(info.appUrl, () => `/api/patients?q=${encodeURIComponent(next(info.queries))}&limit=20`, auth);
 
     emit('http', 'bare_route_rps', bare.rps, 'req/s');
     emit('http', 'signed_in_trivial_route_rps', me.rps, 'req/s', bare.rps);
     emit('http', 'patient_read_rps', read.rps, 'req/s', bare.rps);
     emit('http', 'patient_read_p99_ms', read.p99, 'ms', bare.p99);
+    emit('http', 'patient_read_uncached_rps', readCold.rps, 'req/s', bare.rps);
+    emit('http', 'patient_read_uncached_p99_ms', readCold.p99, 'ms', bare.p99);
     emit('http', 'patient_search_rps', search.rps, 'req/s', bare.rps);
     emit('http', 'patient_search_p99_ms', search.p99, 'ms', bare.p99);
-    if (me.errors + read.errors + search.errors > 0) note(`non-2xx replies: me ${me.errors}, read ${read.errors}, search ${search.errors}`);
+    if (me.errors + read.errors + readCold.errors + search.errors > 0) note(`non-2xx replies: me ${me.errors}, read ${read.errors}, uncached read ${readCold.errors}, search ${search.errors}`);
   } finally {
     server.kill('SIGTERM');
   }
@@ -57,10 +63,15 @@ async function load(base: string, path: () => string, headers: Record<string, st
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
+/** The server's ready line; figure lines it prints before it (building the fixture) are passed on. */
 function firstLine<T>(stream: NodeJS.ReadableStream): Promise<T> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: stream });
-    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+    lines.on('line', (line) => {
+      if (!line.includes('"appUrl"')) return void process.stdout.write(`${line}\n`);
+      lines.removeAllListeners('line');
+      resolve(JSON.parse(line) as T);
+    });
     stream.once('end', () => reject(new Error('benchmark server exited before it was ready')));
   });
 }

@@ -85,6 +85,31 @@ describe('a health-education campaign', () => {
   });
 });
 
+describe('a send that stopped half-way', () => {
+  const stopHalfWay = async () => {
+    const created = Campaign.parse((await post('/api/campaigns', { name: '冬病夏治', segment, body: '三伏贴预约开始。', sendAt: '2026-11-26T02:00:00Z' })).json());
+    expect((await post(`/api/campaigns/${created.id}/send`)).statusCode).toBe(200);
+    // As if the process died after the batches, before the campaign was marked queued.
+    h.db.$client.prepare("UPDATE campaigns SET status = 'sending' WHERE id = ?").run(created.id);
+    return created;
+  };
+
+  it('is sent again without queueing anyone twice', async () => {
+    const stopped = await stopHalfWay();
+    const reply = await post(`/api/campaigns/${stopped.id}/send`);
+    expect(reply.statusCode, reply.body).toBe(200);
+    expect(Campaign.parse(reply.json())).toMatchObject({ status: 'queued' });
+    expect(h.outbox.messages.filter((m) => m.subject?.id === stopped.id)).toHaveLength(2);
+  });
+
+  it('can be cancelled, cancelling what it queued', async () => {
+    const stopped = await stopHalfWay();
+    const reply = await post(`/api/campaigns/${stopped.id}/cancel`);
+    expect(Campaign.parse(reply.json())).toMatchObject({ status: 'cancelled', report: { queued: 0, cancelled: 2 } });
+    expect((await post(`/api/campaigns/${stopped.id}/send`)).statusCode).toBe(409);
+  });
+});
+
 describe('bad input', () => {
   it('refuses a send time in the past, naming the field', async () => {
     const reply = await post('/api/campaigns', { name: '过期', body: '内容', sendAt: '2026-11-20T00:00:00Z' });

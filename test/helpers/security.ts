@@ -11,6 +11,9 @@ import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permi
 import { importHl7 } from '../../src/modules/imports/imports.verbs.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
 import { securityClinic } from './security-clinic.js';
+import { PlanDefinition } from '../../src/modules/followup/plans/plan-definition.js';
+import { enrolByHand, savePlan } from '../../src/modules/followup/plans/plans.service.js';
+import { openCallTask } from '../../src/modules/followup/worklist/tasks.js';
 import type { StaffSession, TestHospital } from './app.js';
 import { aPatient } from './factories.js';
 
@@ -97,10 +100,17 @@ export interface SecurityFixtures {
   noShowAppointmentId: string;
   /** A patient with no booking yet. */
   sparePatientId: string;
+  /** A fresh active follow-up plan limited to the fixtures' department, an enrolment on it, and an open call task. */
+  planCode: string;
+  enrolmentId: string;
+  taskId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
 export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: keyof SecurityFixtures }[] = [
+  { path: /^\/api\/followup-plans\/\{code\}/, parameter: 'code', fixture: 'planCode' },
+  { path: /^\/api\/followup-enrolments\/\{id\}/, parameter: 'id', fixture: 'enrolmentId' },
+  { path: /^\/api\/followup-tasks\/\{id\}/, parameter: 'id', fixture: 'taskId' },
   { path: /^\/api\/schedules\/\{id\}/, parameter: 'id', fixture: 'sessionId' },
   { path: /^\/api\/slots\/\{id\}/, parameter: 'id', fixture: 'slotId' },
   { path: /^\/api\/departments\/\{id\}/, parameter: 'id', fixture: 'departmentId' },
@@ -155,7 +165,22 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/appointments/{id}/reject': () => ({}),
   'POST /api/appointments/{id}/reverse-no-show': () => ({ reason: '安全测试' }),
   'POST /api/waitlist': (f) => ({ patientId: f.sparePatientId, doctorId: f.doctorId, date: '2026-11-24' }),
+  'POST /api/followup-plans': () => ({ code: `sec-plan-${next()}`, definition: SECURITY_PLAN }),
+  'POST /api/patients/{id}/followup-enrolments': (f) => ({ planCode: f.planCode }),
+  'POST /api/followup-enrolments/{id}/keep-version': () => ({ keep: true }),
+  'POST /api/patients/{id}/followup-visits': (f) => ({ inDays: 14, departmentId: f.departmentId }),
+  'POST /api/followup-tasks/{id}/claim': () => ({ version: 1 }),
+  'POST /api/followup-tasks/{id}/assign': (f) => ({ version: 1, staffId: f.staffId }),
+  'POST /api/followup-tasks/{id}/outcome': () => ({ version: 1, outcome: 'not-reached', notes: '无人接听' }),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
+};
+
+/** A plan a manager of the fixtures' department (SEC) may write. */
+const SECURITY_PLAN = {
+  name: { 'zh-CN': '安全测试随访', en: 'Security test' },
+  trigger: 'manual',
+  conditions: { departments: ['SEC'] },
+  steps: [{ key: 'day1-call', day: 1, kind: 'call', assignee: { role: 'nurse' }, title: '安全测试电话' }],
 };
 
 const OUTPATIENT_URL = 'https://hcrm.example/fhir/Questionnaire/outpatient-satisfaction';
@@ -215,6 +240,12 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
       receiveInboundSms(h.system(), { messageSid: `SMsecurity${n}`, from: patient.phone ?? '+8613900000000', body: '请不要再发了', idempotencyToken: undefined });
       const inbound = h.db.$client.prepare('SELECT id FROM inbound_messages WHERE provider_id = ?').get(`SMsecurity${n}`) as { id: string };
       const reminder = await createCareReminder(h.system(), { kind: 'free_text', patientId: patient.id, text: '请按时复诊', timesOfDay: ['09:00'], startDate: '2026-11-24' });
+      const planCode = `sec-fixture-${n}`;
+      await savePlan(h.system(), { code: planCode, status: 'active', definition: PlanDefinition.parse(SECURITY_PLAN) });
+      const { enrolmentId } = await enrolByHand(h.system(), patient.id, { planCode });
+      const task = inTransaction(h.deps, (tx) =>
+        openCallTask(tx, h.system(), { patientId: patient.id, departmentId, title: '安全测试电话', assigneeRole: 'nurse', dueAt: h.clock.now(), hours: { from: '09:00', to: '20:00' }, maxAttempts: 3 }),
+      );
       const campaign = await createCampaign(h.system(), { name: '安全测试宣教', segment: { minAge: 120 }, body: '安全测试', sendAt: '2026-11-24T02:00:00Z' });
       return {
         departmentId,
@@ -230,6 +261,9 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         questionnaireId,
         quarantineId,
         ...(await clinic.fixtures(patient.id)),
+        planCode,
+        enrolmentId,
+        taskId: task.id,
       };
     },
   };

@@ -1,3 +1,4 @@
+import type { Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -67,20 +68,26 @@ export async function getCampaign(ctx: ServiceContext, outbox: CareOutbox, id: s
 
 /**
  * Queues one message per active patient in the segment, for the campaign's send time, in batches of one transaction
- * each. Dedupe keys `campaign:<id>:<patientId>` make a send that died half-way safe to repeat; messaging applies
- * consent (marketing), quiet hours and the marketing cap when it sends.
+ * each. The campaign is claimed first (draft → sending) so a cancel arriving mid-way is seen by the next batch and
+ * wins; a send that died half-way (left in sending) may be repeated, and dedupe keys `campaign:<id>:<patientId>`
+ * keep it from queueing anyone twice. Messaging applies consent (marketing), quiet hours and the marketing cap.
  */
 export async function sendCampaign(ctx: ServiceContext, outbox: CareOutbox, id: string): Promise<Campaign> {
   authorize(ctx, 'campaigns.manage');
-  const campaign = inTransaction(ctx, (tx) => repo.findCampaign(tx, id));
-  if (!campaign) throw campaignNotFound(id);
-  if (campaign.status !== 'draft') throw campaignNotDraft(campaign.status);
+  const campaign = inTransaction(ctx, (tx) => {
+    const row = repo.findCampaign(tx, id);
+    if (!row) throw campaignNotFound(id);
+    if (row.status !== 'draft' && row.status !== 'sending') throw campaignNotDraft(row.status);
+    repo.updateCampaign(tx, id, { status: 'sending' });
+    return row;
+  });
   const segment = PatientSegment.parse(campaign.segment);
   const sendAt = new Date(Math.max(new Date(campaign.sendAt).getTime(), ctx.now.getTime()));
+  const stillSending = (tx: Tx) => repo.findCampaign(tx, id)?.status === 'sending';
   const queued = await inBatches(
     ctx,
     BATCH,
-    (tx, after) => patientsInSegment(tx, ctx, segment, after, BATCH),
+    (tx, after) => (stillSending(tx) ? patientsInSegment(tx, ctx, segment, after, BATCH) : []),
     (tx, patients) => {
       let created = 0;
       for (const patient of patients) {
@@ -100,7 +107,7 @@ export async function sendCampaign(ctx: ServiceContext, outbox: CareOutbox, id: 
     },
   );
   return inTransaction(ctx, (tx) => {
-    repo.updateCampaign(tx, id, { status: 'queued', queuedCount: queued, queuedAt: ctx.now.toISOString() });
+    if (stillSending(tx)) repo.updateCampaign(tx, id, { status: 'queued', queuedCount: queued, queuedAt: ctx.now.toISOString() });
     return view(repo.findCampaign(tx, id)!, outbox.messageCountsBySubject(tx, { type: 'campaign', id }));
   });
 }
@@ -112,10 +119,11 @@ export async function cancelCampaign(ctx: ServiceContext, outbox: CareOutbox, id
     const row = repo.findCampaign(tx, id);
     if (!row) throw campaignNotFound(id);
     if (row.status === 'cancelled') throw campaignCancelled();
-    const cancelled = row.status === 'queued' ? outbox.cancelMessages(tx, ctx, { subject: { type: 'campaign', id } }, 'campaign cancelled') : 0;
+    const hasMessages = row.status === 'queued' || row.status === 'sending';
+    const cancelled = hasMessages ? outbox.cancelMessages(tx, ctx, { subject: { type: 'campaign', id } }, 'campaign cancelled') : 0;
     repo.updateCampaign(tx, id, { status: 'cancelled', cancelledAt: ctx.now.toISOString() });
     audit(tx, ctx, { action: 'campaign.cancel', entityType: 'campaign', entityId: id, detail: { cancelledMessages: cancelled } });
-    return view(repo.findCampaign(tx, id)!, row.status === 'queued' ? outbox.messageCountsBySubject(tx, { type: 'campaign', id }) : null);
+    return view(repo.findCampaign(tx, id)!, hasMessages ? outbox.messageCountsBySubject(tx, { type: 'campaign', id }) : null);
   });
 }
 

@@ -113,7 +113,7 @@ export const Campaign = z
     segment: z.record(z.string(), z.unknown()),
     body: z.string(),
     sendAt: z.string(),
-    status: z.enum(['draft', 'queued', 'cancelled']),
+    status: z.enum(['draft', 'sending', 'queued', 'cancelled']).describe('sending: messages are being queued; a cancel stops it'),
     queuedCount: z.number().int(),
     createdBy: z.string(),
     createdAt: z.string(),

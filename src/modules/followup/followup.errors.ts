@@ -1,4 +1,4 @@
-import { Conflict, Gone, NotFound, type FieldError, Invalid } from '../../lib/errors.js';
+import { Conflict, Forbidden, Gone, NotFound, type FieldError, Invalid } from '../../lib/errors.js';
 
 export const questionnaireNotFound = (what: string) => new NotFound('questionnaires.not_found', `No questionnaire ${what}.`);
 
@@ -24,3 +24,25 @@ export const invitationUsed = () => new Conflict('questionnaires.invitation_used
 
 export const invalidAnswers = (errors: FieldError[]) =>
   new Invalid('questionnaires.invalid_answers', `Some answers need attention: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, errors);
+
+export const planNotFound = (code: string) => new NotFound('followup.plan_not_found', `No follow-up plan ${code}.`);
+
+export const planScope = () => new Forbidden('followup.plan_scope', 'A manager may write only plans limited to their own department (conditions.departments = [your department code]).');
+
+export const invalidPlan = (errors: FieldError[]) => new Invalid('followup.invalid_plan', `The plan needs attention: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, errors);
+
+export const enrolmentNotFound = (id: string) => new NotFound('followup.enrolment_not_found', `No follow-up enrolment ${id}, or not one you may see.`);
+
+export const alreadyEnrolled = (code: string) => new Conflict('followup.already_enrolled', `This visit is already on plan ${code}.`);
+
+export const taskNotFound = (id: string) => new NotFound('followup.task_not_found', `No follow-up task ${id}, or not one you may see.`);
+
+export const taskChanged = () => new Conflict('followup.task_changed', 'The task changed since you read it; reload it and try again.');
+
+export const taskTaken = () => new Conflict('followup.task_taken', 'Someone else has claimed this task.');
+
+export const taskClosed = (status: string) => new Conflict('followup.task_closed', `The task is ${status}; nothing more can be recorded on it.`);
+
+export const invalidAssignee = (why: string) => new Invalid('followup.invalid_assignee', `The task cannot go to this staff member: ${why}.`, [{ field: 'staffId', code: 'invalid', message: why }]);
+
+export const invalidVisitDate = (message: string) => new Invalid('followup.invalid_visit_date', `The follow-up visit date ${message}.`, [{ field: 'date', code: 'invalid', message }]);

@@ -31,6 +31,10 @@ export function findInvitationByTokenHash(tx: Tx, tokenHash: string): Invitation
   return tx.select().from(questionnaireInvitations).where(eq(questionnaireInvitations.tokenHash, tokenHash)).get();
 }
 
+export function findInvitation(tx: Tx, id: string): InvitationRow | undefined {
+  return tx.select().from(questionnaireInvitations).where(eq(questionnaireInvitations.id, id)).get();
+}
+
 export function saveDraft(tx: Tx, id: string, draft: Record<string, string[]>, at: string): boolean {
   const result = tx
     .update(questionnaireInvitations)

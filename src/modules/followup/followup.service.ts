@@ -18,6 +18,7 @@ import {
   unknownQuestionnaire,
 } from './followup.errors.js';
 import * as repo from './followup.repository.js';
+import { invitationIdByLinkHash } from './invitations/invitations.repository.js';
 import type { InvitationBody, RecordResponseBody } from './followup.schemas.js';
 import { newInvitationToken, tokenHashOf } from './followup.tokens.js';
 import { checkAnswers } from './questionnaire/answers.js';
@@ -245,11 +246,17 @@ export async function submitByToken(ctx: ServiceContext, token: string, answers:
 
 function usableInvitation(tx: Tx, ctx: ServiceContext, token: string): repo.InvitationRow {
   const hash = tokenHashOf(ctx, token);
-  const invitation = hash ? repo.findInvitationByTokenHash(tx, hash) : undefined;
+  // A reminder's link (invitations/) opens the same invitation as the first one.
+  const invitation = hash ? (repo.findInvitationByTokenHash(tx, hash) ?? invitationByLink(tx, hash)) : undefined;
   if (!invitation) throw invitationNotFound();
   if (invitation.status === 'answered') throw invitationUsed();
   if (invitation.expiresAt <= ctx.now.toISOString()) throw invitationExpired();
   return invitation;
+}
+
+function invitationByLink(tx: Tx, hash: string): repo.InvitationRow | undefined {
+  const id = invitationIdByLinkHash(tx, hash);
+  return id ? repo.findInvitation(tx, id) : undefined;
 }
 
 function patientCtx(ctx: ServiceContext, patientId: string): ServiceContext {

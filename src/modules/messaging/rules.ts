@@ -1,12 +1,9 @@
 import type { MessagingSettings } from '../../config.js';
-
-const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+import { localTime } from '../../lib/clock.js';
 
 /** Minutes after local midnight in the hospital's time zone. */
 export function localMinutes(instant: Date, timeZone: string): number {
-  let format = minuteFormats.get(timeZone);
-  if (!format) minuteFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  const [h = 0, m = 0] = format.format(instant).split(':').map(Number);
+  const [h = 0, m = 0] = localTime(instant, timeZone).split(':').map(Number);
   return h * 60 + m;
 }
 

@@ -226,7 +226,10 @@ export function upsertEncounterFromSource(tx: Tx, ctx: ServiceContext, patientId
     repo.insertProcedure(tx, { id: newId(), encounterId: id, patientId, code: p.code ?? null, text: p.text, performedAt: p.performedAt ? new Date(p.performedAt).toISOString() : null });
     if (outcome === 'unchanged') outcome = 'updated';
   }
-  if (outcome !== 'unchanged') repo.refreshVisitSummary(tx, patientId);
+  if (outcome !== 'unchanged') {
+    repo.refreshVisitSummary(tx, patientId);
+    ctx.encounterEvents.emit(tx, ctx, id, 'import');
+  }
   return outcome;
 }
 

@@ -21,6 +21,12 @@ export type AllergyRow = typeof allergies.$inferSelect;
 // The patient file is the most read thing in the hospital: its queries are prepared once per connection.
 const idParam = sql.placeholder('id');
 
+/** The patient file's revision (0 until the first change); see db/migrations/0007. */
+export function fileRevision(tx: Tx, patientId: string): number {
+  const row = statement(tx, 'SELECT revision FROM patient_file_revisions WHERE patient_id = ?').get(patientId) as { revision: number } | undefined;
+  return row?.revision ?? 0;
+}
+
 export function findPatient(tx: Tx, patientId: string): PatientRow | undefined {
   return prepared(tx, 'patients.find', (db) => db.select().from(patients).where(eq(patients.id, idParam)).prepare()).get({ id: patientId });
 }
@@ -133,6 +139,21 @@ export function encountersOf(tx: Tx, patientId: string): EncounterRow[] {
   return prepared(tx, 'patients.encounters', (db) =>
     db.select().from(encounters).where(eq(encounters.patientId, idParam)).orderBy(desc(encounters.startAt), desc(encounters.id)).prepare(),
   ).all({ id: patientId });
+}
+
+const ENCOUNTER_FACTS = `SELECT e.id, e.patient_id AS patientId, e.class, e.status, e.department_id AS departmentId,
+  e.attending_doctor_id AS attendingDoctorId, e.start_at AS startAt, e.end_at AS endAt, p.birth_date AS birthDate,
+  (SELECT group_concat(d.code, char(31)) FROM diagnoses d WHERE d.encounter_id = e.id) AS diagnosisCodes,
+  (SELECT count(*) FROM procedures x WHERE x.encounter_id = e.id) AS procedureCount
+  FROM encounters e JOIN patients p ON p.id = e.patient_id WHERE e.id = ?`;
+
+/** An encounter with its diagnosis codes, procedure count and the patient's birth date, in one cached statement (run for every visit an import records). */
+export function encounterFactsRow(tx: Tx, id: string): (Pick<EncounterRow, 'id' | 'patientId' | 'class' | 'status' | 'departmentId' | 'attendingDoctorId' | 'startAt' | 'endAt'> & { birthDate: string | null; diagnosisCodes: string | null; procedureCount: number }) | undefined {
+  return statement(tx, ENCOUNTER_FACTS).get(id) as ReturnType<typeof encounterFactsRow>;
+}
+
+export function findEncounter(tx: Tx, id: string): EncounterRow | undefined {
+  return tx.select().from(encounters).where(eq(encounters.id, id)).get();
 }
 
 export function findEncounterBySource(tx: Tx, sourceSystem: string, sourceId: string): EncounterRow | undefined {

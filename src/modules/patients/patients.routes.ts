@@ -10,6 +10,7 @@ import {
   setPatientActive,
   updatePatient,
 } from './patients.service.js';
+import { serializedPatientFile } from './file-cache.js';
 import {
   CreateAllergyBody,
   CreateEncounterBody,
@@ -69,7 +70,11 @@ export const patientRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PatientFile, ...errors, 404: Problem },
       },
     },
-    async (request) => getPatientFile(request.ctx(), request.params.id),
+    // A cached file is serialized once, by the same schema, instead of on every read.
+    async (request, reply) => {
+      const file = await getPatientFile(request.ctx(), request.params.id);
+      return reply.serializer(serializedPatientFile).send(file);
+    },
   );
 
   app.patch(

@@ -11,6 +11,7 @@ import { authorize, type StaffActor } from '../staff/permissions.js';
 import { departmentExists } from '../staff/staff.service.js';
 import { accessTo, canSeeClinical, mayWriteClinicalFor } from './patients.access.js';
 import { checkDemographics, searchKeysFor } from './demographics.js';
+import { patientFileCache } from './file-cache.js';
 import { duplicateIdentifier, inactivePatient, patientNotFound, staleVersion, unknownDepartment } from './patients.errors.js';
 import { provenanceFields, recordFieldSources } from './patients.feeds.js';
 import * as repo from './patients.repository.js';
@@ -94,7 +95,7 @@ export function insertNewPatient(tx: Tx, ctx: ServiceContext, body: CreatePatien
 
 export async function getPatientFile(ctx: ServiceContext, id: string, reason?: string): Promise<PatientFile> {
   const actor = authorize(ctx, 'patients.read');
-  const file = inReadSnapshot(ctx, (tx) => fileOf(tx, ctx, actor, id));
+  const file = patientFileCache(ctx.db).read(ctx.db, actor, id, today(ctx), (tx) => fileOf(tx, ctx, actor, id));
   await auditRead(ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
   return file;
 }
@@ -273,6 +274,7 @@ export function insertEncounterFor(tx: Tx, ctx: ServiceContext, patientId: strin
     body.procedures.map((p) => ({ id: newId(), encounterId: id, patientId, code: p.code ?? null, text: p.text, performedAt: p.performedAt ? new Date(p.performedAt).toISOString() : null })),
   );
   repo.refreshVisitSummary(tx, patientId);
+  ctx.encounterEvents.emit(tx, ctx, id, ctx.actor.kind === 'staff' ? 'staff' : 'import');
   return id;
 }
 

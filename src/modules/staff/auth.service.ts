@@ -86,16 +86,15 @@ export async function logout(ctx: ServiceContext): Promise<void> {
 /** The staff actor behind a session token, or null when the token is unknown, revoked, expired or idle too long. */
 export function resolveSession(deps: Deps, token: string, now: Date): StaffActor | null {
   const nowIso = now.toISOString();
-  const found = repo.findLiveSessionByTokenHash(deps.db, tokenHash(token));
-  if (!found || !found.staff.active) return null;
-  const { session } = found;
+  const session = repo.findLiveSessionByTokenHash(deps.db, tokenHash(token));
+  if (!session || !session.active) return null;
   const idleLimit = new Date(Date.parse(session.lastSeenAt) + SESSION_POLICY.idleTimeoutMs).toISOString();
   if (session.expiresAt <= nowIso || idleLimit <= nowIso) {
-    repo.revokeSession(deps.db, session.id, nowIso);
+    repo.revokeSession(deps.db, session.sessionId, nowIso);
     return null;
   }
-  if (now.getTime() - Date.parse(session.lastSeenAt) >= SESSION_POLICY.touchEveryMs) repo.touchSession(deps.db, session.id, nowIso);
-  return actorOf(found.staff, session.id);
+  if (now.getTime() - Date.parse(session.lastSeenAt) >= SESSION_POLICY.touchEveryMs) repo.touchSession(deps.db, session.sessionId, nowIso);
+  return { kind: 'staff', id: session.staffId, role: session.role, departmentId: session.departmentId, username: session.username, sessionId: session.sessionId };
 }
 
 export function actorOf(row: repo.StaffRow, sessionId?: string): StaffActor {

@@ -57,6 +57,18 @@ export const ROLE_PERMISSIONS = {
   'appointments.desk': ['admin', 'manager', 'doctor', 'nurse'],
   /** Doctors' profiles, weekly templates, sessions, stopping a session, the department's booking mode. */
   'schedules.manage': ['admin', 'manager'],
+  /** Follow-up plans (随访方案): read by clinical staff; written by admins, and by managers for their department. */
+  'followup.plans.read': ['admin', 'manager', 'doctor', 'nurse'],
+  'followup.plans.manage': ['admin', 'manager'],
+  /** Put a patient their department has seen on a plan, or keep their plan version. */
+  'followup.enrol': ['admin', 'doctor', 'nurse'],
+  /** Follow-up tasks: worklists (managers see their department's, overdue included). */
+  'followup.tasks.read': ['admin', 'manager', 'doctor', 'nurse'],
+  /** Claim a task and record the outcome of a call. */
+  'followup.tasks.work': ['admin', 'doctor', 'nurse'],
+  'followup.tasks.assign': ['admin', 'manager'],
+  /** Ask for a follow-up visit (复诊). */
+  'followup.visits.schedule': ['admin', 'doctor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

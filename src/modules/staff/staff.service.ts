@@ -155,3 +155,14 @@ export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0
 export function departmentIdByCode(tx: Parameters<typeof repo.findDepartmentByCode>[0], code: string): string | undefined {
   return repo.findDepartmentByCode(tx, code)?.id;
 }
+
+/** A department's code (what plans and feeds name departments by). */
+export function departmentCodeOf(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): string | undefined {
+  return repo.findDepartmentById(tx, departmentId)?.code;
+}
+
+/** Who a staff member is, for modules that assign work to them (follow-up tasks). */
+export function staffRef(tx: Parameters<typeof repo.findStaffById>[0], staffId: string): { id: string; role: StaffUser['role']; departmentId: string | null; active: boolean } | undefined {
+  const row = repo.findStaffById(tx, staffId);
+  return row ? { id: row.id, role: row.role, departmentId: row.departmentId, active: row.active } : undefined;
+}

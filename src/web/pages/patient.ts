@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { banner, layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { careSection, type CareView } from './care.js';
+import { followupSection, type FollowupView } from './followup.js';
 
 export interface PatientView {
   file: PatientFile;
@@ -17,6 +18,8 @@ export interface PatientView {
   notice: 'saved' | 'unchanged' | null;
   /** Care reminders, for clinical staff of a department that has seen the patient; null hides the card. */
   care: CareView | null;
+  /** What follow-up plans scheduled, for clinical staff of a department that has seen the patient; null hides it. */
+  followup?: FollowupView | null;
 }
 
 export function patientPage(page: PageContext, view: PatientView): SafeHtml {
@@ -50,6 +53,7 @@ ${view.notice ? banner('success', t(view.notice === 'saved' ? 'file.saved' : 'fi
   </div>
   <div class="file-main">
     ${clinical(page, file, view.timeZone, departmentName)}
+    ${view.followup ? followupSection(page, view.followup) : ''}
     ${view.care ? careSection(page, view.care) : ''}
     ${timeline(page, view, departmentName)}
   </div>

@@ -5,6 +5,7 @@ import { Conflict, Invalid } from '../../lib/errors.js';
 import { getPatientFile, patientTimeline, searchPatients, updatePatient } from '../../modules/patients/patients.service.js';
 import { PatientIdParams, PatientSearchQuery, UpdatePatientBody } from '../../modules/patients/patients.schemas.js';
 import { listCareReminders } from '../../modules/care/care.service.js';
+import { patientFollowup } from '../../modules/followup/plans/plans.service.js';
 import { authorize, can } from '../../modules/staff/permissions.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
@@ -101,7 +102,9 @@ export async function renderPatientPage(
         timeZone: ctx.timeZone,
       }
     : null;
+  const followup = role !== null && can(role, 'followup.tasks.read') && file.access.clinical ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone } : null;
   return patientPage(pageContext(request, assets), {
+    followup,
     file,
     timeline,
     olderPage: options.cursor !== undefined,

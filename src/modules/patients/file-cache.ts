@@ -1,0 +1,69 @@
+import type { Db, Tx } from '../../../db/client.js';
+import type { StaffActor } from '../staff/permissions.js';
+import { inReadSnapshot } from '../../lib/transaction.js';
+import { fileRevision } from './patients.repository.js';
+import { PatientFile } from './patients.schemas.js';
+
+/** Enough for a busy ward round and a call centre's morning; an entry is a few kilobytes. */
+const CAPACITY = 10_000;
+
+interface Entry {
+  revision: number;
+  file: PatientFile;
+}
+
+/**
+ * Built patient files, kept per connection and served while the patient's revision is unchanged. The revision is
+ * raised by triggers on every table the file reads (migration 0007), so any writer, in this process or another,
+ * makes the cached copy stale; a hit costs one indexed read instead of eight queries and the decryption of the
+ * resident ID. A file differs by what the reader may see and by the day (age), so those are part of the key.
+ * Cached files are shared between requests and must not be changed by callers.
+ */
+export class PatientFileCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly capacity = CAPACITY) {}
+
+  /**
+   * The file as `build` makes it, from the cache while the stored revision still matches. A hit costs one indexed
+   * read, outside any transaction (one statement is its own snapshot); a miss reads the revision and builds the
+   * file in one snapshot, so a cached file always matches the revision stored with it.
+   */
+  read(db: Db, actor: StaffActor, patientId: string, today: string, build: (tx: Tx) => PatientFile): PatientFile {
+    const key = `${patientId}\u0000${actor.role}\u0000${actor.departmentId ?? ''}\u0000${today}`;
+    const cached = this.entries.get(key);
+    if (cached && cached.revision === fileRevision(db, patientId)) {
+      // Map keeps insertion order: re-inserting marks the entry as recently used for the eviction below.
+      this.entries.delete(key);
+      this.entries.set(key, cached);
+      return cached.file;
+    }
+    return inReadSnapshot({ db }, (tx) => {
+      const entry = { revision: fileRevision(tx, patientId), file: build(tx) };
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      return entry.file;
+    });
+  }
+}
+
+const caches = new WeakMap<Db, PatientFileCache>();
+
+export function patientFileCache(db: Db): PatientFileCache {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new PatientFileCache()));
+  return cache;
+}
+
+const serialized = new WeakMap<PatientFile, string>();
+
+/**
+ * The file as its route's response schema serializes it, made once per cached file: a file read a hundred times
+ * is checked against the schema and stringified once.
+ */
+export function serializedPatientFile(file: PatientFile): string {
+  let json = serialized.get(file);
+  if (json === undefined) serialized.set(file, (json = JSON.stringify(PatientFile.parse(file))));
+  return json;
+}
