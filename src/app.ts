@@ -7,7 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Db } from '../db/client.js';
 import type { Clock } from './lib/clock.js';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type MessagingSettings } from './config.js';
+import { DEFAULT_APPOINTMENT_SETTINGS, loadConfig, type AppointmentSettings, type MessagingSettings } from './config.js';
 import type { Deps, FollowupSettings, MessagingDeps } from './lib/context.js';
 import { createFieldCipher } from './lib/crypto.js';
 import { idempotency } from './lib/idempotency.js';
@@ -18,6 +18,11 @@ import { requestContext } from './lib/request-context.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { allTasks } from './jobs/tasks.js';
+import { appointmentFhirRoutes } from './modules/appointments/appointments.fhir.routes.js';
+import { appointmentRoutes } from './modules/appointments/appointments.routes.js';
+import { registerAppointmentSendChecks } from './modules/appointments/appointments.notices.js';
+import { appointmentTemplates } from './modules/appointments/appointments.templates.js';
+import { appointmentTimelineProvider } from './modules/appointments/appointments.timeline.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { careDeps, type CareDeps } from './modules/care/care.deps.js';
 import { careRoutes } from './modules/care/care.routes.js';
@@ -52,6 +57,7 @@ import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { bookPages } from './web/book/book.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
 import { publicFormPages } from './web/public-forms.routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -84,12 +90,13 @@ export interface DepsOptions {
   followup?: Partial<FollowupSettings>;
   /** Call-centre settings; omitted: the defaults, recordings beside the database file. */
   callcentre?: Partial<CallCentreSettings>;
+  appointments?: Partial<AppointmentSettings>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
 
 /** Every module's message templates; a module that sends adds its set here. */
-const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followupTemplates, callCentreTemplates];
+const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followupTemplates, callCentreTemplates, appointmentTemplates];
 
 /**
  * The collaborators every service receives; each module registers its timeline entries, templates and send
@@ -98,12 +105,13 @@ const TEMPLATE_SETS: TemplateSet[] = [messagingTemplates, careTemplates, followu
 export function createDeps(options: DepsOptions): Deps {
   const questionnaires = syncQuestionnaireCatalog(options.db, options.questionnairesDir ?? SHIPPED_QUESTIONNAIRES, options.clock.now());
   const timeline = new TimelineRegistry();
-  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...followupPlanTimelineProviders, ...importTimelineProviders]) timeline.register(provider);
+  for (const provider of [...patientTimelineProviders, ...messagingTimelineProviders, careTimelineProvider, ...followupTimelineProviders(questionnaires), ...followupPlanTimelineProviders, ...importTimelineProviders, appointmentTimelineProvider]) timeline.register(provider);
   const defaults = loadConfig({});
   const settings: MessagingSettings = { ...defaults.messaging, ...options.messaging?.settings };
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
   const sendChecks = new SendCheckRegistry();
   registerCareSendChecks(sendChecks);
+  registerAppointmentSendChecks(sendChecks);
   sendChecks.register(INVITATION_SUBJECT, invitationSendCheck);
   const encounterEvents = new EncounterEvents();
   encounterEvents.register(enrolFromEncounter);
@@ -124,6 +132,7 @@ export function createDeps(options: DepsOptions): Deps {
     questionnaires,
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, ...stripUndefined(options.followup ?? {}) },
     callcentre: callCentreDeps(options.db, options.timeZone, options.callcentre, timeline),
+    appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
   };
 }
 
@@ -190,11 +199,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
+  await app.register(appointmentRoutes);
+  await app.register(appointmentFhirRoutes);
   await app.register(followupPlanRoutes);
   await app.register(callCentreRoutes, { recordingMaxBytes: options.deps.callcentre.settings.recordingMaxBytes });
   await app.register(webRoutes, { care, scheduler });
   await app.register(questionnairePages);
   await app.register(publicFormPages);
+  await app.register(bookPages);
   await app.ready();
   return app;
 }

@@ -61,6 +61,18 @@ export const Env = z.object({
     .string()
     .regex(/^\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*(,\s*[^,=\s][^,=]{0,39}=(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*)*$/, 'must be name=MM-DD pairs separated by commas, like 元旦=01-01,国庆节=10-01')
     .optional(),
+  HCRM_BOOKING_WINDOW_DAYS: z.coerce.number().int().min(1).max(180).default(14),
+  HCRM_SCHEDULE_DAYS_AHEAD: z.coerce.number().int().min(1).max(180).default(14),
+  HCRM_CANCEL_CUTOFF_HOURS: z.coerce.number().min(0).max(168).default(2),
+  HCRM_MAX_OPEN_BOOKINGS: z.coerce.number().int().min(1).max(50).default(5),
+  HCRM_RESERVE_RELEASE_HOURS: z.coerce.number().min(0).max(720).default(24),
+  HCRM_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
+  HCRM_NO_SHOW_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
+  HCRM_WAITLIST_HOLD_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  HCRM_APPOINTMENT_REMINDERS: z
+    .string()
+    .regex(/^\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h)(\s*,\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h))*\s*$/, 'must be offsets like day-before@18:00,2h')
+    .default('day-before@18:00,2h'),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -105,7 +117,44 @@ export interface Config {
     recordingRetentionDays: number;
     recordingMaxBytes: number;
   };
+  appointments: AppointmentSettings;
 }
+
+/** The booking rules (issue 6): window, cut-off, limits, reserve release, no-show grace and reminders. */
+export interface AppointmentSettings {
+  bookingWindowDays: number;
+  scheduleDaysAhead: number;
+  cancelCutoffHours: number;
+  maxOpenBookings: number;
+  reserveReleaseHours: number;
+  noShowGraceMinutes: number;
+  /** Patients with this many no-shows in 90 days may not book online or by phone; 0: no limit. */
+  noShowLimit: number;
+  /** How long a freed place offered to the first patient waiting is held for them. */
+  waitlistHoldMinutes: number;
+  /** When reminders go: the day before at a local time, or hours before the appointment. */
+  reminders: ({ kind: 'day-before'; time: string } | { kind: 'hours'; hours: number })[];
+}
+
+export function parseReminderOffsets(text: string): AppointmentSettings['reminders'] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => (part.startsWith('day-before@') ? { kind: 'day-before' as const, time: part.slice('day-before@'.length) } : { kind: 'hours' as const, hours: Number(part.slice(0, -1)) }));
+}
+
+export const DEFAULT_APPOINTMENT_SETTINGS: AppointmentSettings = {
+  bookingWindowDays: 14,
+  scheduleDaysAhead: 14,
+  cancelCutoffHours: 2,
+  maxOpenBookings: 5,
+  reserveReleaseHours: 24,
+  noShowGraceMinutes: 30,
+  noShowLimit: 3,
+  waitlistHoldMinutes: 30,
+  reminders: parseReminderOffsets('day-before@18:00,2h'),
+};
 
 export interface TwilioConfig {
   accountSid: string;
@@ -203,6 +252,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         const [name, monthDay] = pair.split('=') as [string, string];
         return { name: name.trim(), monthDay: monthDay.trim() };
       }),
+    appointments: {
+      bookingWindowDays: e.HCRM_BOOKING_WINDOW_DAYS,
+      scheduleDaysAhead: e.HCRM_SCHEDULE_DAYS_AHEAD,
+      cancelCutoffHours: e.HCRM_CANCEL_CUTOFF_HOURS,
+      maxOpenBookings: e.HCRM_MAX_OPEN_BOOKINGS,
+      reserveReleaseHours: e.HCRM_RESERVE_RELEASE_HOURS,
+      noShowGraceMinutes: e.HCRM_NO_SHOW_GRACE_MINUTES,
+      noShowLimit: e.HCRM_NO_SHOW_LIMIT,
+      waitlistHoldMinutes: e.HCRM_WAITLIST_HOLD_MINUTES,
+      reminders: parseReminderOffsets(e.HCRM_APPOINTMENT_REMINDERS),
+    },
   };
 }
 

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     timeZone: config.timeZone,
     messaging,
     questionnairesDir: config.questionnairesDir,
+    appointments: config.appointments,
     followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore, reminderDays: config.invitationReminderDays, wrongTokenLimit: config.wrongTokenLimit },
     callcentre: { ...config.callcentre, atRiskSatisfaction: config.lowSatisfactionScore },
   });

@@ -7,6 +7,7 @@ export * from './jobs.js';
 export * from './care.js';
 export * from './followup.js';
 export * from './imports.js';
+export * from './appointments.js';
 export * from './followup-plans.js';
 export * from './consultations.js';
 export * from './feedback.js';

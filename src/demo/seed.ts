@@ -4,6 +4,7 @@ import { inTransaction } from '../lib/transaction.js';
 import { audit } from '../modules/audit/audit.service.js';
 import { hasAnyPatient, insertAllergyFor, insertEncounterFor, insertNewPatient } from '../modules/patients/patients.service.js';
 import { createDepartment, createStaff, listDepartments } from '../modules/staff/staff.service.js';
+import { seedClinics } from './clinics.js';
 import { seedFollowupPlans } from './followup-plans.js';
 import { generateDepartments, generateDoctors, generatePatients, type DemoPatient } from './generator.js';
 
@@ -65,6 +66,7 @@ export async function seedDemoHospital(
   // Plans first: the recent discharges and visits of the demo patients enrol as HIS feeds would.
   await seedFollowupPlans(ctx);
   seedPatients(ctx, { count: options.patients, seed, departmentIds, doctorIds, onProgress: options.onProgress });
+  await seedClinics(ctx, doctors, doctorIds, departmentIds);
   return logins;
 }
 

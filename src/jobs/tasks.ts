@@ -1,3 +1,4 @@
+import { appointmentTasks } from '../modules/appointments/tasks/appointments.task.js';
 import type { CareDeps } from '../modules/care/care.deps.js';
 import { careRemindersTask } from '../modules/care/tasks/care-reminders.task.js';
 import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/tasks/greetings.task.js';
@@ -22,5 +23,6 @@ export function allTasks(modules: { care: CareDeps }): Task[] {
     escalationTask,
     autoCloseTask,
     recordingRetentionTask,
+    ...appointmentTasks,
   ];
 }

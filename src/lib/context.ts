@@ -3,7 +3,7 @@ import type { FieldCipher } from './crypto.js';
 import type { Clock } from './clock.js';
 import type { TimelineRegistry } from '../modules/patients/timeline.js';
 import type { EncounterEvents } from '../modules/patients/encounter-events.js';
-import type { MessagingSettings } from '../config.js';
+import type { AppointmentSettings, MessagingSettings } from '../config.js';
 import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
@@ -43,6 +43,7 @@ export interface Deps {
   followup: FollowupSettings;
   /** Consultations, feedback and contacts: settings, the hospital calendar, the caller card's registered sections. */
   callcentre: CallCentreDeps;
+  appointments: AppointmentSettings;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */

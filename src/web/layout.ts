@@ -24,6 +24,7 @@ function header(page: PageContext, section: Section): SafeHtml {
     ${actor
       ? html`<nav class="nav" aria-label="${t('nav.main')}">
       ${navLink('/app/', t('nav.patients'), 'patients')}
+      ${can(actor.role, 'appointments.read') ? navLink('/app/appointments', t('nav.appointments'), null) : ''}
       ${can(actor.role, 'followup.plans.read') ? navLink('/app/followup', t('nav.followup'), 'followup') : ''}
       ${can(actor.role, 'consultations.write') ? navLink('/app/callcentre', t('nav.callcentre'), 'callcentre') : ''}
       ${can(actor.role, 'feedback.read') ? navLink('/app/feedback', t('nav.feedback'), 'feedback') : ''}

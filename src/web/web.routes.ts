@@ -15,6 +15,7 @@ import { importPages } from './routes/imports.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
+import { staffBookingPages } from './book/staff.routes.js';
 import { installOriginCheck, installSecurityHeaders } from './security.js';
 
 /**
@@ -42,6 +43,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(staffPages, { assets });
       await pages.register(messagePages, { assets });
       await pages.register(importPages, { assets });
+      await pages.register(staffBookingPages, { assets });
       await pages.register(followupPages, { assets });
       await pages.register(callCentrePages, { assets });
     },

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   followup: () => import('./followup.bench.js'),
   imports: () => import('./imports.bench.js'),
   callcentre: () => import('./callcentre.bench.js'),
+  booking: () => import('./booking.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -37,7 +37,8 @@ describe('caller lookup', () => {
     const [card] = LookupResult.parse(reply.json()).matches;
     expect(card).toMatchObject({ name: '王秀兰', age: 58, residentId: expect.stringMatching(/^110105\*{8}\d{3}[\dX]$/) });
     expect(card!.consent).toContainEqual({ channel: 'sms', purpose: 'care', granted: true });
-    expect(card!.sections.map((s) => s.key)).toEqual(expect.arrayContaining(['complaints', 'contacts', 'callbacks']));
+    expect(card!.sections.map((s) => s.key)).toEqual(expect.arrayContaining(['complaints', 'contacts', 'callbacks', 'followup-tasks', 'appointments']));
+    expect(card!.actions).toContainEqual(expect.objectContaining({ key: 'book', href: `/app/appointments?patientId=${patient.id}` }));
     expect(reply.body).not.toContain('高血压十年');
     expect(reply.body).not.toContain('原发性高血压');
   });

@@ -10,6 +10,7 @@ import { addEncounter, createPatient } from '../../src/modules/patients/patients
 import { ROLE_PERMISSIONS, type Permission } from '../../src/modules/staff/permissions.js';
 import { importHl7 } from '../../src/modules/imports/imports.verbs.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
+import { securityClinic } from './security-clinic.js';
 import { PlanDefinition } from '../../src/modules/followup/plans/plan-definition.js';
 import { enrolByHand, savePlan } from '../../src/modules/followup/plans/plans.service.js';
 import { openCallTask } from '../../src/modules/followup/worklist/tasks.js';
@@ -95,6 +96,16 @@ export interface SecurityFixtures {
   questionnaireId: string;
   /** An open quarantined import record. */
   quarantineId: string;
+  /** A fresh doctor of the department, a session of theirs tomorrow, and today's clinic slots with bookings. */
+  doctorId: string;
+  sessionId: string;
+  slotId: string;
+  otherSlotId: string;
+  appointmentId: string;
+  requestedAppointmentId: string;
+  noShowAppointmentId: string;
+  /** A patient with no booking yet. */
+  sparePatientId: string;
   /** A fresh active follow-up plan limited to the fixtures' department, an enrolment on it, and an open call task. */
   planCode: string;
   enrolmentId: string;
@@ -122,6 +133,12 @@ export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: Exclud
   { path: /^\/api\/followup-plans\/\{code\}/, parameter: 'code', fixture: 'planCode' },
   { path: /^\/api\/followup-enrolments\/\{id\}/, parameter: 'id', fixture: 'enrolmentId' },
   { path: /^\/api\/followup-tasks\/\{id\}/, parameter: 'id', fixture: 'taskId' },
+  { path: /^\/api\/schedules\/\{id\}/, parameter: 'id', fixture: 'sessionId' },
+  { path: /^\/api\/slots\/\{id\}/, parameter: 'id', fixture: 'slotId' },
+  { path: /^\/api\/departments\/\{id\}/, parameter: 'id', fixture: 'departmentId' },
+  { path: /^\/api\/appointments\/\{id\}\/(approve|reject)/, parameter: 'id', fixture: 'requestedAppointmentId' },
+  { path: /^\/api\/appointments\/\{id\}\/reverse-no-show/, parameter: 'id', fixture: 'noShowAppointmentId' },
+  { path: /^\/api\/appointments\/\{id\}/, parameter: 'id', fixture: 'appointmentId' },
   { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
@@ -159,6 +176,17 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
   'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
   'POST /api/questionnaire-invitations': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, purpose: 'satisfaction' }),
+  'POST /api/doctors': (f) => ({ departmentId: f.departmentId, name: `安全测试医生${next()}`, title: 'attending', feeClass: 'general' }),
+  'PUT /api/departments/{id}/booking-mode': () => ({ mode: 'approval' }),
+  'POST /api/schedule-templates': (f) => ({ doctorId: f.doctorId, weekday: 5, halfDay: 'afternoon', startTime: '14:00', endTime: '15:00', slotMinutes: 30, slotCapacity: 2 }),
+  'POST /api/schedules': (f) => ({ doctorId: f.doctorId, date: '2026-11-25', halfDay: 'evening', startTime: '18:00', endTime: '19:00', slotMinutes: 30, slotCapacity: 2 }),
+  'POST /api/schedules/{id}/stop': () => ({ reason: '安全测试' }),
+  'POST /api/appointments': (f) => ({ slotId: f.slotId, patientId: f.sparePatientId }),
+  'POST /api/appointments/{id}/cancel': () => ({ reason: '安全测试' }),
+  'POST /api/appointments/{id}/reschedule': (f) => ({ slotId: f.otherSlotId }),
+  'POST /api/appointments/{id}/reject': () => ({}),
+  'POST /api/appointments/{id}/reverse-no-show': () => ({ reason: '安全测试' }),
+  'POST /api/waitlist': (f) => ({ patientId: f.sparePatientId, doctorId: f.doctorId, date: '2026-11-24' }),
   'POST /api/followup-plans': () => ({ code: `sec-plan-${next()}`, definition: SECURITY_PLAN }),
   'POST /api/patients/{id}/followup-enrolments': (f) => ({ planCode: f.planCode }),
   'POST /api/followup-enrolments/{id}/keep-version': () => ({ keep: true }),
@@ -224,6 +252,10 @@ export function aWav(samples = 800): Buffer {
 export const SAMPLE_QUERIES: Record<string, (f: SecurityFixtures) => string> = {
   'GET /api/consultations/lookup': (f) => `phone=${encodeURIComponent(f.patientPhone)}`,
   'GET /api/consultations/conversion': () => 'from=2026-11-01&to=2026-11-30',
+  'GET /api/schedules': (f) => `departmentId=${f.departmentId}`,
+  'GET /fhir/Schedule': (f) => `actor=Practitioner/${f.doctorId}`,
+  'GET /fhir/Slot': (f) => `schedule=Schedule/${f.sessionId}`,
+  'GET /fhir/Appointment': (f) => `patient=Patient/${f.patientId}`,
   'GET /api/questionnaire-responses/export': () => `questionnaire=${encodeURIComponent(OUTPATIENT_URL)}&format=csv`,
 };
 
@@ -253,6 +285,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
   const sessions = {} as Record<Role, StaffSession>;
   for (const role of ROLES) sessions[role] = await h.signIn(role, { departmentId: role === 'admin' || role === 'agent' ? null : departmentId });
   const target = await createStaff(h.system(), { username: 'security.target', displayName: '目标', role: 'nurse', departmentId, password: 'a long enough password' });
+  const clinic = await securityClinic(h, departmentId);
   const version = (table: 'patients' | 'staff', id: string) => (h.db.$client.prepare(`SELECT version FROM ${table} WHERE id = ?`).get(id) as { version: number }).version;
 
   return {
@@ -292,6 +325,7 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         jobName: 'care.reminders',
         questionnaireId,
         quarantineId,
+        ...(await clinic.fixtures(patient.id)),
         planCode,
         enrolmentId,
         taskId: task.id,

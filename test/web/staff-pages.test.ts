@@ -173,7 +173,7 @@ describe('the staff pages in a browser', () => {
     const { context } = await b.signedIn('agent');
     const page = await context.newPage();
     await page.goto('/app/');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['患者查询', '呼叫中心', '反馈', '消息']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['患者查询', '预约挂号', '呼叫中心', '反馈', '消息']);
     const response = await page.goto('/app/staff');
     expect(response?.status()).toBe(403);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('无权访问');

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { audit } from '../audit/audit.service.js';
+import { completeFromHis } from '../appointments/appointments.service.js';
 import { addAllergyIfNew, addIdentifiers, applySourcedDemographics, changeIdentifier, patientIdByIdentifiers, upsertEncounterFromSource } from '../patients/patients.feeds.js';
 import { departmentIdByCode } from '../staff/staff.service.js';
 import type { ImportFormat, ImportRecord, Mapped, Rejected, UpsertRecord } from './canonical.js';
@@ -170,6 +171,10 @@ function applyUpsert(tx: Tx, ctx: ServiceContext, record: UpsertRecord, origin: 
       procedures: e.procedures,
     });
     if (result !== 'unchanged') changed.push(`encounter:${result}`);
+    // An outpatient visit HIS reports as begun or done completes the patient's appointment of that day there.
+    if (e.class === 'outpatient' && (e.status === 'in-progress' || e.status === 'finished') && e.startAt) {
+      if (completeFromHis(tx, ctx, { patientId, departmentId: departmentId ?? null, at: new Date(e.startAt) })) changed.push('appointment:completed');
+    }
   }
   for (const a of record.allergies) if (addAllergyIfNew(tx, ctx, patientId, a)) changed.push('allergy');
   for (const o of record.observations) {

@@ -430,3 +430,24 @@ export function callerIdentity(tx: Tx, ctx: ServiceContext, actor: StaffActor, p
   const summary = toPatientSummary(row, ctx.cipher, accessTo(tx, actor, patientId).contact, today(ctx));
   return { ...summary, consent: repo.consentsOf(tx, patientId).map((c) => ({ channel: c.channel, purpose: c.purpose, granted: c.granted })) };
 }
+
+/**
+ * The patient a booking names by resident ID and mobile (the patients' page, an agent with a new caller): the file
+ * with that resident ID, else a new file with SMS consent for care messages (given on the booking form). The caller
+ * has validated both and audits the booking.
+ */
+export function patientForBooking(tx: Tx, ctx: ServiceContext, person: { name: string; phone: string; residentId: string; gender: 'male' | 'female'; birthDate: string }): { id: string; created: boolean } {
+  const [existing] = repo.patientIdsWithResidentIdHash(tx, ctx.cipher.lookupHash(person.residentId));
+  if (existing) return { id: existing, created: false };
+  const id = insertNewPatient(tx, ctx, {
+    name: person.name,
+    gender: person.gender,
+    birthDate: person.birthDate,
+    residentId: person.residentId,
+    phone: person.phone,
+    source: 'online',
+    consent: [{ channel: 'sms', purpose: 'care', granted: true, method: 'web' }],
+  });
+  audit(tx, ctx, { action: 'patient.create', entityType: 'patient', entityId: id, patientId: id, reason: 'booking' });
+  return { id, created: true };
+}

@@ -50,6 +50,13 @@ export const ROLE_PERMISSIONS = {
   /** Run imports over HTTP and work the quarantine: the interface administrators. */
   'imports.run': ['admin'],
   'imports.quarantine': ['admin'],
+  /** Doctors, sessions, free slots and bookings (booking is the call centre's and the desk's daily work). */
+  'appointments.read': EVERYONE,
+  'appointments.book': ['admin', 'doctor', 'nurse', 'agent'],
+  /** The day itself at the desk: check-in, completion, reversing a no-show (with a reason). */
+  'appointments.desk': ['admin', 'manager', 'doctor', 'nurse'],
+  /** Doctors' profiles, weekly templates, sessions, stopping a session, the department's booking mode. */
+  'schedules.manage': ['admin', 'manager'],
   /** Follow-up plans (随访方案): read by clinical staff; written by admins, and by managers for their department. */
   'followup.plans.read': ['admin', 'manager', 'doctor', 'nurse'],
   'followup.plans.manage': ['admin', 'manager'],

@@ -47,7 +47,7 @@ ${view.risk && view.risk.invalidNumbers.length > 0 ? banner('info', `${t('cc.inv
     ${file.active ? '' : html`<p class="badge badge-warn">${t('file.inactive')}</p>`}
     <p class="tags" aria-label="${t('file.tags')}">${file.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>
   </div>
-  ${view.canEdit ? html`<div class="file-head-actions"><a class="button button-primary" href="/app/patients/${encodeURIComponent(file.id)}/edit">${t('file.edit')}</a></div>` : ''}
+  <div class="file-head-actions">${view.canEdit ? html`<a class="button button-primary" href="/app/patients/${encodeURIComponent(file.id)}/edit">${t('file.edit')}</a> ` : ''}<a class="button" href="/app/appointments?patientId=${encodeURIComponent(file.id)}">${t('file.book')}</a></div>
 </section>
 <div class="file-grid">
   <div class="file-side">
