@@ -39,6 +39,15 @@ import { twilioWebhookRoutes } from './modules/messaging/webhooks.routes.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import { importTimelineProviders } from './modules/imports/imports.timeline.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
+import { patientMergeParticipants } from './modules/patients/patients.merge.js';
+import { careMergeParticipant } from './modules/care/care.merge.js';
+import { followupMergeParticipants } from './modules/followup/followup.merge.js';
+import { identityRoutes } from './modules/identity/identity.routes.js';
+import { MergeRegistry } from './modules/identity/merge-registry.js';
+import { PatientIndex } from './modules/identity/patient-index.js';
+import type { MatchConfig } from './modules/identity/match-config.js';
+import { importsMergeParticipant } from './modules/imports/imports.merge.js';
+import { messagingMergeParticipant } from './modules/messaging/messaging.merge.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
@@ -71,6 +80,8 @@ export interface DepsOptions {
   /** Defaults to the questionnaires/ folder of this repository. */
   questionnairesDir?: string;
   followup?: Partial<FollowupSettings>;
+  /** Match thresholds (HCRM_MATCH_*); the defaults otherwise. */
+  match?: Partial<MatchConfig>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
@@ -91,6 +102,9 @@ export function createDeps(options: DepsOptions): Deps {
   const templates = new TemplateRegistry([...TEMPLATE_SETS, ...(options.extraTemplates ?? [])], settings.smsMaxSegments);
   const sendChecks = new SendCheckRegistry();
   registerCareSendChecks(sendChecks);
+  // Bookings and complaints register theirs here when those modules arrive.
+  const merges = new MergeRegistry();
+  for (const participant of [...patientMergeParticipants, importsMergeParticipant, messagingMergeParticipant, ...followupMergeParticipants, careMergeParticipant]) merges.register(participant);
   return {
     db: options.db,
     clock: options.clock,
@@ -106,6 +120,8 @@ export function createDeps(options: DepsOptions): Deps {
     },
     questionnaires,
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, ...options.followup },
+    patientIndex: new PatientIndex({ ...defaults.match, ...options.match }),
+    merges,
   };
 }
 
@@ -160,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(patientRoutes);
   await app.register(importRoutes);
+  await app.register(identityRoutes);
   await app.register(messagingRoutes);
   await app.register(twilioWebhookRoutes);
   await app.register(unsubscribeRoutes);

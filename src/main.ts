@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     messaging,
     questionnairesDir: config.questionnairesDir,
     followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore },
+    match: config.match,
   });
   const care = careDeps({ greetingTime: config.greetingTime, solarFestivals: config.solarFestivals });
   // The logger exists once the app does; failed runs are recorded in job_runs either way.

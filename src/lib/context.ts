@@ -7,6 +7,8 @@ import type { Channels } from '../modules/messaging/channels/channel.js';
 import type { SendCheckRegistry } from '../modules/messaging/send-checks.js';
 import type { TemplateRegistry } from '../modules/messaging/templates.js';
 import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
+import type { PatientIndex } from '../modules/identity/patient-index.js';
+import type { MergeRegistry } from '../modules/identity/merge-registry.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,6 +38,10 @@ export interface Deps {
   /** Every questionnaire version loaded, checked at start. */
   questionnaires: QuestionnaireCatalog;
   followup: FollowupSettings;
+  /** The patient index (matching engine kept in step with the patients table), one per process. */
+  patientIndex: PatientIndex;
+  /** What follows a patient file when it is merged into another, registered by each module that holds some. */
+  merges: MergeRegistry;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */
