@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ROLES, type Role } from '../../src/lib/context.js';
+import { mergeIn } from '../../src/modules/identity/identity.merge.js';
+import { recordDecision } from '../../src/modules/identity/identity.resolution.js';
 import { inTransaction } from '../../src/lib/transaction.js';
 import { receiveInboundSms } from '../../src/modules/messaging/messaging.inbound.js';
 import { enqueueMessage } from '../../src/modules/messaging/messaging.service.js';
@@ -86,10 +88,19 @@ export interface SecurityFixtures {
   questionnaireId: string;
   /** An open quarantined import record. */
   quarantineId: string;
+  /** An open match review, a second patient to merge, an active merge and the alias it made. */
+  reviewId: string;
+  otherPatientId: string;
+  mergeId: string;
+  mergedPatientId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
-export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' | 'quarantineId' }[] = [
+export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: 'patientId' | 'staffId' | 'departmentId' | 'messageId' | 'inboundId' | 'careReminderId' | 'campaignId' | 'jobName' | 'questionnaireId' | 'quarantineId' | 'reviewId' | 'mergeId' | 'mergedPatientId' }[] = [
+  { path: /^\/api\/identity\/reviews\/\{id\}/, parameter: 'id', fixture: 'reviewId' },
+  { path: /^\/api\/identity\/merges\/\{id\}/, parameter: 'id', fixture: 'mergeId' },
+  { path: /^\/api\/identity\/patients\/\{id\}\/unmerge/, parameter: 'id', fixture: 'mergedPatientId' },
+  { path: /^\/api\/identity\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
@@ -127,6 +138,10 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/campaigns/preview': () => ({ segment: { minAge: 60 } }),
   'POST /api/campaigns': () => ({ name: `冬季防流感 ${next()}`, body: '{patientName}您好，冬季请注意防寒保暖，按时接种流感疫苗。', sendAt: '2026-11-24T02:00:00Z' }),
   'POST /api/questionnaire-invitations': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, purpose: 'satisfaction' }),
+  'POST /api/identity/reviews/{id}/decision': () => ({ decision: 'different', note: '安全测试' }),
+  'POST /api/identity/merges': (f) => ({ survivorId: f.patientId, mergedId: f.otherPatientId, reason: '安全测试' }),
+  'POST /api/identity/merges/{id}/undo': () => ({}),
+  'POST /api/identity/patients/{id}/unmerge': () => ({}),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
 };
 
@@ -183,7 +198,9 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
       const inbound = h.db.$client.prepare('SELECT id FROM inbound_messages WHERE provider_id = ?').get(`SMsecurity${n}`) as { id: string };
       const reminder = await createCareReminder(h.system(), { kind: 'free_text', patientId: patient.id, text: '请按时复诊', timesOfDay: ['09:00'], startDate: '2026-11-24' });
       const campaign = await createCampaign(h.system(), { name: '安全测试宣教', segment: { minAge: 120 }, body: '安全测试', sendAt: '2026-11-24T02:00:00Z' });
+      const identity = identityFixtures(h, patient.id);
       return {
+        ...(await identity),
         departmentId,
         patientId: patient.id,
         patientVersion: version('patients', patient.id),
@@ -199,4 +216,17 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
       };
     },
   };
+}
+
+/** An open review (a new file paired with the fixture patient), another file to merge, and a merge to undo. */
+async function identityFixtures(h: TestHospital, patientId: string): Promise<{ reviewId: string; otherPatientId: string; mergeId: string; mergedPatientId: string }> {
+  const [fresh, other, survivor, alias] = await Promise.all([0, 1, 2, 3].map(() => createPatient(h.system(), aPatient({ identifiers: [] }))));
+  return inTransaction(h.deps, (tx) => {
+    const ctx = h.system();
+    const explanation = { method: 'probabilistic' as const, candidatePersonId: patientId, candidateRecord: null, candidatesCompared: 1, score: 15, linkThreshold: 20, reviewThreshold: 10, fields: [], heldForReview: null, ruledOut: null };
+    recordDecision(tx, ctx, { decision: 'review', candidateId: patientId, explanation }, fresh!.id, { source: 'security', recordKey: null, runId: null });
+    const reviewId = (h.db.$client.prepare('SELECT id FROM identity_reviews WHERE patient_id = ?').get(fresh!.id) as { id: string }).id;
+    const merge = mergeIn(tx, ctx, survivor!.id, alias!.id, { origin: 'staff' });
+    return { reviewId, otherPatientId: other!.id, mergeId: merge.id, mergedPatientId: alias!.id };
+  });
 }

@@ -98,8 +98,7 @@ export const ReviewListQuery = z
     minScore: z.coerce.number().min(-1000).max(1000).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
-  })
-  .meta({ id: 'ReviewListQuery' });
+  });
 
 export const IdParams = z.strictObject({ id });
 
