@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'identity' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -29,6 +29,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}
       ${can(actor.role, 'staff.manage') ? navLink('/app/staff', t('nav.staff'), 'staff') : ''}
       ${can(actor.role, 'imports.quarantine') ? navLink('/app/imports/quarantine', t('nav.imports'), 'imports') : ''}
+      ${can(actor.role, 'identity.reviews.read') ? navLink('/app/identity/reviews', t('nav.identity'), 'identity') : ''}
     </nav>`
       : ''}
     <div class="userbox">

@@ -10,6 +10,7 @@ import { campaignPages } from './routes/campaigns.js';
 import { carePages } from './routes/care.js';
 import { jobPages } from './routes/jobs.js';
 import { importPages } from './routes/imports.js';
+import { identityPages } from './routes/identity.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
@@ -40,6 +41,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(staffPages, { assets });
       await pages.register(messagePages, { assets });
       await pages.register(importPages, { assets });
+      await pages.register(identityPages, { assets });
     },
     { prefix: '/app' },
   );
