@@ -28,6 +28,7 @@ export function mergeIn(tx: Tx, ctx: ServiceContext, survivorId: string, mergedI
   const moved: Record<string, string[]> = {};
   for (const participant of ctx.merges.all()) moved[participant.name] = participant.repoint(tx, mergedId, survivorId, ctx);
   markMerged(tx, ctx, mergedId, survivorId);
+  for (const id of [survivorId, mergedId]) ctx.patientIndex.touched(id);
   const row: repo.MergeRow = {
     id: newId(),
     survivorId,
@@ -58,6 +59,7 @@ export function unmergeIn(tx: Tx, ctx: ServiceContext, merge: repo.MergeRow, rea
     participant.restore(tx, ids, merge.mergedId, ctx);
   }
   markUnmerged(tx, ctx, merge.mergedId, merge.survivorId);
+  for (const id of [merge.survivorId, merge.mergedId]) ctx.patientIndex.touched(id);
   const at = ctx.now.toISOString();
   const by = `${ctx.actor.kind}:${ctx.actor.id}`;
   if (!repo.markMergeUndone(tx, merge.id, at, by)) throw mergeUndone(merge.id);

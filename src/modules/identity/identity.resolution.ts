@@ -6,7 +6,7 @@ import { survivingPatientId } from '../patients/patients.merge.js';
 import type { MatchExplanation } from './identity.schemas.js';
 import * as repo from './identity.repository.js';
 import { matchRecordOf } from './patient-index.js';
-import { prepareRecord } from './prepared-record.js';
+import { prepareRecord, type PreparedRecord } from './prepared-record.js';
 import type { MatchRecord } from './identity.schemas.js';
 
 /** A person as a feed states them, in the patient file's terms (imports' canonical person fits). */
@@ -29,8 +29,8 @@ export interface IncomingPerson {
  */
 export type PersonDecision =
   | { decision: 'updated' | 'linked'; patientId: string; explanation: MatchExplanation }
-  | { decision: 'review'; candidateId: string; explanation: MatchExplanation }
-  | { decision: 'new'; explanation: MatchExplanation }
+  | { decision: 'review'; candidateId: string; explanation: MatchExplanation; prepared?: PreparedRecord }
+  | { decision: 'new'; explanation: MatchExplanation; prepared?: PreparedRecord }
   | { decision: 'ambiguous'; candidates: string[] };
 
 export function decidePerson(tx: Tx, ctx: ServiceContext, person: IncomingPerson): PersonDecision {
@@ -59,25 +59,26 @@ export function decidePerson(tx: Tx, ctx: ServiceContext, person: IncomingPerson
     phone: person.phone ?? null,
     address: { province: person.address?.province ?? null, city: person.address?.city ?? null, district: person.address?.district ?? null, detail: person.address?.detail ?? null },
   });
-  if (person.residentId && trusted(record)) {
+  // Built from the canonical person, already checked by the adapter: prepared directly, without a second parse.
+  const prepared = prepareRecord(record);
+  if (person.residentId && trusted(prepared)) {
     const owners = [...new Set(patientIdsByResidentId(tx, ctx, person.residentId).map((id) => survivingPatientId(tx, id)).filter((id) => id !== undefined))];
     if (owners.length === 1) return { decision: 'linked', patientId: owners[0]!, explanation: deterministic('resident_id', owners[0]!) };
     if (owners.length > 1) return { decision: 'ambiguous', candidates: owners };
   }
 
   const index = ctx.patientIndex.current(tx, ctx);
-  const matched = index.match(record);
+  const matched = index.matchPrepared(prepared);
   const explanation = matched.explanation;
   const candidate = explanation.candidatePersonId === null ? undefined : survivingPatientId(tx, explanation.candidatePersonId);
   if (candidate !== undefined && candidate !== explanation.candidatePersonId) explanation.candidatePersonId = candidate;
   if (matched.decision === 'linked' && candidate !== undefined) return { decision: 'linked', patientId: candidate, explanation };
-  if (matched.decision === 'review' && candidate !== undefined) return { decision: 'review', candidateId: candidate, explanation };
-  return { decision: 'new', explanation };
+  if (matched.decision === 'review' && candidate !== undefined) return { decision: 'review', candidateId: candidate, explanation, prepared };
+  return { decision: 'new', explanation, prepared };
 }
 
 /** The resident ID passes its check and agrees with the birth date: only then does it link without a score. */
-function trusted(record: MatchRecord): boolean {
-  const prepared = prepareRecord(record);
+function trusted(prepared: PreparedRecord): boolean {
   return prepared.residentIdValid && (prepared.birth === null || prepared.birth === prepared.residentId!.slice(6, 14));
 }
 

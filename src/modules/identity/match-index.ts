@@ -79,13 +79,22 @@ export class MatchIndex {
     return this.decide(prepareRecord(parseRecord(input)));
   }
 
+  /** The same for a record the caller prepared (and checked) itself, so that it can keep it without preparing twice. */
+  matchPrepared(record: PreparedRecord): MatchDecision {
+    return this.decide(record);
+  }
+
   /**
    * Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). With a `key`
    * (the patient file's own id) a later load or `forget` of the same key replaces it.
    */
   load(input: MatchRecord, personId: string, key?: string): void {
+    this.loadPrepared(prepareRecord(parseRecord(input)), personId, key);
+  }
+
+  loadPrepared(record: PreparedRecord, personId: string, key?: string): void {
     if (key !== undefined) this.forget(key);
-    const position = this.store(prepareRecord(parseRecord(input)), personId);
+    const position = this.store(record, personId);
     if (key !== undefined) this.byKey.set(key, position);
   }
 

@@ -6,6 +6,7 @@ import type { MatchConfig } from './match-config.js';
 import { MatchIndex } from './match-index.js';
 import { matchRecordFromPatient } from './patient-record.js';
 import type { MatchRecord } from './identity.schemas.js';
+import type { PreparedRecord } from './prepared-record.js';
 
 /** Every record in the service index has this source: see `matchRecordOf`. */
 export const INDEX_SOURCE = 'hcrm';
@@ -18,32 +19,44 @@ const CATCH_UP_PAGE = 10_000;
  *
  * - Built on first use, page by page in id order, inside the caller's transaction.
  * - Kept current from `identity_index_changes`, which triggers fill on every write to a patient's matching fields
- *   or identifiers, by any writer (staff pages, imports, merges, another process on the same file): before each
- *   decision the index reloads the files changed since the last sequence number it read. A rolled-back
- *   transaction leaves no change rows; if one rolled back after the index had read its rows (the sequence it
- *   remembers no longer holds the same change), the index is rebuilt.
+ *   or identifiers, by any writer (staff pages, imports, merges, another process on the same file): at the first
+ *   decision of each transaction the index reloads the files changed since the last sequence number it read.
+ *   Within a transaction nobody else can write (it holds the write lock), so it only catches up again when the
+ *   transaction itself changed a file's demographics (`touched`). A rolled-back transaction leaves no change rows;
+ *   if one rolled back after the index had read its rows (the sequence it remembers no longer holds the same
+ *   change), the index is rebuilt.
+ * - New files an import writes go in at once from the record it prepared (`adopt`), not read back, decrypted and
+ *   prepared again; the importer takes them out again if their savepoint or transaction rolls back (`rollbackTo`,
+ *   `discardUnconfirmed`).
  * - Memory: one prepared record per active file (name parts shared between people with the same name), the
- *   blocking lists, and a map from file id to slot; no deterministic maps (the table answers those). About
- *   0.6 KB per patient, measured by the imports benchmark (index_mb_per_1k_patients).
+ *   blocking lists, and a map from file id to slot; no deterministic maps (the table answers those). The imports
+ *   benchmark measures it (index_bytes_per_patient).
  */
 export class PatientIndex {
   private index: MatchIndex | null = null;
   private seq = 0;
   private seqPatient: string | undefined;
+  /** The transaction the index last caught up in, and whether that transaction has changed a file since. */
+  private caughtUpIn: Tx | null = null;
+  private dirty = false;
+  /** Files adopted since the last catch-up, in order: their change rows are skipped, a rollback forgets them. */
+  private readonly adopted = new Set<string>();
+  private journal: string[] = [];
   builds = 0;
 
   constructor(readonly config: MatchConfig) {}
 
   /** The index, brought up to date with every change committed or made earlier in this transaction. */
   current(tx: Tx, ctx: Pick<ServiceContext, 'cipher'>): MatchIndex {
+    if (this.index !== null && tx === this.caughtUpIn && !this.dirty) return this.index;
     if (this.index !== null && this.seq > 0 && repo.indexChangeAt(tx, this.seq) !== this.seqPatient) this.index = null;
-    if (this.index === null) return this.build(tx, ctx);
+    const index = this.index ?? this.build(tx, ctx);
     for (;;) {
       const changes = repo.indexChangesAfter(tx, this.seq, CATCH_UP_PAGE);
       if (changes.length === 0) break;
       const seen = new Set<string>();
       for (const change of changes) {
-        if (seen.has(change.patientId)) continue;
+        if (seen.has(change.patientId) || this.adopted.has(change.patientId)) continue;
         seen.add(change.patientId);
         this.reload(tx, ctx, change.patientId);
       }
@@ -51,12 +64,53 @@ export class PatientIndex {
       this.seq = last.seq;
       this.seqPatient = last.patientId;
     }
-    return this.index;
+    this.adopted.clear();
+    this.journal = [];
+    this.caughtUpIn = tx;
+    this.dirty = false;
+    return index;
+  }
+
+  /** A new, active file the caller's transaction just wrote from this prepared record: in the index at once. */
+  adopt(patientId: string, record: PreparedRecord): void {
+    if (this.index === null) return;
+    this.index.loadPrepared(record, patientId, patientId);
+    this.adopted.add(patientId);
+    this.journal.push(patientId);
+  }
+
+  /** The transaction changed this file's matching fields (a feed's newer phone, a merge): read it again. */
+  touched(patientId: string): void {
+    this.adopted.delete(patientId);
+    this.dirty = true;
+  }
+
+  /** Where a savepoint starts, for `rollbackTo`. */
+  mark(): number {
+    return this.journal.length;
+  }
+
+  /** The savepoint rolled back: the files adopted since `mark` were never written. */
+  rollbackTo(mark: number): void {
+    for (const id of this.journal.slice(mark)) {
+      this.index?.forget(id);
+      this.adopted.delete(id);
+    }
+    this.journal.length = Math.min(this.journal.length, mark);
+  }
+
+  /** The whole transaction rolled back: forget what it adopted, and catch up afresh next time. */
+  discardUnconfirmed(): void {
+    this.rollbackTo(0);
+    this.caughtUpIn = null;
   }
 
   /** Forgets everything; the next use rebuilds from the table. */
   invalidate(): void {
     this.index = null;
+    this.caughtUpIn = null;
+    this.adopted.clear();
+    this.journal = [];
   }
 
   get size(): number {
@@ -75,6 +129,8 @@ export class PatientIndex {
       after = page.at(-1)!.id;
     }
     this.index = index;
+    this.adopted.clear();
+    this.journal = [];
     this.builds++;
     return index;
   }

@@ -57,7 +57,17 @@ export function startRun(ctx: ServiceContext, format: ImportFormat, source: stri
 
 /** Applies mapped records in one transaction; returns each record's result in order. */
 export function applyBatch(ctx: ServiceContext, run: ImportRun, batch: (Mapped & { header?: string })[]): RecordResult[] {
-  return inTransaction(ctx, (tx) => applyBatchIn(tx, ctx, run, batch));
+  return inImportTransaction(ctx, (tx) => applyBatchIn(tx, ctx, run, batch));
+}
+
+/** A transaction that applies records: if it rolls back, the patient index forgets the files it wrote. */
+export function inImportTransaction<T>(ctx: ServiceContext, work: (tx: Tx) => T): T {
+  try {
+    return inTransaction(ctx, work);
+  } catch (error) {
+    ctx.patientIndex.discardUnconfirmed();
+    throw error;
+  }
 }
 
 /** The same inside a transaction the caller holds (a retry that must commit with its quarantine update). */
@@ -74,6 +84,7 @@ function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Impor
   // Each record runs under a savepoint: one that fails half-way leaves nothing behind. Raw SAVEPOINT statements
   // (prepared once) rather than drizzle's nested transaction, which builds and prepares them for every record.
   statement(tx, 'SAVEPOINT import_record').run();
+  const mark = ctx.patientIndex.mark();
   try {
     const result = applyRecord(tx, ctx, run, record);
     statement(tx, 'RELEASE import_record').run();
@@ -81,6 +92,7 @@ function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Impor
   } catch (error) {
     statement(tx, 'ROLLBACK TO import_record').run();
     statement(tx, 'RELEASE import_record').run();
+    ctx.patientIndex.rollbackTo(mark);
     if (!(error instanceof AppError)) throw error;
     const status = error.code === 'imports.needs_review' ? 'review' : 'open';
     return quarantine(tx, ctx, run, { key: record.key, position: record.position, raw, code: error.code, reason: error.detail }, status, header);
@@ -159,7 +171,9 @@ function applyUpsert(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Upsert
     rule = resolved.explanation?.rule ?? null;
     if (resolved.decision === 'created' || resolved.decision === 'linked' || resolved.decision === 'review') outcome = resolved.decision;
     if (resolved.decision === 'linked' || resolved.decision === 'updated') {
-      changed.push(...applySourcedDemographics(tx, ctx, patientId, record.person, origin));
+      const demographics = applySourcedDemographics(tx, ctx, patientId, record.person, origin);
+      if (demographics.length > 0) ctx.patientIndex.touched(patientId);
+      changed.push(...demographics);
       if (addIdentifiers(tx, patientId, record.person.identifiers) > 0) changed.push('identifiers');
     }
   } else {

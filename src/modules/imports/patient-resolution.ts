@@ -48,5 +48,6 @@ export function resolvePatient(tx: Tx, ctx: ServiceContext, person: CanonicalPer
   };
   const patientId = insertNewPatient(tx, ctx, body, { source: `import:${person.source.system}`, assertedAt: options.assertedAt });
   recordDecision(tx, ctx, decided, patientId, meta);
+  if ('prepared' in decided && decided.prepared) ctx.patientIndex.adopt(patientId, decided.prepared);
   return { patientId, decision: decided.decision === 'review' ? 'review' : 'created', explanation: { rule: decided.decision === 'review' ? 'review' : 'no-match' } };
 }
