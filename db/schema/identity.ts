@@ -86,8 +86,8 @@ export const patientMerges = sqliteTable(
 );
 
 /**
- * Patients whose matching fields changed, in commit order (filled by triggers on patients and their
- * identifiers, whoever writes them: staff, imports, merges, another process). The in-memory match index reads
+ * Patients whose matching fields changed, in commit order (filled by triggers on the patients table, whoever
+ * writes it: staff, imports, merges, another process). The in-memory match index reads
  * it to stay in step with the table; a rolled-back change leaves no row.
  */
 export const identityIndexChanges = sqliteTable('identity_index_changes', {

@@ -39,7 +39,8 @@ export interface MatchIndexOptions {
  */
 export class MatchIndex {
   private readonly records: Stored[] = [];
-  private readonly blocks = new Map<string, number[]>();
+  /** Blocking key → slots; a key held by one record (a phone, a resident ID) keeps the bare slot, not an array. */
+  private readonly blocks = new Map<string, number | number[]>();
   private readonly byIdentifier = new Map<string, string>();
   private readonly byResidentId = new Map<string, string>();
   /** Slot of each record loaded under its own key (a patient file's id), so that it can be replaced. */
@@ -164,8 +165,9 @@ export class MatchIndex {
     const seen = new Set<number>();
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
-      if (block === undefined || block.length > this.config.maxBlockSize) continue;
-      for (const position of block) seen.add(position);
+      if (block === undefined) continue;
+      if (typeof block === 'number') seen.add(block);
+      else if (block.length <= this.config.maxBlockSize) for (const position of block) seen.add(position);
     }
     let best: Best | null = null;
     let bestPosition = Infinity;
@@ -204,7 +206,8 @@ export class MatchIndex {
     this.records.push({ record, personId, trusted: trustedResidentId(record) });
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
-      if (block === undefined) this.blocks.set(key, [position]);
+      if (block === undefined) this.blocks.set(key, position);
+      else if (typeof block === 'number') this.blocks.set(key, [block, position]);
       else block.push(position);
     }
     if (!this.deterministic) return position;

@@ -18,8 +18,8 @@ const CATCH_UP_PAGE = 10_000;
  * file's demographics stay in it as an alias of the survivor), kept in step with the patients table.
  *
  * - Built on first use, page by page in id order, inside the caller's transaction.
- * - Kept current from `identity_index_changes`, which triggers fill on every write to a patient's matching fields
- *   or identifiers, by any writer (staff pages, imports, merges, another process on the same file): at the first
+ * - Kept current from `identity_index_changes`, which triggers fill on every write to a patient's matching fields,
+ *   by any writer (staff pages, imports, merges, another process on the same file): at the first
  *   decision of each transaction the index reloads the files changed since the last sequence number it read.
  *   Within a transaction nobody else can write (it holds the write lock), so it only catches up again when the
  *   transaction itself changed a file's demographics (`touched`). A rolled-back transaction leaves no change rows;

@@ -42,22 +42,13 @@ interface MatchingRow {
 const MATCHING_COLUMNS = `id, name, gender, birth_date AS birthDate, resident_id_sealed AS residentIdSealed, phone, province, city, district,
   address_detail AS detail, active, merged_into_id AS mergedIntoId FROM patients`;
 
-/** Patients in id order after `afterId`: for building the index page by page without holding them all. */
+/**
+ * Patients in id order after `afterId`, without their identifiers (the index compares demographics only): for
+ * building the index page by page without holding them all.
+ */
 export function patientsForMatching(tx: Tx, ctx: Pick<ServiceContext, 'cipher'>, afterId: string, limit: number): MatchingPatient[] {
   const rows = statement(tx, `SELECT ${MATCHING_COLUMNS} WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as MatchingRow[];
-  if (rows.length === 0) return [];
-  const ids = statement(tx, 'SELECT patient_id AS patientId, system, value FROM patient_identifiers WHERE patient_id > ? AND patient_id <= ? ORDER BY patient_id').all(afterId, rows.at(-1)!.id) as {
-    patientId: string;
-    system: string;
-    value: string;
-  }[];
-  const byPatient = new Map<string, { system: string; value: string }[]>();
-  for (const i of ids) {
-    const list = byPatient.get(i.patientId);
-    if (list) list.push({ system: i.system, value: i.value });
-    else byPatient.set(i.patientId, [{ system: i.system, value: i.value }]);
-  }
-  return rows.map((r) => matchingPatient(ctx, r, byPatient.get(r.id) ?? []));
+  return rows.map((r) => matchingPatient(ctx, r, []));
 }
 
 export function patientForMatching(tx: Tx, ctx: Pick<ServiceContext, 'cipher'>, id: string): MatchingPatient | undefined {
