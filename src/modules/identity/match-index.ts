@@ -49,6 +49,9 @@ export class MatchIndex {
   private readonly newPersonId: () => string;
   private readonly deterministic: boolean;
   private forgotten = 0;
+  private stamps = new Uint32Array(1024);
+  private stamp = 0;
+  private readonly candidates: number[] = [];
 
   constructor(
     readonly config: MatchConfig,
@@ -162,12 +165,25 @@ export class MatchIndex {
    * (a runner-up): two people who both look like the record is a question for a person, not for the engine.
    */
   private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number; ruledOut: number } {
-    const seen = new Set<number>();
+    // Candidates deduplicated with a stamp per slot rather than a Set: a record of a big index gathers hundreds.
+    if (this.stamps.length < this.records.length) {
+      const grown = new Uint32Array(Math.max(this.records.length, this.stamps.length * 2));
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    const stamp = ++this.stamp;
+    const seen = this.candidates;
+    seen.length = 0;
+    const add = (position: number) => {
+      if (this.stamps[position] === stamp) return;
+      this.stamps[position] = stamp;
+      seen.push(position);
+    };
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
       if (block === undefined) continue;
-      if (typeof block === 'number') seen.add(block);
-      else if (block.length <= this.config.maxBlockSize) for (const position of block) seen.add(position);
+      if (typeof block === 'number') add(block);
+      else if (block.length <= this.config.maxBlockSize) for (const position of block) add(position);
     }
     let best: Best | null = null;
     let bestPosition = Infinity;
@@ -198,7 +214,7 @@ export class MatchIndex {
         runnerUp = Math.max(runnerUp ?? -Infinity, score);
       }
     }
-    return { best, runnerUp, compared: seen.size, ruledOut };
+    return { best, runnerUp, compared: seen.length, ruledOut };
   }
 
   private store(record: PreparedRecord, personId: string): number {
