@@ -191,9 +191,13 @@ export class MatchIndex {
     const { linkThreshold } = this.config;
     const mine = trustedResidentId(record);
     let ruledOut = 0;
+    let forgotten = 0;
     for (const position of seen) {
       const stored = this.records[position]!;
-      if (stored.personId === '') continue;
+      if (stored.personId === '') {
+        forgotten++;
+        continue;
+      }
       // Two trusted resident IDs that differ rule the candidate out whatever else agrees (ruleOutReason): MOD 11-2
       // catches every single-digit slip and swap, so two valid numbers are never one person's typo. Skipping them
       // here, before any comparison, is most of what keeps a big index fast.
@@ -214,7 +218,7 @@ export class MatchIndex {
         runnerUp = Math.max(runnerUp ?? -Infinity, score);
       }
     }
-    return { best, runnerUp, compared: seen.length, ruledOut };
+    return { best, runnerUp, compared: seen.length - forgotten, ruledOut };
   }
 
   private store(record: PreparedRecord, personId: string): number {
