@@ -54,6 +54,17 @@ import { twilioWebhookRoutes } from './modules/messaging/webhooks.routes.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import { importTimelineProviders } from './modules/imports/imports.timeline.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
+import { patientMergeParticipants } from './modules/patients/patients.merge.js';
+import { appointmentMergeParticipants } from './modules/appointments/appointments.merge.js';
+import { feedbackMergeParticipant } from './modules/feedback/feedback.merge.js';
+import { careMergeParticipant } from './modules/care/care.merge.js';
+import { followupMergeParticipants } from './modules/followup/followup.merge.js';
+import { identityRoutes } from './modules/identity/identity.routes.js';
+import { MergeRegistry } from './modules/identity/merge-registry.js';
+import { PatientIndex } from './modules/identity/patient-index.js';
+import type { MatchConfig } from './modules/identity/match-config.js';
+import { importsMergeParticipant } from './modules/imports/imports.merge.js';
+import { messagingMergeParticipant } from './modules/messaging/messaging.merge.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
@@ -91,6 +102,8 @@ export interface DepsOptions {
   /** Call-centre settings; omitted: the defaults, recordings beside the database file. */
   callcentre?: Partial<CallCentreSettings>;
   appointments?: Partial<AppointmentSettings>;
+  /** Match thresholds (HCRM_MATCH_*); the defaults otherwise. */
+  match?: Partial<MatchConfig>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
@@ -115,6 +128,10 @@ export function createDeps(options: DepsOptions): Deps {
   sendChecks.register(INVITATION_SUBJECT, invitationSendCheck);
   const encounterEvents = new EncounterEvents();
   encounterEvents.register(enrolFromEncounter);
+  const merges = new MergeRegistry();
+  for (const participant of [...patientMergeParticipants, importsMergeParticipant, messagingMergeParticipant, ...followupMergeParticipants, careMergeParticipant, ...appointmentMergeParticipants, feedbackMergeParticipant]) {
+    merges.register(participant);
+  }
   return {
     db: options.db,
     clock: options.clock,
@@ -133,6 +150,8 @@ export function createDeps(options: DepsOptions): Deps {
     followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, ...stripUndefined(options.followup ?? {}) },
     callcentre: callCentreDeps(options.db, options.timeZone, options.callcentre, timeline),
     appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
+    patientIndex: new PatientIndex({ ...defaults.match, ...options.match }),
+    merges,
   };
 }
 
@@ -191,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(patientRoutes);
   await app.register(importRoutes);
+  await app.register(identityRoutes);
   await app.register(messagingRoutes);
   await app.register(twilioWebhookRoutes);
   await app.register(unsubscribeRoutes);

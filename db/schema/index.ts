@@ -12,3 +12,4 @@ export * from './followup-plans.js';
 export * from './consultations.js';
 export * from './feedback.js';
 export * from './contacts.js';
+export * from './identity.js';

@@ -49,6 +49,7 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(guess.getTime() - zoneOffsetMs(first, timeZone));
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one; imports convert a local time per row.
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 function zoneOffsetMs(instant: Date, timeZone: string): number {

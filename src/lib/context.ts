@@ -10,6 +10,8 @@ import type { TemplateRegistry } from '../modules/messaging/templates.js';
 import type { FollowupVisitBooking } from '../modules/followup/worklist/visits.js';
 import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/catalog.js';
 import type { CallCentreDeps } from '../modules/consultations/callcentre.deps.js';
+import type { PatientIndex } from '../modules/identity/patient-index.js';
+import type { MergeRegistry } from '../modules/identity/merge-registry.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,6 +46,10 @@ export interface Deps {
   /** Consultations, feedback and contacts: settings, the hospital calendar, the caller card's registered sections. */
   callcentre: CallCentreDeps;
   appointments: AppointmentSettings;
+  /** The patient index (matching engine kept in step with the patients table), one per process. */
+  patientIndex: PatientIndex;
+  /** What follows a patient file when it is merged into another, registered by each module that holds some. */
+  merges: MergeRegistry;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */

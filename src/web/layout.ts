@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'followup' | 'callcentre' | 'feedback' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'followup' | 'callcentre' | 'feedback' | 'identity' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -33,6 +33,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ${can(actor.role, 'jobs.read') ? navLink('/app/jobs', t('nav.jobs'), 'jobs') : ''}
       ${can(actor.role, 'staff.manage') ? navLink('/app/staff', t('nav.staff'), 'staff') : ''}
       ${can(actor.role, 'imports.quarantine') ? navLink('/app/imports/quarantine', t('nav.imports'), 'imports') : ''}
+      ${can(actor.role, 'identity.reviews.read') ? navLink('/app/identity/reviews', t('nav.identity'), 'identity') : ''}
     </nav>`
       : ''}
     <div class="userbox">

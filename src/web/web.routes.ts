@@ -12,6 +12,7 @@ import { carePages } from './routes/care.js';
 import { followupPages } from './routes/followup.js';
 import { jobPages } from './routes/jobs.js';
 import { importPages } from './routes/imports.js';
+import { identityPages } from './routes/identity.js';
 import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
@@ -46,6 +47,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(staffBookingPages, { assets });
       await pages.register(followupPages, { assets });
       await pages.register(callCentrePages, { assets });
+      await pages.register(identityPages, { assets });
     },
     { prefix: '/app' },
   );

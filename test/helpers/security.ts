@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { ROLES, type Role } from '../../src/lib/context.js';
+import { mergeIn } from '../../src/modules/identity/identity.merge.js';
+import { recordDecision } from '../../src/modules/identity/identity.resolution.js';
 import { inTransaction } from '../../src/lib/transaction.js';
 import { receiveInboundSms } from '../../src/modules/messaging/messaging.inbound.js';
 import { enqueueMessage } from '../../src/modules/messaging/messaging.service.js';
@@ -118,6 +120,11 @@ export interface SecurityFixtures {
   ruleId: string;
   contactId: string;
   recordingId: string;
+  /** An open match review, a second patient to merge, an active merge and the alias it made. */
+  reviewId: string;
+  otherPatientId: string;
+  mergeId: string;
+  mergedPatientId: string;
 }
 
 /** Which fixture fills a path parameter, by the path it appears in. */
@@ -139,6 +146,10 @@ export const PATH_PARAMETERS: { path: RegExp; parameter: string; fixture: Exclud
   { path: /^\/api\/appointments\/\{id\}\/(approve|reject)/, parameter: 'id', fixture: 'requestedAppointmentId' },
   { path: /^\/api\/appointments\/\{id\}\/reverse-no-show/, parameter: 'id', fixture: 'noShowAppointmentId' },
   { path: /^\/api\/appointments\/\{id\}/, parameter: 'id', fixture: 'appointmentId' },
+  { path: /^\/api\/identity\/reviews\/\{id\}/, parameter: 'id', fixture: 'reviewId' },
+  { path: /^\/api\/identity\/merges\/\{id\}/, parameter: 'id', fixture: 'mergeId' },
+  { path: /^\/api\/identity\/patients\/\{id\}\/unmerge/, parameter: 'id', fixture: 'mergedPatientId' },
+  { path: /^\/api\/identity\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
   { path: /^\/api\/imports\/quarantine\/\{id\}/, parameter: 'id', fixture: 'quarantineId' },
   { path: /^\/api\/questionnaires\/\{id\}/, parameter: 'id', fixture: 'questionnaireId' },
   { path: /^\/api\/patients\/\{id\}/, parameter: 'id', fixture: 'patientId' },
@@ -210,6 +221,10 @@ export const SAMPLE_BODIES: Record<string, (f: SecurityFixtures) => object> = {
   'POST /api/feedback/{id}/escalate': () => ({ version: 1, reason: '安全测试' }),
   'POST /api/contacts': (f) => ({ patientId: f.patientId, kind: 'call_in', outcome: 'reached', summary: '询问复诊时间' }),
   'POST /api/contacts/{id}/review': () => ({ score: 4 }),
+  'POST /api/identity/reviews/{id}/decision': () => ({ decision: 'different', note: '安全测试' }),
+  'POST /api/identity/merges': (f) => ({ survivorId: f.patientId, mergedId: f.otherPatientId, reason: '安全测试' }),
+  'POST /api/identity/merges/{id}/undo': () => ({}),
+  'POST /api/identity/patients/{id}/unmerge': () => ({}),
   'POST /api/questionnaire-responses': (f) => ({ patientId: f.patientId, questionnaire: { url: OUTPATIENT_URL }, departmentId: f.departmentId, answers: OUTPATIENT_ANSWERS }),
 };
 
@@ -312,7 +327,9 @@ export async function securityFixtures(h: TestHospital): Promise<{ sessions: Rec
         openCallTask(tx, h.system(), { patientId: patient.id, departmentId, title: '安全测试电话', assigneeRole: 'nurse', dueAt: h.clock.now(), hours: { from: '09:00', to: '20:00' }, maxAttempts: 3 }),
       );
       const campaign = await createCampaign(h.system(), { name: '安全测试宣教', segment: { minAge: 120 }, body: '安全测试', sendAt: '2026-11-24T02:00:00Z' });
+      const identity = identityFixtures(h, patient.id);
       return {
+        ...(await identity),
         departmentId,
         patientId: patient.id,
         patientVersion: version('patients', patient.id),
@@ -349,4 +366,17 @@ async function callCentreFixtures(h: TestHospital, patientId: string, department
   const contactId = inTransaction(h.deps, (tx) => logContactIn(tx, ctx, staffId, { patientId, kind: 'call_in', outcome: 'reached', summary: '咨询挂号' }));
   const recording = await uploadRecording(ctx, contactId, aWav(), 'audio/wav');
   return { consultationId: consultation.id, articleId: article.articleId, feedbackId: active.id, resolvedFeedbackId: resolving.id, ruleId: rule.id, contactId, recordingId: recording.id };
+}
+
+/** An open review (a new file paired with the fixture patient), another file to merge, and a merge to undo. */
+async function identityFixtures(h: TestHospital, patientId: string): Promise<{ reviewId: string; otherPatientId: string; mergeId: string; mergedPatientId: string }> {
+  const [fresh, other, survivor, alias] = await Promise.all([0, 1, 2, 3].map(() => createPatient(h.system(), aPatient({ identifiers: [] }))));
+  return inTransaction(h.deps, (tx) => {
+    const ctx = h.system();
+    const explanation = { method: 'probabilistic' as const, candidatePersonId: patientId, candidateRecord: null, candidatesCompared: 1, score: 15, linkThreshold: 20, reviewThreshold: 10, fields: [], heldForReview: null, ruledOut: null };
+    recordDecision(tx, ctx, { decision: 'review', candidateId: patientId, explanation }, fresh!.id, { source: 'security', recordKey: null, runId: null });
+    const reviewId = (h.db.$client.prepare('SELECT id FROM identity_reviews WHERE patient_id = ?').get(fresh!.id) as { id: string }).id;
+    const merge = mergeIn(tx, ctx, survivor!.id, alias!.id, { origin: 'staff' });
+    return { reviewId, otherPatientId: other!.id, mergeId: merge.id, mergedPatientId: alias!.id };
+  });
 }

@@ -79,11 +79,18 @@ describe('an HL7 day imported over HTTP', () => {
     expect((await patientByMrn('MRN0001')).identifiers).toContainEqual({ system: 'EMR', value: 'EMR778' });
   });
 
-  it('sends A40 merges to review, kept in the quarantine list with status review', async () => {
-    const report = await send(adt({ event: 'A40', controlId: 'MG-1', extra: ['MRG|MRN0999^^^HIS^MR'] }));
-    expect(report).toMatchObject({ review: 1, quarantined: 0 });
-    const list = QuarantinePage.parse((await h.app.inject({ method: 'GET', url: '/api/imports/quarantine?status=review', headers: admin.headers })).json());
-    expect(list.items[0]).toMatchObject({ code: 'imports.needs_review', position: 'message 1' });
+  it('applies A40 through the patient merge: the retired file becomes an alias of the survivor, and a re-send changes nothing', async () => {
+    // A second registration of the same man, made at the desk under another MRN.
+    const created = await h.app.inject({ method: 'POST', url: '/api/patients', headers: admin.headers, payload: { name: '张三丰', gender: 'male', birthDate: '1968-04-12', identifiers: [{ system: 'HIS', value: 'MRN0999' }] } });
+    expect(created.statusCode, created.body).toBe(201);
+    const duplicateId = PatientFile.parse(created.json()).id;
+    const message = adt({ event: 'A40', controlId: 'MG-1', extra: ['MRG|MRN0999^^^HIS^MR'] });
+    expect(await send(message)).toMatchObject({ updated: 1, quarantined: 0 });
+    const survivor = await patientByMrn('MRN0001');
+    expect(survivor.identifiers).toContainEqual({ system: 'HIS', value: 'MRN0999' });
+    const alias = PatientFile.parse((await h.app.inject({ method: 'GET', url: `/api/patients/${duplicateId}`, headers: admin.headers })).json());
+    expect(alias).toMatchObject({ active: false, mergedIntoId: survivor.id, deactivationReason: 'merged' });
+    expect(await send(message)).toMatchObject({ unchanged: 1, updated: 0 });
   });
 });
 
@@ -91,7 +98,10 @@ describe('bad messages in a batch', () => {
   it('quarantines each with position and reason, keeps it verbatim, and imports the rest', async () => {
     const hostile = adt({ event: 'A28', controlId: 'BAD-2', mrn: "X'); DROP TABLE patients;--", birth: '<script>' });
     const report = await send([adt({ event: 'A28', controlId: 'OK-1', mrn: 'MRN2001', residentId: null }), hostile, adt({ event: 'A01', controlId: 'BAD-3', mrn: 'MRN2003', residentId: null, department: 'NOPE', visit: 'V2003' }), adt({ event: 'A28', controlId: 'OK-4', mrn: 'MRN2004', residentId: null, name: '李^四' })].join('\r'));
-    expect(report).toMatchObject({ received: 4, created: 2, quarantined: 2 });
+    expect(report).toMatchObject({ received: 4, quarantined: 2 });
+    // The two good ones go in; both resemble 张三丰 already on file (same phone, birth date, address), so the
+    // index links or pairs them for review instead of creating strangers.
+    expect(report.created + report.linked + report.review).toBe(2);
     expect(report.problems.map((p) => [p.position, p.code])).toEqual([
       ['message 2', 'hl7.bad_date'],
       ['message 3', 'imports.unknown_department'],
@@ -111,7 +121,9 @@ describe('bad messages in a batch', () => {
     expect(Problem.parse(still.json()).detail).toContain('NOPE');
     const fixed = await h.app.inject({ method: 'POST', url: `/api/imports/quarantine/${item.id}/retry`, headers: admin.headers, payload: { raw: item.raw.replaceAll('NOPE', 'CARD') } });
     expect(fixed.statusCode, fixed.body).toBe(200);
-    expect(ImportReport.parse(fixed.json())).toMatchObject({ created: 1 });
+    const retried = ImportReport.parse(fixed.json());
+    expect(retried).toMatchObject({ quarantined: 0, received: 1 });
+    expect(retried.created + retried.linked).toBe(1);
     const after = QuarantinePage.parse((await h.app.inject({ method: 'GET', url: '/api/imports/quarantine?status=retried', headers: admin.headers })).json());
     expect(after.items.map((q) => q.id)).toContain(item.id);
   });

@@ -104,7 +104,7 @@ describe('the MLLP listener', () => {
   it('drops a frame from a client that disconnects in the middle of it, and serves the next client', async () => {
     const before = patientCount();
     const c = await client();
-    const bytes = frame(adt({ event: 'A28', controlId: 'MLLP-7', mrn: 'ML0007', residentId: null }));
+    const bytes = frame(adt({ event: 'A28', controlId: 'MLLP-7', mrn: 'ML0007', residentId: null, name: '赵^小六', birth: '19900101', phone: '13700000007' }));
     c.socket.write(bytes.subarray(0, 40));
     c.socket.destroy();
     await new Promise((r) => setTimeout(r, 50));

@@ -84,3 +84,113 @@ export const MatchDecision = z.object({
   explanation: MatchExplanation,
 });
 export type MatchDecision = z.infer<typeof MatchDecision>;
+
+// ——— Review queue and merges over HTTP ———
+
+const id = z.string().min(1).max(64);
+export const ReviewStatus = z.enum(['open', 'linked', 'different', 'merged']);
+
+export const ReviewListQuery = z
+  .strictObject({
+    status: ReviewStatus.optional().describe('open by default'),
+    source: z.string().max(50).optional(),
+    patientId: id.optional().describe('Reviews in which this file is either side'),
+    minScore: z.coerce.number().min(-1000).max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  });
+
+export const IdParams = z.strictObject({ id });
+
+export const PatientCard = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    gender: z.enum(['male', 'female', 'other', 'unknown']),
+    birthDate: z.string().nullable(),
+    residentId: z.string().nullable().describe('Masked'),
+    phone: z.string().nullable().describe('Masked unless your role calls patients'),
+    address: z.object({ province: z.string().nullable(), city: z.string().nullable(), district: z.string().nullable(), detail: z.string().nullable() }),
+    identifiers: z.array(z.object({ system: z.string(), value: z.string() })),
+    active: z.boolean(),
+    mergedIntoId: z.string().nullable(),
+    visitCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'PatientCard' });
+
+export const ReviewSummary = z
+  .object({
+    id: z.string(),
+    status: ReviewStatus,
+    source: z.string(),
+    score: z.number().nullable(),
+    patientId: z.string().describe('The file created for the incoming record'),
+    candidatePatientId: z.string().describe('The existing file it resembles'),
+    patientName: z.string(),
+    candidateName: z.string(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    mergeId: z.string().nullable(),
+  })
+  .meta({ id: 'ReviewSummary' });
+
+export const ReviewPage = z.object({ items: z.array(ReviewSummary), nextCursor: z.string().nullable() }).meta({ id: 'ReviewPage' });
+
+export const ReviewDetail = ReviewSummary.extend({
+  note: z.string().nullable(),
+  version: z.number().int(),
+  record: PatientCard.describe('The incoming record\'s file'),
+  candidate: PatientCard.describe('The existing file'),
+  explanation: MatchExplanation.describe('Why the engine was unsure: score, thresholds, agreement and weight per field'),
+}).meta({ id: 'ReviewDetail' });
+
+export const ReviewDecisionBody = z
+  .strictObject({
+    decision: z.enum(['link', 'different', 'merge']).describe('link: the same person, the new file merges into the existing one; merge: the same person, you choose the surviving file; different: two people'),
+    survivorId: id.optional().describe('merge only: which of the two files survives (the existing one by default)'),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: 'ReviewDecisionBody' });
+
+export const MergeBody = z
+  .strictObject({ survivorId: id, mergedId: id, reason: z.string().trim().max(1000).optional() })
+  .meta({ id: 'MergeBody' });
+
+export const UnmergeBody = z.strictObject({ reason: z.string().trim().max(1000).optional() }).meta({ id: 'UnmergeBody' });
+
+export const MergeView = z
+  .object({
+    id: z.string(),
+    survivorId: z.string(),
+    mergedId: z.string(),
+    origin: z.enum(['review', 'hl7', 'staff']),
+    status: z.enum(['active', 'undone']),
+    moved: z.record(z.string(), z.number().int()).describe('Rows moved to the survivor, per participant (identifiers, visits, pending messages…)'),
+    reason: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    undoneAt: z.string().nullable(),
+    undoneBy: z.string().nullable(),
+  })
+  .meta({ id: 'MergeView' });
+
+export const DecisionView = z
+  .object({
+    id: z.string(),
+    runId: z.string().nullable(),
+    source: z.string(),
+    decision: z.enum(['linked', 'review', 'created', 'updated']),
+    method: z.enum(['identifier', 'resident_id', 'probabilistic']),
+    patientId: z.string(),
+    candidatePatientId: z.string().nullable(),
+    score: z.number().nullable(),
+    explanation: MatchExplanation,
+    createdAt: z.string(),
+  })
+  .meta({ id: 'DecisionView' });
+export const DecisionList = z.object({ items: z.array(DecisionView) });
+export type ReviewSummary = z.infer<typeof ReviewSummary>;
+export type ReviewDetail = z.infer<typeof ReviewDetail>;
+export type MergeView = z.infer<typeof MergeView>;

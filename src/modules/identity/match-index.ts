@@ -10,7 +10,13 @@ import type { PreparedRecord } from './prepared-record.js';
 import { weightTable } from './weights.js';
 import type { WeightTable } from './weights.js';
 
-interface Stored { record: PreparedRecord; personId: string }
+interface Stored {
+  record: PreparedRecord;
+  /** '' once forgotten: blocks still point at the slot, the search skips it. */
+  personId: string;
+  /** The record's trusted resident ID (see trustedResidentId), computed once. */
+  trusted: string | null;
+}
 
 interface Best { personId: string; stored: Stored; score: number; fields: FieldComparison[] }
 
@@ -18,6 +24,11 @@ export interface MatchIndexOptions {
   /** Ids for new people (default UUIDv7); the evaluation passes a counter to stay deterministic. */
   newPersonId?: () => string;
   weights?: WeightTable;
+  /**
+   * Keep the exact maps for the deterministic links (default true). The service index leaves them out: there
+   * the patients table answers identifier and resident-ID links, and a million-entry map would only cost memory.
+   */
+  deterministic?: boolean;
 }
 
 /**
@@ -28,11 +39,19 @@ export interface MatchIndexOptions {
  */
 export class MatchIndex {
   private readonly records: Stored[] = [];
-  private readonly blocks = new Map<string, number[]>();
+  /** Blocking key → slots; a key held by one record (a phone, a resident ID) keeps the bare slot, not an array. */
+  private readonly blocks = new Map<string, number | number[]>();
   private readonly byIdentifier = new Map<string, string>();
   private readonly byResidentId = new Map<string, string>();
+  /** Slot of each record loaded under its own key (a patient file's id), so that it can be replaced. */
+  private readonly byKey = new Map<string, number>();
   private readonly weights: WeightTable;
   private readonly newPersonId: () => string;
+  private readonly deterministic: boolean;
+  private forgotten = 0;
+  private stamps = new Uint32Array(1024);
+  private stamp = 0;
+  private readonly candidates: number[] = [];
 
   constructor(
     readonly config: MatchConfig,
@@ -43,10 +62,12 @@ export class MatchIndex {
     }
     this.weights = options.weights ?? weightTable();
     this.newPersonId = options.newPersonId ?? newId;
+    this.deterministic = options.deterministic ?? true;
   }
 
+  /** Records held (forgotten ones excluded). */
   get size(): number {
-    return this.records.length;
+    return this.records.length - this.forgotten;
   }
 
   /** Decides where the record belongs and keeps it there: under the linked person, or under a new one. */
@@ -62,9 +83,33 @@ export class MatchIndex {
     return this.decide(prepareRecord(parseRecord(input)));
   }
 
-  /** Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). */
-  load(input: MatchRecord, personId: string): void {
-    this.store(prepareRecord(parseRecord(input)), personId);
+  /** The same for a record the caller prepared (and checked) itself, so that it can keep it without preparing twice. */
+  matchPrepared(record: PreparedRecord): MatchDecision {
+    return this.decide(record);
+  }
+
+  /**
+   * Keeps a record under a person decided elsewhere (an existing patient file, a reviewer's link). With a `key`
+   * (the patient file's own id) a later load or `forget` of the same key replaces it.
+   */
+  load(input: MatchRecord, personId: string, key?: string): void {
+    this.loadPrepared(prepareRecord(parseRecord(input)), personId, key);
+  }
+
+  loadPrepared(record: PreparedRecord, personId: string, key?: string): void {
+    if (key !== undefined) this.forget(key);
+    const position = this.store(record, personId);
+    if (key !== undefined) this.byKey.set(key, position);
+  }
+
+  /** Drops the record loaded under `key`, if any (a file deactivated, or about to be reloaded). */
+  forget(key: string): boolean {
+    const position = this.byKey.get(key);
+    if (position === undefined) return false;
+    this.records[position]!.personId = '';
+    this.byKey.delete(key);
+    this.forgotten++;
+    return true;
   }
 
   /**
@@ -95,7 +140,7 @@ export class MatchIndex {
     const byResident = residentKey === null ? undefined : this.byResidentId.get(residentKey);
     if (byResident !== undefined) return deterministic(byResident, { ...base, method: 'resident_id' });
 
-    const { best, runnerUp, compared } = this.bestCandidate(record);
+    const { best, runnerUp, compared, ruledOut } = this.bestCandidate(record);
     const explanation: MatchExplanation = {
       ...base,
       method: 'probabilistic',
@@ -104,7 +149,7 @@ export class MatchIndex {
       candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
       score: best?.score ?? null,
       fields: best?.fields ?? [],
-      ruledOut: best ? ruleOutReason(record, best) : null,
+      ruledOut: best ? ruleOutReason(record, best) : ruledOut > 0 ? RULED_OUT_BY_RESIDENT_ID : null,
       heldForReview: null,
     };
     if (best && explanation.ruledOut === null && best.score >= linkThreshold) explanation.heldForReview = holdReason(best, runnerUp, this.config.ambiguityMargin);
@@ -119,19 +164,47 @@ export class MatchIndex {
    * The best-scoring candidate, and the best score of any other person that also reaches the link threshold
    * (a runner-up): two people who both look like the record is a question for a person, not for the engine.
    */
-  private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number } {
-    const seen = new Set<number>();
+  private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number; ruledOut: number } {
+    // Candidates deduplicated with a stamp per slot rather than a Set: a record of a big index gathers hundreds.
+    if (this.stamps.length < this.records.length) {
+      const grown = new Uint32Array(Math.max(this.records.length, this.stamps.length * 2));
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    const stamp = ++this.stamp;
+    const seen = this.candidates;
+    seen.length = 0;
+    const add = (position: number) => {
+      if (this.stamps[position] === stamp) return;
+      this.stamps[position] = stamp;
+      seen.push(position);
+    };
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
-      if (block === undefined || block.length > this.config.maxBlockSize) continue;
-      for (const position of block) seen.add(position);
+      if (block === undefined) continue;
+      if (typeof block === 'number') add(block);
+      else if (block.length <= this.config.maxBlockSize) for (const position of block) add(position);
     }
     let best: Best | null = null;
     let bestPosition = Infinity;
     let runnerUp: number | null = null;
     const { linkThreshold } = this.config;
+    const mine = trustedResidentId(record);
+    let ruledOut = 0;
+    let forgotten = 0;
     for (const position of seen) {
       const stored = this.records[position]!;
+      if (stored.personId === '') {
+        forgotten++;
+        continue;
+      }
+      // Two trusted resident IDs that differ rule the candidate out whatever else agrees (ruleOutReason): MOD 11-2
+      // catches every single-digit slip and swap, so two valid numbers are never one person's typo. Skipping them
+      // here, before any comparison, is most of what keeps a big index fast.
+      if (mine !== null && stored.trusted !== null && stored.trusted !== mine) {
+        ruledOut++;
+        continue;
+      }
       const mustReach = best === null ? -Infinity : Math.min(best.score, linkThreshold);
       const comparison = compareRecords(record, stored.record, this.weights, mustReach);
       if (comparison === null) continue;
@@ -145,25 +218,30 @@ export class MatchIndex {
         runnerUp = Math.max(runnerUp ?? -Infinity, score);
       }
     }
-    return { best, runnerUp, compared: seen.size };
+    return { best, runnerUp, compared: seen.length - forgotten, ruledOut };
   }
 
-  private store(record: PreparedRecord, personId: string): void {
+  private store(record: PreparedRecord, personId: string): number {
     const position = this.records.length;
-    this.records.push({ record, personId });
+    this.records.push({ record, personId, trusted: trustedResidentId(record) });
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
-      if (block === undefined) this.blocks.set(key, [position]);
+      if (block === undefined) this.blocks.set(key, position);
+      else if (typeof block === 'number') this.blocks.set(key, [block, position]);
       else block.push(position);
     }
+    if (!this.deterministic) return position;
     for (const [system, value] of record.identifiers) {
       const key = identifierKey(record.source, system, value);
       if (!this.byIdentifier.has(key)) this.byIdentifier.set(key, personId);
     }
     const residentKey = trustedResidentId(record);
     if (residentKey !== null && !this.byResidentId.has(residentKey)) this.byResidentId.set(residentKey, personId);
+    return position;
   }
 }
+
+const RULED_OUT_BY_RESIDENT_ID = 'different resident ID numbers, each consistent with its record';
 
 function parseRecord(input: MatchRecord): MatchRecord {
   const parsed = MatchRecord.safeParse(input);
@@ -201,7 +279,7 @@ function ruleOutReason(record: PreparedRecord, best: Best): string | null {
   const mine = trustedResidentId(record);
   const theirs = trustedResidentId(best.stored.record);
   const level = best.fields.find((f) => f.field === 'residentId')?.level;
-  return mine !== null && theirs !== null && level === 'different' ? 'different resident ID numbers, each consistent with its record' : null;
+  return mine !== null && theirs !== null && level === 'different' ? RULED_OUT_BY_RESIDENT_ID : null;
 }
 
 /** Evidence that no score outweighs: it sends a high-scoring pair to a person instead of linking it. */

@@ -29,8 +29,24 @@ const COMPOUND_SURNAMES = new Set(
   '欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 申屠 澹台 呼延 钟离 闻人 万俟 百里 东郭'.split(' '),
 );
 
+// Name parts repeat endlessly (a few hundred surnames, tens of thousands of given names): converting each once and
+// sharing the result saves the pinyin work per record and the memory of a million-record index. Bounded, so a
+// stream of unique Latin names cannot grow it without end.
+const PART_CACHE_LIMIT = 200_000;
+const partCache = new Map<string, NamePart | null>();
+
 export function namePart(raw: string | undefined, role: 'family' | 'given'): NamePart | null {
   if (raw === undefined) return null;
+  const cacheKey = role === 'family' ? `f${raw}` : `g${raw}`;
+  const cached = partCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const part = convertNamePart(raw, role);
+  if (partCache.size >= PART_CACHE_LIMIT) partCache.clear();
+  partCache.set(cacheKey, part);
+  return part;
+}
+
+function convertNamePart(raw: string, role: 'family' | 'given'): NamePart | null {
   const trimmed = raw.trim();
   if (trimmed.length === 0) return null;
   if (HAN.test(trimmed)) {

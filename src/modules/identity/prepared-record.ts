@@ -51,12 +51,28 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
     streetNumber: folded(address.number),
     street: folded(address.street),
     addressLine2: folded(address.line2),
-    locality: folded(address.locality),
-    city: folded(address.city),
-    region: folded(address.region),
+    locality: intern(folded(address.locality)),
+    city: intern(folded(address.city)),
+    region: intern(folded(address.region)),
     postcode: clean(address.postcode)?.replace(/\s/g, '') ?? null,
-    identifiers: new Map((record.identifiers ?? []).map((id) => [id.system.trim(), id.value.trim()])),
+    identifiers: record.identifiers === undefined || record.identifiers.length === 0 ? NO_IDENTIFIERS : new Map(record.identifiers.map((id) => [id.system.trim(), id.value.trim()])),
   };
+}
+
+// Shared by every record without identifiers (all of the service index's), never written to.
+const NO_IDENTIFIERS: Map<string, string> = new Map();
+
+// Place names repeat across a whole population: one string per distinct value, not one per record. Bounded, so
+// free-text street lines cannot grow it without end.
+const INTERN_LIMIT = 100_000;
+const interned = new Map<string, string>();
+function intern(value: string | null): string | null {
+  if (value === null) return null;
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_LIMIT) interned.clear();
+  interned.set(value, value);
+  return value;
 }
 
 function clean(value: string | undefined): string | null {

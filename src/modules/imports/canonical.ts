@@ -149,6 +149,7 @@ export const ImportRecord = z.discriminatedUnion('command', [
 ]);
 export type ImportRecord = z.infer<typeof ImportRecord>;
 export type UpsertRecord = Extract<ImportRecord, { command: 'upsert' }>;
+export type MergeRecord = Extract<ImportRecord, { command: 'merge' }>;
 
 export type ImportFormat = 'hl7' | 'fhir' | 'csv';
 

@@ -33,7 +33,7 @@ if ((format !== 'hl7' && format !== 'fhir' && format !== 'csv') || !values.sourc
 const config = loadConfig(process.env);
 const db = openDatabase(config.dbPath);
 migrateDatabase(db);
-const deps = createDeps({ db, clock: systemClock, secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key, timeZone: config.timeZone });
+const deps = createDeps({ db, clock: systemClock, secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key, timeZone: config.timeZone, match: config.match });
 const ctx = (): ServiceContext => ({ ...deps, actor: { kind: 'import', id: `cli:${values.source}` }, now: deps.clock.now(), requestId: newId(), ip: null });
 
 const tty = process.stderr.isTTY === true;

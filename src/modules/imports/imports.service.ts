@@ -7,7 +7,9 @@ import { audit } from '../audit/audit.service.js';
 import { completeFromHis } from '../appointments/appointments.service.js';
 import { addAllergyIfNew, addIdentifiers, applySourcedDemographics, changeIdentifier, patientIdByIdentifiers, upsertEncounterFromSource } from '../patients/patients.feeds.js';
 import { departmentIdByCode } from '../staff/staff.service.js';
-import type { ImportFormat, ImportRecord, Mapped, Rejected, UpsertRecord } from './canonical.js';
+import type { ImportFormat, ImportRecord, Mapped, MergeRecord, Rejected, UpsertRecord } from './canonical.js';
+import { mergeIn } from '../identity/identity.merge.js';
+import { survivingPatientId } from '../patients/patients.merge.js';
 import { needsReview, unknownDepartment, unknownPatient } from './imports.errors.js';
 import * as repo from './imports.repository.js';
 import { resolvePatient } from './patient-resolution.js';
@@ -56,7 +58,17 @@ export function startRun(ctx: ServiceContext, format: ImportFormat, source: stri
 
 /** Applies mapped records in one transaction; returns each record's result in order. */
 export function applyBatch(ctx: ServiceContext, run: ImportRun, batch: (Mapped & { header?: string })[]): RecordResult[] {
-  return inTransaction(ctx, (tx) => applyBatchIn(tx, ctx, run, batch));
+  return inImportTransaction(ctx, (tx) => applyBatchIn(tx, ctx, run, batch));
+}
+
+/** A transaction that applies records: if it rolls back, the patient index forgets the files it wrote. */
+export function inImportTransaction<T>(ctx: ServiceContext, work: (tx: Tx) => T): T {
+  try {
+    return inTransaction(ctx, work);
+  } catch (error) {
+    ctx.patientIndex.discardUnconfirmed();
+    throw error;
+  }
 }
 
 /** The same inside a transaction the caller holds (a retry that must commit with its quarantine update). */
@@ -73,6 +85,7 @@ function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Impor
   // Each record runs under a savepoint: one that fails half-way leaves nothing behind. Raw SAVEPOINT statements
   // (prepared once) rather than drizzle's nested transaction, which builds and prepares them for every record.
   statement(tx, 'SAVEPOINT import_record').run();
+  const mark = ctx.patientIndex.mark();
   try {
     const result = applyRecord(tx, ctx, run, record);
     statement(tx, 'RELEASE import_record').run();
@@ -80,6 +93,7 @@ function applyGuarded(tx: Tx, ctx: ServiceContext, run: ImportRun, record: Impor
   } catch (error) {
     statement(tx, 'ROLLBACK TO import_record').run();
     statement(tx, 'RELEASE import_record').run();
+    ctx.patientIndex.rollbackTo(mark);
     if (!(error instanceof AppError)) throw error;
     const status = error.code === 'imports.needs_review' ? 'review' : 'open';
     return quarantine(tx, ctx, run, { key: record.key, position: record.position, raw, code: error.code, reason: error.detail }, status, header);
@@ -115,14 +129,13 @@ export function applyRecord(tx: Tx, ctx: ServiceContext, run: ImportRun, record:
   let outcome: Outcome;
   let detail: Record<string, unknown>;
   if (record.command === 'merge') {
-    // Merging two files belongs to the identity module's review and merge; until it is wired, a person decides.
-    throw needsReview(`HL7 A40 asks to merge ${record.retired.map((i) => `${i.system} ${i.value}`).join(', ')} into ${record.survivor.map((i) => `${i.system} ${i.value}`).join(', ')}; merges wait for review.`);
+    ({ patientId, outcome, detail } = applyMerge(tx, ctx, record));
   } else if (record.command === 'change-identifier') {
     patientId = changeIdentifier(tx, record.from, record.to);
     outcome = 'updated';
     detail = { changed: ['identifiers'], from: record.from.system, to: record.to.system };
   } else {
-    ({ patientId, outcome, detail } = applyUpsert(tx, ctx, record, origin));
+    ({ patientId, outcome, detail } = applyUpsert(tx, ctx, run, record, origin));
   }
   repo.insertReceipt(tx, { source: run.source, key: record.key, runId: run.id, patientId, receivedAt: ctx.now.toISOString() });
   if (outcome !== 'unchanged') {
@@ -131,25 +144,44 @@ export function applyRecord(tx: Tx, ctx: ServiceContext, run: ImportRun, record:
   return { outcome, patientId };
 }
 
-function applyUpsert(tx: Tx, ctx: ServiceContext, record: UpsertRecord, origin: { source: string; assertedAt: string }): { patientId: string; outcome: Outcome; detail: Record<string, unknown> } {
+/**
+ * HL7 A40: the file holding the retired identifiers (MRG-1) merges into the one holding PID-3, through the
+ * identity module's merge (everything re-pointed, the retired file an alias, undoable). Re-sent after the merge,
+ * it changes nothing.
+ */
+function applyMerge(tx: Tx, ctx: ServiceContext, record: MergeRecord): { patientId: string; outcome: Outcome; detail: Record<string, unknown> } {
+  const survivorHolder = patientIdByIdentifiers(tx, record.survivor);
+  const survivorId = survivorHolder === undefined ? undefined : survivingPatientId(tx, survivorHolder);
+  if (!survivorId) throw unknownPatient(record.survivor);
+  const retiredHolder = patientIdByIdentifiers(tx, record.retired);
+  if (!retiredHolder) throw unknownPatient(record.retired);
+  if (retiredHolder === survivorId || survivingPatientId(tx, retiredHolder) === survivorId) return { patientId: survivorId, outcome: 'unchanged', detail: { rule: 'already-merged' } };
+  const merge = mergeIn(tx, ctx, survivorId, retiredHolder, { origin: 'hl7', reason: `HL7 A40 ${record.key}` });
+  return { patientId: survivorId, outcome: 'updated', detail: { rule: 'hl7-merge', mergeId: merge.id, mergedId: retiredHolder, changed: ['merge'] } };
+}
+
+function applyUpsert(tx: Tx, ctx: ServiceContext, run: ImportRun, record: UpsertRecord, origin: { source: string; assertedAt: string }): { patientId: string; outcome: Outcome; detail: Record<string, unknown> } {
   let patientId: string;
   let outcome: Outcome = 'unchanged';
   const changed: string[] = [];
   let rule: unknown = null;
   if (record.person) {
-    const resolved = resolvePatient(tx, ctx, record.person, { assertedAt: record.assertedAt });
-    if (resolved.decision === 'review' || !resolved.patientId) throw needsReview(`Cannot tell which patient this is (${String(resolved.explanation?.rule)}); sent to review.`);
+    const resolved = resolvePatient(tx, ctx, record.person, { assertedAt: record.assertedAt, runId: run.id, source: run.source, recordKey: record.key });
+    if (!resolved.patientId) throw needsReview(`Cannot tell which patient this is (${String(resolved.explanation?.rule)}); sent to review.`);
     patientId = resolved.patientId;
     rule = resolved.explanation?.rule ?? null;
-    if (resolved.decision === 'created' || resolved.decision === 'linked') outcome = resolved.decision;
-    if (resolved.decision !== 'created') {
-      changed.push(...applySourcedDemographics(tx, ctx, patientId, record.person, origin));
+    if (resolved.decision === 'created' || resolved.decision === 'linked' || resolved.decision === 'review') outcome = resolved.decision;
+    if (resolved.decision === 'linked' || resolved.decision === 'updated') {
+      const demographics = applySourcedDemographics(tx, ctx, patientId, record.person, origin);
+      if (demographics.length > 0) ctx.patientIndex.touched(patientId);
+      changed.push(...demographics);
       if (addIdentifiers(tx, patientId, record.person.identifiers) > 0) changed.push('identifiers');
     }
   } else {
     const found = patientIdByIdentifiers(tx, record.subject);
-    if (!found) throw unknownPatient(record.subject);
-    patientId = found;
+    const current = found === undefined ? undefined : survivingPatientId(tx, found);
+    if (!current) throw unknownPatient(record.subject);
+    patientId = current;
   }
   for (const e of record.encounters) {
     let departmentId: string | undefined;

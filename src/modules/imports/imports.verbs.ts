@@ -11,7 +11,7 @@ import { adaptHl7 } from './adapters/hl7/index.js';
 import type { ImportFormat, Mapped } from './canonical.js';
 import { quarantineNotFound, retryFailed } from './imports.errors.js';
 import * as repo from './imports.repository.js';
-import { applyBatch, applyBatchIn, finishRun, startRun, type ImportReport, type ImportRun } from './imports.service.js';
+import { applyBatch, applyBatchIn, finishRun, inImportTransaction, startRun, type ImportReport, type ImportRun } from './imports.service.js';
 
 /**
  * The import verbs every entry point calls (HTTP, CLI, MLLP): adapter → applyBatch → stored report, and the
@@ -89,7 +89,7 @@ export async function retryQuarantined(ctx: ServiceContext, id: string, raw: str
   const failed = mapped.find((m) => !m.ok);
   if (failed && !failed.ok) throw retryFailed(failed.rejected.code, failed.rejected.reason);
   const run = startRun(ctx, row.format, row.source, 'retry', row.mapping ?? undefined);
-  inTransaction(ctx, (tx) => {
+  inImportTransaction(ctx, (tx) => {
     const results = applyBatchIn(tx, ctx, run, mapped);
     const problem = results.find((r) => r.problem)?.problem;
     if (problem) throw retryFailed(problem.code, problem.reason);

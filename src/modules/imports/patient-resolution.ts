@@ -1,38 +1,37 @@
 import type { Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { addIdentifiers, patientIdByIdentifiers, patientIdsByResidentId } from '../patients/patients.feeds.js';
+import { decidePerson, recordDecision } from '../identity/identity.resolution.js';
+import { addIdentifiers } from '../patients/patients.feeds.js';
 import { insertNewPatient } from '../patients/patients.service.js';
 import type { CreatePatientBody } from '../patients/patients.schemas.js';
 import type { CanonicalPerson } from './canonical.js';
 
 export interface Resolution {
-  /** Null only when the decision is `review`: nobody is written until a person decides. */
+  /** Null only when the record must wait in quarantine (several files share its resident ID). */
   patientId: string | null;
-  /** created: a new file; updated: the same source's record; linked: joined to a file found another way; review: unsure. */
+  /**
+   * created: a new file; updated: the file holding the record's identifier; linked: joined to a file found by
+   * resident ID or by score; review: a new file, paired with the one it resembles in the review queue.
+   */
   decision: 'created' | 'linked' | 'updated' | 'review';
   explanation?: { rule: string; [detail: string]: unknown };
 }
 
 /**
- * Decides which patient file an incoming person is, inside the import's transaction. These are the deterministic
- * rules: the same identifier from the same source is that patient; the same resident ID number is that patient;
- * anyone else is a new patient. The identity module's probabilistic matcher (blocking, Fellegi–Sunter weights,
- * review thresholds) plugs in here with this same signature, between the resident-ID rule and "new patient".
+ * Decides which patient file an incoming person is, inside the import's transaction, through the identity
+ * module: deterministic links first (the same identifier; the same trusted resident ID), then the Fellegi–Sunter
+ * score against the two thresholds (link, review, new). Every decision is kept with its explanation.
  */
-export function resolvePatient(tx: Tx, ctx: ServiceContext, person: CanonicalPerson, options: { assertedAt: string }): Resolution {
+export function resolvePatient(tx: Tx, ctx: ServiceContext, person: CanonicalPerson, options: { assertedAt: string; runId: string; source: string; recordKey: string }): Resolution {
   const identifiers = person.identifiers.map((i) => ({ system: i.system, value: i.value }));
-  const byIdentifier = patientIdByIdentifiers(tx, identifiers);
-  if (byIdentifier) return { patientId: byIdentifier, decision: 'updated', explanation: { rule: 'same-source-identifier' } };
-
-  if (person.residentId) {
-    const owners = patientIdsByResidentId(tx, ctx, person.residentId);
-    if (owners.length === 1) {
-      addIdentifiers(tx, owners[0]!, identifiers);
-      return { patientId: owners[0]!, decision: 'linked', explanation: { rule: 'same-resident-id' } };
-    }
-    if (owners.length > 1) return { patientId: null, decision: 'review', explanation: { rule: 'resident-id-on-several-files', candidates: owners } };
+  const decided = decidePerson(tx, ctx, { ...person, identifiers });
+  const meta = { source: options.source, recordKey: options.recordKey, runId: options.runId };
+  if (decided.decision === 'ambiguous') return { patientId: null, decision: 'review', explanation: { rule: 'resident-id-on-several-files', candidates: decided.candidates } };
+  if (decided.decision === 'updated' || decided.decision === 'linked') {
+    if (decided.decision === 'linked') addIdentifiers(tx, decided.patientId, identifiers);
+    recordDecision(tx, ctx, decided, decided.patientId, meta);
+    return { patientId: decided.patientId, decision: decided.decision, explanation: { rule: decided.explanation.method } };
   }
-
   const body: CreatePatientBody = {
     name: person.name,
     gender: person.gender,
@@ -48,5 +47,7 @@ export function resolvePatient(tx: Tx, ctx: ServiceContext, person: CanonicalPer
     identifiers,
   };
   const patientId = insertNewPatient(tx, ctx, body, { source: `import:${person.source.system}`, assertedAt: options.assertedAt });
-  return { patientId, decision: 'created', explanation: { rule: 'no-match' } };
+  recordDecision(tx, ctx, decided, patientId, meta);
+  if ('prepared' in decided && decided.prepared) ctx.patientIndex.adopt(patientId, decided.prepared);
+  return { patientId, decision: decided.decision === 'review' ? 'review' : 'created', explanation: { rule: decided.decision === 'review' ? 'review' : 'no-match' } };
 }

@@ -187,6 +187,7 @@ export const PatientFile = z
     active: z.boolean(),
     deactivatedAt: z.string().nullable(),
     deactivationReason: z.string().nullable(),
+    mergedIntoId: z.string().nullable().describe('Set when this file was merged into another: read that one (the surviving file) instead'),
     summary: z.object({ visitCount: z.number().int(), lastVisitAt: z.string().nullable() }),
     clinical: z
       .object({

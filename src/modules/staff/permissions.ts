@@ -87,6 +87,14 @@ export const ROLE_PERMISSIONS = {
   'contacts.review': ['admin', 'manager'],
   'recordings.upload': ['admin', 'agent'],
   'recordings.play': ['admin', 'manager'],
+  /**
+   * The match review queue: read the pairs and decide them (link, different, merge). Managers decide too: they
+   * answer for their department's records, and a review shows demographics only (no clinical data).
+   */
+  'identity.reviews.read': ['admin', 'manager'],
+  'identity.reviews.decide': ['admin', 'manager'],
+  /** Merge two files directly, or undo a merge: a repair of the index, kept to administrators. */
+  'identity.merge': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { startOfLocalDay } from '../../../../lib/clock.js';
-import { CanonicalPerson, describeIssues, type ImportRecord, type Mapped } from '../../canonical.js';
+import { CanonicalEncounter, CanonicalPerson, describeIssues, type ImportRecord, type Mapped } from '../../canonical.js';
 import type { CsvMapping } from './mapping.js';
 
 export interface CsvMapOptions {
@@ -92,6 +92,8 @@ export function mapCsvRow(header: string[], values: string[], raw: string, posit
     const reason = describeIssues(person.error).replace(/^([\w.]+):/gm, (_all, field: string) => `${o.mapping.columns[field] ?? field}:`);
     return reject(key, position, raw, 'csv.invalid', `${position}: ${reason}`);
   }
+  const visit = mapVisit(get, position, o);
+  if ('rejected' in visit) return reject(key, position, raw, 'csv.invalid', visit.rejected);
   const record: ImportRecord = {
     command: 'upsert',
     key,
@@ -99,11 +101,60 @@ export function mapCsvRow(header: string[], values: string[], raw: string, posit
     assertedAt: updatedAt ?? o.now.toISOString(),
     person: person.data,
     subject: person.data.identifiers,
-    encounters: [],
+    encounters: visit.encounters,
     allergies: [],
     observations: [],
   };
   return { ok: true, record, raw };
+}
+
+const VISIT_CLASS: Record<string, CanonicalEncounter['class']> = {
+  outpatient: 'outpatient', emergency: 'emergency', inpatient: 'inpatient', surgery: 'surgery', lab: 'lab', exam: 'exam',
+  o: 'outpatient', e: 'emergency', i: 'inpatient',
+};
+
+/**
+ * The visit a row carries, when the mapping has visit columns and `visit.id` has a value: class, department,
+ * admission and discharge (local times without an offset, like updatedAt), doctor, and diagnoses (codes and
+ * texts separated by ; when a visit has several, the first one primary).
+ */
+function mapVisit(get: (field: string) => string | null, position: string, o: CsvMapOptions): { encounters: CanonicalEncounter[] } | { rejected: string } {
+  const id = get('visit.id');
+  if (!id) return { encounters: [] };
+  const column = (field: string) => o.mapping.columns[field] ?? field;
+  const classText = get('visit.class');
+  const visitClass = classText ? (o.mapping.visitClasses[classText] ?? VISIT_CLASS[classText.toLowerCase()]) : undefined;
+  if (classText && !visitClass) return { rejected: `${position}, ${column('visit.class')}: "${classText}" is not a visit class this mapping knows` };
+  const times: Record<'admittedAt' | 'dischargedAt', string | null> = { admittedAt: null, dischargedAt: null };
+  for (const field of ['admittedAt', 'dischargedAt'] as const) {
+    const text = get(`visit.${field}`);
+    if (!text) continue;
+    times[field] = normaliseInstant(text, o.timeZone);
+    if (!times[field]) return { rejected: `${position}, ${column(`visit.${field}`)}: "${text}" is not a time` };
+  }
+  const split = (text: string | null) => (text ?? '').split(/[;；]/).map((s) => s.trim()).filter(Boolean);
+  const codes = split(get('visit.diagnosisCode'));
+  const texts = split(get('visit.diagnosisText'));
+  if (texts.length > 0 && codes.length !== texts.length) return { rejected: `${position}, ${column('visit.diagnosisText')}: ${texts.length} diagnosis texts for ${codes.length} codes` };
+  const source = { system: o.source, id };
+  const encounter = CanonicalEncounter.safeParse({
+    source,
+    ...(visitClass ? { class: visitClass } : {}),
+    ...(times.dischargedAt ? { status: 'finished' } : times.admittedAt ? { status: 'in-progress' } : {}),
+    ...(get('visit.department') ? { departmentCode: get('visit.department') } : {}),
+    ...(get('visit.doctor') ? { attendingDoctorName: get('visit.doctor') } : {}),
+    ...(times.admittedAt ? { startAt: times.admittedAt } : {}),
+    ...(times.dischargedAt ? { endAt: times.dischargedAt } : {}),
+    ...(get('visit.summary') ? { summary: get('visit.summary') } : {}),
+    diagnoses: codes.map((code, i) => ({ source: { system: o.source, id: `${id}:${code}` }, code, text: texts[i] ?? code, primary: i === 0 })),
+    procedures: [],
+  });
+  if (!encounter.success) {
+    const columnOf: Record<string, string> = { departmentCode: 'visit.department', attendingDoctorName: 'visit.doctor', diagnoses: 'visit.diagnosisCode', summary: 'visit.summary' };
+    const reason = describeIssues(encounter.error).replace(/^(\w+)[\w.]*:/gm, (_all, field: string) => `${column(columnOf[field] ?? `visit.${field}`)}:`);
+    return { rejected: `${position}: ${reason}` };
+  }
+  return { encounters: [encounter.data] };
 }
 
 function normaliseDate(value: string): string | null {

@@ -12,9 +12,21 @@ export const CsvMapping = z.strictObject({
   source: z.string().min(1).max(50).optional(),
   encoding: z.enum(['utf8', 'gbk', 'gb18030']).default('utf8'),
   delimiter: z.string().length(1).default(','),
-  columns: z.record(z.string().regex(/^(name|gender|birthDate|residentId|phone|email|occupation|employer|updatedAt|address\.(province|city|district|detail)|identifier:[\w.:/-]{1,80})$/, 'is not a canonical field'), z.string().min(1)),
+  columns: z.record(
+    z.string().regex(
+      /^(name|gender|birthDate|residentId|phone|email|occupation|employer|updatedAt|address\.(province|city|district|detail)|identifier:[\w.:/-]{1,80}|visit\.(id|class|department|doctor|admittedAt|dischargedAt|diagnosisCode|diagnosisText|summary))$/,
+      'is not a canonical field',
+    ),
+    z.string().min(1),
+  ),
   /** Source values for gender (男 → male); HL7 letters and FHIR codes are understood without it. */
   genders: z.record(z.string(), z.enum(['male', 'female', 'other', 'unknown'])).default({}),
+  /**
+   * Source values for the visit class (门诊 → outpatient, 住院 → inpatient); the canonical names and HL7 PV1-2
+   * letters (O, I, E) are understood without it. A row whose `visit.id` has a value carries a visit: a HIS
+   * visit export imports the visit (department, times, diagnoses) as well as the patient.
+   */
+  visitClasses: z.record(z.string(), z.enum(['outpatient', 'emergency', 'inpatient', 'surgery', 'lab', 'exam'])).default({}),
 });
 export type CsvMapping = z.infer<typeof CsvMapping>;
 
