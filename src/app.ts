@@ -55,6 +55,7 @@ import { importRoutes } from './modules/imports/imports.routes.js';
 import { importTimelineProviders } from './modules/imports/imports.timeline.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientMergeParticipants } from './modules/patients/patients.merge.js';
+import { followupVisitBooking } from './modules/appointments/appointments.followup.js';
 import { appointmentMergeParticipants } from './modules/appointments/appointments.merge.js';
 import { feedbackMergeParticipant } from './modules/feedback/feedback.merge.js';
 import { careMergeParticipant } from './modules/care/care.merge.js';
@@ -147,7 +148,7 @@ export function createDeps(options: DepsOptions): Deps {
       twilioAuthToken: options.messaging?.twilioAuthToken ?? null,
     },
     questionnaires,
-    followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, ...stripUndefined(options.followup ?? {}) },
+    followup: { publicUrl: settings.publicUrl, invitationDays: 14, lowSatisfactionScore: 2, reminderDays: 3, wrongTokenLimit: 20, booking: followupVisitBooking, ...stripUndefined(options.followup ?? {}) },
     callcentre: callCentreDeps(options.db, options.timeZone, options.callcentre, timeline),
     appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
     patientIndex: new PatientIndex({ ...defaults.match, ...options.match }),

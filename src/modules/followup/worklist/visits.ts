@@ -16,9 +16,9 @@ import { withinHours } from '../invitations/invitation-messages.js';
 import * as repo from './worklist.repository.js';
 
 /**
- * The seam to the appointments module (written in parallel): when it can book a slot for a follow-up visit it
- * implements this and is passed in Deps (`followup.booking`); until then, or when no schedule is open for the
- * day, the visit is left as a re-check reminder that the patient books themselves.
+ * How a follow-up visit is booked: the appointments module implements it (appointments.followup.ts) and createDeps
+ * passes it as `followup.booking`. When no schedule is open for the day, the visit is left as a re-check reminder
+ * that the patient books themselves.
  */
 export interface FollowupVisitBooking {
   /** Books inside the caller's transaction; null when no slot is open (then a reminder goes out instead). */

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { FollowupVisit } from '../../src/modules/followup/worklist/worklist.schemas.js';
+import { createPatient } from '../../src/modules/patients/patients.service.js';
+import { useTestHospital } from '../helpers/app.js';
+import { aPatient } from '../helpers/factories.js';
+import { cardiologyClinic } from './clinic.js';
+
+/*
+ * A cardiologist asks to see 孙建国 again. On a Tuesday, when 李明 holds his clinic, follow-up books him a place
+ * through the schedule; on a Wednesday, when nobody sees patients, it leaves the re-check reminder instead.
+ */
+const h = await useTestHospital();
+const clinic = await cardiologyClinic(h);
+const patient = await createPatient(h.system(), aPatient({ name: '孙建国', identifiers: [] }));
+
+const askForVisit = async (date: string) => {
+  const reply = await h.app.inject({ method: 'POST', url: `/api/patients/${patient.id}/followup-visits`, headers: clinic.admin.headers, payload: { date, departmentId: clinic.departmentId } });
+  expect(reply.statusCode, reply.body).toBe(201);
+  return FollowupVisit.parse(reply.json());
+};
+
+describe('a follow-up visit (复诊) asked for by a doctor', () => {
+  it('is booked in the clinic held that day, with its confirmation queued', async () => {
+    const visit = await askForVisit('2026-11-24');
+    expect(visit).toMatchObject({ status: 'booked', appointmentId: expect.any(String) });
+    const appointment = h.db.$client.prepare('SELECT patient_id, date, type, status, channel FROM appointments WHERE id = ?').get(visit.appointmentId);
+    expect(appointment).toEqual({ patient_id: patient.id, date: '2026-11-24', type: 'followup', status: 'booked', channel: 'desk' });
+  });
+
+  it('waits as a re-check reminder on a day without a clinic', async () => {
+    const visit = await askForVisit('2026-11-25');
+    expect(visit).toMatchObject({ status: 'planned', appointmentId: null });
+  });
+});
