@@ -73,6 +73,13 @@ export const Env = z.object({
     .string()
     .regex(/^\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h)(\s*,\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h))*\s*$/, 'must be offsets like day-before@18:00,2h')
     .default('day-before@18:00,2h'),
+  HCRM_APPOINTMENT_TYPE_REMINDERS: z
+    .string()
+    .regex(
+      /^\s*([a-z][a-z0-9-]*=(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h)(\s*,\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h))*)?(\s*;\s*[a-z][a-z0-9-]*=(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h)(\s*,\s*(day-before@([01]\d|2[0-3]):[0-5]\d|\d{1,3}h))*)*\s*$/,
+      'must be type=offsets pairs like followup=day-before@09:00,48h;outpatient=2h',
+    )
+    .default(''),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -133,10 +140,24 @@ export interface AppointmentSettings {
   /** How long a freed place offered to the first patient waiting is held for them. */
   waitlistHoldMinutes: number;
   /** When reminders go: the day before at a local time, or hours before the appointment. */
-  reminders: ({ kind: 'day-before'; time: string } | { kind: 'hours'; hours: number })[];
+  reminders: ReminderOffset[];
+  /** Other offsets for some appointment types (outpatient, followup, …); a type not named uses `reminders`. */
+  remindersByType: Record<string, ReminderOffset[]>;
 }
 
-export function parseReminderOffsets(text: string): AppointmentSettings['reminders'] {
+export type ReminderOffset = { kind: 'day-before'; time: string } | { kind: 'hours'; hours: number };
+
+/** `followup=day-before@09:00,48h;outpatient=2h` → offsets per appointment type. */
+export function parseTypeReminderOffsets(text: string): Record<string, ReminderOffset[]> {
+  const byType: Record<string, ReminderOffset[]> = {};
+  for (const pair of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const [type = '', offsets = ''] = pair.split('=');
+    byType[type.trim()] = parseReminderOffsets(offsets);
+  }
+  return byType;
+}
+
+export function parseReminderOffsets(text: string): ReminderOffset[] {
   return text
     .split(',')
     .map((part) => part.trim())
@@ -154,6 +175,7 @@ export const DEFAULT_APPOINTMENT_SETTINGS: AppointmentSettings = {
   noShowLimit: 3,
   waitlistHoldMinutes: 30,
   reminders: parseReminderOffsets('day-before@18:00,2h'),
+  remindersByType: {},
 };
 
 export interface TwilioConfig {
@@ -262,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       noShowLimit: e.HCRM_NO_SHOW_LIMIT,
       waitlistHoldMinutes: e.HCRM_WAITLIST_HOLD_MINUTES,
       reminders: parseReminderOffsets(e.HCRM_APPOINTMENT_REMINDERS),
+      remindersByType: parseTypeReminderOffsets(e.HCRM_APPOINTMENT_TYPE_REMINDERS),
     },
   };
 }

@@ -16,12 +16,22 @@ describe('booking configuration', () => {
         { kind: 'day-before', time: '18:00' },
         { kind: 'hours', hours: 2 },
       ],
+      remindersByType: {},
     });
   });
 
   it('reads reminder offsets and limits from the environment', () => {
     const config = loadConfig({ HCRM_APPOINTMENT_REMINDERS: '24h, day-before@09:30', HCRM_BOOKING_WINDOW_DAYS: '7', HCRM_NO_SHOW_LIMIT: '0' });
     expect(config.appointments).toMatchObject({ bookingWindowDays: 7, noShowLimit: 0, reminders: [{ kind: 'hours', hours: 24 }, { kind: 'day-before', time: '09:30' }] });
+  });
+
+  it('reads other reminder offsets for some appointment types', () => {
+    const config = loadConfig({ HCRM_APPOINTMENT_TYPE_REMINDERS: 'followup=day-before@09:00, 48h; outpatient=2h' });
+    expect(config.appointments.remindersByType).toEqual({
+      followup: [{ kind: 'day-before', time: '09:00' }, { kind: 'hours', hours: 48 }],
+      outpatient: [{ kind: 'hours', hours: 2 }],
+    });
+    expect(() => loadConfig({ HCRM_APPOINTMENT_TYPE_REMINDERS: 'followup:2h' })).toThrow(/HCRM_APPOINTMENT_TYPE_REMINDERS: must be type=offsets pairs/);
   });
 
   it('names the variable that is wrong', () => {

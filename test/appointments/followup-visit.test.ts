@@ -9,7 +9,8 @@ import { cardiologyClinic } from './clinic.js';
  * A cardiologist asks to see 孙建国 again. On a Tuesday, when 李明 holds his clinic, follow-up books him a place
  * through the schedule; on a Wednesday, when nobody sees patients, it leaves the re-check reminder instead.
  */
-const h = await useTestHospital();
+// Follow-up visits are reminded two days ahead as well as the evening before; outpatient bookings keep the default.
+const h = await useTestHospital({ appointments: { remindersByType: { followup: [{ kind: 'hours', hours: 48 }, { kind: 'day-before', time: '18:00' }] } } });
 const clinic = await cardiologyClinic(h);
 const patient = await createPatient(h.system(), aPatient({ name: '孙建国', identifiers: [] }));
 
@@ -25,6 +26,9 @@ describe('a follow-up visit (复诊) asked for by a doctor', () => {
     expect(visit).toMatchObject({ status: 'booked', appointmentId: expect.any(String) });
     const appointment = h.db.$client.prepare('SELECT patient_id, date, type, status, channel FROM appointments WHERE id = ?').get(visit.appointmentId);
     expect(appointment).toEqual({ patient_id: patient.id, date: '2026-11-24', type: 'followup', status: 'booked', channel: 'desk' });
+    // 48 hours before 08:00 on the 24th has passed; the evening before (18:00 on the 23rd, 10:00Z) has not.
+    const reminders = h.db.$client.prepare("SELECT scheduled_at FROM messages WHERE purpose = 'appointment-reminder' AND patient_id = ?").all(patient.id);
+    expect(reminders).toEqual([{ scheduled_at: '2026-11-23T10:00:00.000Z' }]);
   });
 
   it('waits as a re-check reminder on a day without a clinic', async () => {

@@ -49,6 +49,8 @@ export interface TestHospitalOptions {
   extraTemplates?: DepsOptions['extraTemplates'];
   /** Care's outbox and greeting settings; the outbox records what care asks for unless a test passes another. */
   care?: Partial<CareDeps>;
+  /** Booking rules other than the defaults (DEFAULT_APPOINTMENT_SETTINGS). */
+  appointments?: DepsOptions['appointments'];
 }
 
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
@@ -65,6 +67,7 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     timeZone: 'Asia/Shanghai',
     ...(options.messaging ? { messaging: options.messaging } : {}),
     ...(options.extraTemplates ? { extraTemplates: options.extraTemplates } : {}),
+    ...(options.appointments ? { appointments: options.appointments } : {}),
   });
   const outbox = new RecordingOutbox();
   const care = careDeps({ outbox, ...options.care });

@@ -54,7 +54,7 @@ export function queueReminders(tx: Tx, ctx: ServiceContext, row: repo.Appointmen
   if (!filled) return 0;
   const start = new Date(row.startAt);
   let queued = 0;
-  for (const offset of ctx.appointments.reminders) {
+  for (const offset of ctx.appointments.remindersByType[row.type] ?? ctx.appointments.reminders) {
     const at =
       offset.kind === 'day-before'
         ? instantAtLocalTime(addDays(localDate(start, ctx.timeZone), -1), offset.time, ctx.timeZone)
