@@ -42,6 +42,9 @@ import { patientRoutes } from './modules/patients/patients.routes.js';
 import { patientTimelineProviders } from './modules/patients/patients.timeline.js';
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
+import { createMetricRegistry } from './modules/stats/metrics/index.js';
+import type { MetricRegistry } from './modules/stats/registry.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -57,6 +60,8 @@ export interface AppOptions {
   care?: CareDeps;
   /** The scheduler whose jobs /api/jobs lists and starts; main.ts starts its cron. Built from every task if absent. */
   scheduler?: Scheduler;
+  /** The statistics' metric definitions; other modules register theirs on it before the app is built. */
+  metrics?: MetricRegistry;
 }
 
 export interface DepsOptions {
@@ -168,7 +173,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(careRoutes, { care });
   await app.register(jobRoutes, { scheduler });
   await app.register(followupRoutes);
-  await app.register(webRoutes, { care, scheduler });
+  const metrics = options.metrics ?? createMetricRegistry();
+  await app.register(statsRoutes, { metrics });
+  await app.register(webRoutes, { care, scheduler, metrics });
   await app.register(questionnairePages);
   await app.ready();
   return app;

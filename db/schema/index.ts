@@ -7,3 +7,4 @@ export * from './jobs.js';
 export * from './care.js';
 export * from './followup.js';
 export * from './imports.js';
+export * from './stats.js';

@@ -50,6 +50,10 @@ export const ROLE_PERMISSIONS = {
   /** Run imports over HTTP and work the quarantine: the interface administrators. */
   'imports.run': ['admin'],
   'imports.quarantine': ['admin'],
+  /** The statistics dashboard and /api/stats: managers see their own department's figures (stats.service.ts). */
+  'stats.read': ['admin', 'manager'],
+  /** Figures with no department (messages, campaigns, opt-outs): the whole hospital's, administrators only. */
+  'stats.hospital': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -1,0 +1,9 @@
+import { MetricRegistry } from '../registry.js';
+import { registerSatisfactionMetrics } from './satisfaction.js';
+
+/** The stats module's own metrics; app.ts hands the registry to other modules so they add theirs. */
+export function createMetricRegistry(): MetricRegistry {
+  const registry = new MetricRegistry();
+  registerSatisfactionMetrics(registry);
+  return registry;
+}

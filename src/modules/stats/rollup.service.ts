@@ -1,0 +1,54 @@
+import { addDays, localDate, toInstant } from '../../lib/clock.js';
+import type { ServiceContext } from '../../lib/context.js';
+import { inTransaction } from '../../lib/transaction.js';
+import { authorize } from '../staff/permissions.js';
+import { SATISFIED_AT } from './formulas.js';
+import { instantsOf } from './periods.js';
+import * as repo from './satisfaction.repository.js';
+
+export interface RollupReport {
+  days: number;
+  responses: number;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Rolls up every finished local day not rolled up yet, up to yesterday: the nightly job. Today stays live. A day
+ * is rebuilt whole in one transaction, so a job stopped half-way leaves each day either old or new, never mixed,
+ * and the next run (or another instance) simply carries on.
+ */
+export async function rollUpFinishedDays(ctx: ServiceContext): Promise<RollupReport> {
+  authorize(ctx, 'stats.hospital');
+  const yesterday = addDays(localDate(ctx.now, ctx.timeZone), -1);
+  const { last, first } = inTransaction(ctx, (tx) => ({ last: repo.lastRolledDay(tx), first: repo.firstResponseInstant(tx) }));
+  if (first === null) return { days: 0, responses: 0, from: null, to: null };
+  // The last rolled day is rebuilt again: a response recorded after its rollup (a late staff entry) is picked up.
+  const from = last ?? localDate(new Date(first), ctx.timeZone);
+  return rebuildDays(ctx, from, yesterday);
+}
+
+/** `npm run stats:rebuild`: forgets every rollup and rebuilds from the first response to yesterday. */
+export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: string) => void): Promise<RollupReport> {
+  authorize(ctx, 'stats.hospital');
+  const first = inTransaction(ctx, (tx) => {
+    repo.clearRollups(tx);
+    return repo.firstResponseInstant(tx);
+  });
+  if (first === null) return { days: 0, responses: 0, from: null, to: null };
+  return rebuildDays(ctx, localDate(new Date(first), ctx.timeZone), addDays(localDate(ctx.now, ctx.timeZone), -1), onDay);
+}
+
+async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?: (day: string) => void): Promise<RollupReport> {
+  const report: RollupReport = { days: 0, responses: 0, from: from <= to ? from : null, to: from <= to ? to : null };
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
+    const built = inTransaction(ctx, (tx) => repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)));
+    report.days++;
+    report.responses += built.responses;
+    onDay?.(day);
+    // Let requests in between days: a rebuild of years must not hold the event loop for its whole length.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return report;
+}

@@ -1,3 +1,0 @@
-import { benchHospital } from '/work/main/test/bench/fixture.js';
-const { db } = await benchHospital();
-db.$client.close();
