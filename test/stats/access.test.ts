@@ -133,6 +133,11 @@ describe('dashboard pages', () => {
     expect(en.body).toContain('3 of 4 (responded)');
     const manager = await get(`/app/stats?${PERIOD}`, cardManager.headers);
     expect(manager.body).not.toContain('骨科');
+    // Hospital-wide tables (messages, campaigns) only for administrators; patient tables for both.
+    expect(zh.body).toContain('id="t-messages"');
+    expect(manager.body).not.toContain('id="t-messages"');
+    expect(manager.body).toContain('id="t-rfm"');
+    expect((await get(`/app/stats/export/messages.csv`, cardManager.headers)).statusCode).toBe(403);
   });
 
   it('serves Chart.js from the service itself', async () => {

@@ -14,7 +14,8 @@ import { html, raw } from '../html.js';
 import type { Translate } from '../i18n/index.js';
 import { pageContext, sendPage } from '../page-context.js';
 import { queryOf, statsDashboardPage, statsListPage, type StatsFilterView } from '../pages/stats.js';
-import { aspectsTable, breakdownTable, commentsTable, itemsTable, responsesTable, trendTable } from '../stats-tables.js';
+import { aspectsTable, breakdownTable, commentsTable, itemsTable, MORE_TABLES, responsesTable, trendTable } from '../stats-tables.js';
+import { can } from '../../modules/staff/permissions.js';
 
 // The filter form sends every field; an empty one means "any".
 const blank = (value: unknown) => (value === '' ? undefined : value);
@@ -34,7 +35,7 @@ const PageQuery = z
   })
   .strict();
 type PageQuery = z.infer<typeof PageQuery>;
-const TABLES = ['breakdown', 'trend', 'aspects', 'items', 'responses', 'comments'] as const;
+const TABLES = ['breakdown', 'trend', 'aspects', 'items', 'responses', 'comments', ...Object.keys(MORE_TABLES)];
 const ExportParams = z.object({ table: z.string().regex(/^[a-z]+\.csv$/) });
 
 /** Paths are under /app: the dashboard, the lists behind its bars, and every table as CSV. */
@@ -82,8 +83,12 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
           title: t('stats.comments'),
           table: commentsTable(t, (await runDefinition(ctx, metric('satisfaction.comments'), { ...mq, limit: 500, maxSatisfaction: q.maxSatisfaction, contains: q.contains })) as z.infer<typeof s.Comments>, when),
         };
-      default:
-        throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+      default: {
+        const more = MORE_TABLES[name];
+        if (!more) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+        const result = await runDefinition(ctx, metric(more.metric), more.metric === 'patients.at-risk' ? { ...mq, limit: 100 } : mq);
+        return { title: t(more.title), table: more.build(t, result, when) };
+      }
     }
   }
 
@@ -101,6 +106,11 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       { name: 'aspects', ...(await table(ctx, 'aspects', q, page.t, ctx.timeZone)) },
       { name: 'items', ...(await table(ctx, 'items', q, page.t, ctx.timeZone)) },
     ];
+    const hospitalWide = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'stats.hospital');
+    for (const [name, more] of Object.entries(MORE_TABLES)) {
+      if (more.hospital && !hospitalWide) continue;
+      tables.push({ name, ...(await table(ctx, name, q, page.t, ctx.timeZone)) });
+    }
     const fv = await filterView(ctx, q, page.t, summary.period);
     return sendPage(reply, statsDashboardPage(page, { ...fv, summary, breakdown, trend, tables }));
   });
@@ -125,7 +135,7 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
 
   app.get('/stats/export/:table', { schema: { hide: true, params: ExportParams, querystring: PageQuery } }, async (request, reply) => {
     const name = request.params.table.replace(/\.csv$/, '');
-    if (!(TABLES as readonly string[]).includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+    if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
     const ctx = request.ctx();
     const page = pageContext(request, assets);
     const mq = metricQuery(ctx, request.query, page.t);
