@@ -119,3 +119,30 @@ describe('rollups', () => {
 });
 
 figuresFor('rolled up');
+
+describe('rebuilding the rollups', () => {
+  const snapshot = () => h.db.$client.prepare('SELECT * FROM stats_satisfaction_daily ORDER BY day, department_id, doctor_id, questionnaire_id, encounter_class').all();
+
+  it('rebuilds the same rows from scratch; running the nightly job again changes nothing', async () => {
+    const before = snapshot();
+    expect(before.length).toBeGreaterThan(0);
+    const { rebuildAllRollups, rollUpFinishedDays } = await import('../../src/modules/stats/rollup.service.js');
+    const report = await rebuildAllRollups(h.system());
+    expect(report).toEqual({ days: 34, responses: 5, from: '2026-10-20', to: '2026-11-22' });
+    expect(snapshot()).toEqual(before);
+    const again = await rollUpFinishedDays(h.system());
+    expect(again).toMatchObject({ days: 1, from: '2026-11-22', to: '2026-11-22' });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('npm run stats:rebuild does it from the command line', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    h.db.$client.exec('DELETE FROM stats_satisfaction_daily; DELETE FROM stats_rollup_days');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/modules/stats/rebuild-cli.ts'], { env: { ...process.env, HCRM_DB_PATH: h.dbPath, HCRM_SECRET_KEY: 'test-secret-key-of-at-least-32-characters' } });
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    // The command runs on the real clock: every day up to yesterday, whatever today is.
+    expect(report).toMatchObject({ responses: 5, from: '2026-10-20' });
+    expect(h.db.$client.prepare('SELECT sum(responses) AS n FROM stats_satisfaction_daily').get()).toEqual({ n: 5 });
+  }, 60_000);
+});
