@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   messaging: () => import('./messaging.bench.js'),
   followup: () => import('./followup.bench.js'),
   imports: () => import('./imports.bench.js'),
+  stats: () => import('./stats.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
