@@ -91,7 +91,8 @@ export interface DashboardTable {
   title: Parameters<Translate>[0];
   /** Hospital-wide figures are shown to administrators only. */
   hospital?: boolean;
-  /** Extra query the metric takes (grouping, grain). */
+  /** Computed over every encounter of the patients (RFM): on its own page, linked from the dashboard, not on it. */
+  ownPage?: boolean;
   build(t: Translate, result: Json, when: (instant: string) => string): MetricTable;
 }
 
@@ -128,6 +129,7 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
   rfm: {
     metric: 'patients.rfm',
     title: 'stats.rfm',
+    ownPage: true,
     build: (t, res) => ({
       columns: [t('stats.col.segment'), t('stats.col.patients'), t('stats.col.previous'), t('stats.col.movedFrom')],
       rows: res.segments.map((s: Json) => [

@@ -136,7 +136,11 @@ describe('dashboard pages', () => {
     // Hospital-wide tables (messages, campaigns) only for administrators; patient tables for both.
     expect(zh.body).toContain('id="t-messages"');
     expect(manager.body).not.toContain('id="t-messages"');
-    expect(manager.body).toContain('id="t-rfm"');
+    expect(manager.body).toContain('id="t-pyramid"');
+    expect(manager.body).toContain('/app/stats/table/rfm?');
+    const rfm = await get(`/app/stats/table/rfm?${PERIOD}`, cardManager.headers);
+    expect(rfm.statusCode).toBe(200);
+    expect(rfm.body).toContain('id="t-rfm"');
     expect((await get(`/app/stats/export/messages.csv`, cardManager.headers)).statusCode).toBe(403);
   });
 

@@ -86,12 +86,13 @@ export function rolledDays(tx: Tx, from: string, to: string): Set<string> {
   return new Set(tx.all<{ day: string }>(sql`SELECT day FROM stats_rollup_days WHERE day BETWEEN ${from} AND ${to}`).map((r) => r.day));
 }
 
-export function rolledSatisfaction(tx: Tx, from: string, to: string, scope: Scope, by: SatisfactionDimension): SatisfactionCell[] {
+/** Rolled-up cells by key, and by day too when `perDay` (trends); otherwise summed over the range in SQL. */
+export function rolledSatisfaction(tx: Tx, from: string, to: string, scope: Scope, by: SatisfactionDimension, perDay: boolean): SatisfactionCell[] {
   const key = ROLLUP_KEY[by];
-  return tx.all<SatisfactionCell>(sql`SELECT day, ${key} AS key, sum(responses) AS responses, sum(sat_n) AS satN, sum(sat_sum) AS satSum,
+  return tx.all<SatisfactionCell>(sql`SELECT ${perDay ? sql`day` : sql`${from}`} AS day, ${key} AS key, sum(responses) AS responses, sum(sat_n) AS satN, sum(sat_sum) AS satSum,
     sum(sat_sum_sq) AS satSumSq, sum(satisfied) AS satisfied, sum(nps_n) AS npsN, sum(promoters) AS promoters, sum(passives) AS passives,
     sum(detractors) AS detractors
-    FROM stats_satisfaction_daily WHERE day BETWEEN ${from} AND ${to}${rollupWhere(scope)} GROUP BY day, ${key}`);
+    FROM stats_satisfaction_daily WHERE day BETWEEN ${from} AND ${to}${rollupWhere(scope)} GROUP BY ${perDay ? sql`day, ` : sql``}${key}`);
 }
 
 /** One local day's cells straight from the responses (start and end are the day's instants). */

@@ -6,11 +6,12 @@ import * as repo from './satisfaction.repository.js';
 
 /**
  * The cells of a period: rolled-up days from the rollup, every other day (today, a day the job has not reached)
- * live from the responses. Both give identical sums, so a figure does not change when its day is rolled up.
+ * live from the responses. Both give identical sums, so a figure does not change when its day is rolled up. Cells
+ * carry their day only when `perDay` (trends); otherwise the rollup is summed over the range in SQL.
  */
-export function satisfactionCells(tx: Tx, timeZone: string, range: DayRange, scope: repo.Scope, by: repo.SatisfactionDimension): repo.SatisfactionCell[] {
+export function satisfactionCells(tx: Tx, timeZone: string, range: DayRange, scope: repo.Scope, by: repo.SatisfactionDimension, perDay = false): repo.SatisfactionCell[] {
   const rolled = repo.rolledDays(tx, range.from, range.to);
-  const cells = rolled.size > 0 ? repo.rolledSatisfaction(tx, range.from, range.to, scope, by) : [];
+  const cells = rolled.size > 0 ? repo.rolledSatisfaction(tx, range.from, range.to, scope, by, perDay) : [];
   for (const day of unrolledDays(range, rolled)) {
     const { start, end } = instantsOf({ from: day, to: day }, timeZone);
     cells.push(...repo.liveSatisfaction(tx, day, start, end, scope, by, SATISFIED_AT));

@@ -24,6 +24,8 @@ export interface DashboardView {
   breakdown: z.infer<typeof s.SatisfactionBreakdown>;
   trend: z.infer<typeof s.SatisfactionTrend>;
   tables: { name: string; title: string; table: MetricTable }[];
+  /** Figures on their own page (heavy to compute), linked from the dashboard. */
+  ownPages: { name: string; title: string }[];
 }
 
 const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
@@ -154,6 +156,7 @@ ${filterForm(page, '/app/stats', view)}
   <div class="chart-box"><canvas id="chart-trend" data-chart="chart-trend-data" role="img" aria-label="${t('stats.trendChart')}"></canvas></div>
   ${chartData('chart-trend-data', lineChart)}</section>
 </div>
+${view.ownPages.length ? html`<section class="card no-print"><ul class="stats-links">${view.ownPages.map((p) => html`<li><a href="/app/stats/table/${p.name}?${queryOf(base)}">${p.title}</a></li>`)}</ul></section>` : ''}
 ${view.tables.map((tb) => tableSection(page, tb.name, tb.title, tb.table, `/app/stats/export/${tb.name}.csv?${queryOf({ ...filter, from: summary.period.from, to: summary.period.to })}`))}`,
   });
 }

@@ -108,18 +108,24 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
     ];
     const hospitalWide = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'stats.hospital');
     for (const [name, more] of Object.entries(MORE_TABLES)) {
-      if (more.hospital && !hospitalWide) continue;
+      if ((more.hospital && !hospitalWide) || more.ownPage) continue;
       tables.push({ name, ...(await table(ctx, name, q, page.t, ctx.timeZone)) });
     }
     const fv = await filterView(ctx, q, page.t, summary.period);
-    return sendPage(reply, statsDashboardPage(page, { ...fv, summary, breakdown, trend, tables }));
+    const ownPages = Object.entries(MORE_TABLES)
+      .filter(([, more]) => more.ownPage)
+      .map(([name, more]) => ({ name, title: page.t(more.title) }));
+    return sendPage(reply, statsDashboardPage(page, { ...fv, summary, breakdown, trend, tables, ownPages }));
   });
 
-  for (const name of ['responses', 'comments'] as const) {
-    app.get(`/stats/${name}`, { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+  const TableParams = z.object({ name: z.string().max(32) });
+  for (const path of ['/stats/responses', '/stats/comments', '/stats/table/:name'] as const) {
+    app.get(path, { schema: { hide: true, querystring: PageQuery, params: path.endsWith(':name') ? TableParams : z.object({}) } }, async (request, reply) => {
       const ctx = request.ctx();
       const page = pageContext(request, assets);
       const q = request.query;
+      const name = path.endsWith(':name') ? (request.params as unknown as { name: string }).name : path.slice('/stats/'.length);
+      if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
       const mq = metricQuery(ctx, q, page.t);
       const built = await table(ctx, name, q, page.t, ctx.timeZone);
       const fv = await filterView(ctx, q, page.t, { from: mq.from, to: mq.to });
@@ -129,7 +135,7 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
   <label>${page.t('stats.contains')}<input type="text" name="contains" maxlength="100" value="${q.contains ?? ''}"></label>`
           : raw('');
       const exportQuery = queryOf({ ...fv.filter }, { ...(q.maxSatisfaction !== undefined ? { maxSatisfaction: String(q.maxSatisfaction) } : {}), ...(q.contains ? { contains: q.contains } : {}), ...(q.questionnaireId ? { questionnaireId: q.questionnaireId } : {}), ...(q.encounterClass ? { encounterClass: q.encounterClass } : {}) });
-      return sendPage(reply, statsListPage(page, { title: built.title, action: `/app/stats/${name}`, filterView: fv, extra, name, table: built.table, exportHref: `/app/stats/export/${name}.csv?${exportQuery}` }));
+      return sendPage(reply, statsListPage(page, { title: built.title, action: path.endsWith(':name') ? `/app/stats/table/${name}` : `/app/stats/${name}`, filterView: fv, extra, name, table: built.table, exportHref: `/app/stats/export/${name}.csv?${exportQuery}` }));
     });
   }
 

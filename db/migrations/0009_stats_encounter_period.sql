@@ -1,0 +1,1 @@
+CREATE INDEX `encounters_start_idx` ON `encounters` (`start_at`);
