@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
   for (const view of views) {
     const first = await app.inject({ method: 'GET', url: view.url, headers });
     if (first.statusCode !== 200) throw new Error(`${view.url}: ${first.statusCode} ${first.body.slice(0, 300)}`);
-    const runs = view.figure.startsWith('rfm') || view.figure.startsWith('dashboard') ? Math.max(5, Math.floor(RUNS / 4)) : RUNS;
+    const runs = view.figure.startsWith('rfm') || view.figure.startsWith('dashboard') ? Math.max(3, Math.floor(RUNS / 4)) : RUNS;
     const server = await timeEachAsync(Array.from({ length: runs }, (_, i) => i), () => app.inject({ method: 'GET', url: view.url, headers }));
     const raw = timeEach(Array.from({ length: runs }, (_, i) => i), view.baseline);
     emit('stats', `${view.figure}_p50_ms${tag}`, percentile(server, 50), 'ms', percentile(raw, 50));
