@@ -33,10 +33,13 @@ export function newAndReturning(tx: Tx, start: string, end: string, departmentId
   );
 }
 
-/** Diagnoses of encounters in the period, by the first three characters of the code. */
+/**
+ * Diagnoses of encounters in the period, by the first three characters of the code. CROSS JOIN keeps SQLite on the
+ * period's encounters first (by start), then their diagnoses, instead of scanning every diagnosis.
+ */
 export function diagnosesByCategory(tx: Tx, start: string, end: string, departmentId: string | undefined): { category: string; diagnoses: number; patients: number }[] {
   return tx.all(sql`SELECT upper(substr(d.code, 1, 3)) AS category, count(*) AS diagnoses, count(DISTINCT d.patient_id) AS patients
-    FROM diagnoses d JOIN encounters e ON e.id = d.encounter_id
+    FROM encounters e CROSS JOIN diagnoses d ON d.encounter_id = e.id
     WHERE e.start_at >= ${start} AND e.start_at < ${end} AND e.status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(e.department_id, '') = ${departmentId}` : sql``}
     GROUP BY 1`);
 }
