@@ -70,6 +70,9 @@ import { patientTimelineProviders } from './modules/patients/patients.timeline.j
 import { TimelineRegistry } from './modules/patients/timeline.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { bookPages } from './web/book/book.routes.js';
+import { createMetricRegistry } from './modules/stats/metrics/index.js';
+import type { MetricRegistry } from './modules/stats/registry.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { questionnairePages } from './web/questionnaire.routes.js';
 import { publicFormPages } from './web/public-forms.routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -86,6 +89,8 @@ export interface AppOptions {
   care?: CareDeps;
   /** The scheduler whose jobs /api/jobs lists and starts; main.ts starts its cron. Built from every task if absent. */
   scheduler?: Scheduler;
+  /** The statistics' metric definitions; other modules register theirs on it before the app is built. */
+  metrics?: MetricRegistry;
 }
 
 export interface DepsOptions {
@@ -224,7 +229,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(appointmentFhirRoutes);
   await app.register(followupPlanRoutes);
   await app.register(callCentreRoutes, { recordingMaxBytes: options.deps.callcentre.settings.recordingMaxBytes });
-  await app.register(webRoutes, { care, scheduler });
+  const metrics = options.metrics ?? createMetricRegistry();
+  await app.register(statsRoutes, { metrics });
+  await app.register(webRoutes, { care, scheduler, metrics });
   await app.register(questionnairePages);
   await app.register(publicFormPages);
   await app.register(bookPages);

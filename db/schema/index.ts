@@ -13,3 +13,4 @@ export * from './consultations.js';
 export * from './feedback.js';
 export * from './contacts.js';
 export * from './identity.js';
+export * from './stats.js';

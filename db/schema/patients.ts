@@ -138,6 +138,8 @@ export const encounters = sqliteTable(
   (t) => [
     index('encounters_patient_idx').on(t.patientId, t.startAt),
     index('encounters_department_patient_idx').on(t.departmentId, t.patientId),
+    // Statistics read encounters by period (visits, new and returning, disease mix).
+    index('encounters_start_idx').on(t.startAt),
     uniqueIndex('encounters_source_unique').on(t.sourceSystem, t.sourceId),
   ],
 );

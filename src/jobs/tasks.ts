@@ -6,6 +6,7 @@ import { followupTasks } from '../modules/followup/tasks/followup.task.js';
 import { recordingRetentionTask } from '../modules/contacts/tasks/recording-retention.task.js';
 import { conversionTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
 import { autoCloseTask, escalationTask } from '../modules/feedback/tasks/feedback.task.js';
+import { statsRollupTask } from '../modules/stats/tasks/rollup.task.js';
 import type { Task } from './task.js';
 
 /**
@@ -24,5 +25,6 @@ export function allTasks(modules: { care: CareDeps }): Task[] {
     autoCloseTask,
     recordingRetentionTask,
     ...appointmentTasks,
+    statsRollupTask,
   ];
 }

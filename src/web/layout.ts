@@ -1,10 +1,10 @@
 import { can } from '../modules/staff/permissions.js';
-import { assetUrl } from './assets.js';
+import { assetUrl, type AssetName } from './assets.js';
 import { html, type SafeHtml } from './html.js';
 import type { Lang } from './i18n/index.js';
 import type { PageContext } from './page-context.js';
 
-export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'followup' | 'callcentre' | 'feedback' | 'identity' | null;
+export type Section = 'patients' | 'staff' | 'messages' | 'campaigns' | 'jobs' | 'imports' | 'followup' | 'callcentre' | 'feedback' | 'identity' | 'stats' | null;
 
 /** The same page with the other language; every other query parameter is kept. */
 function switchLanguageHref(page: PageContext, to: Lang): string {
@@ -34,6 +34,7 @@ function header(page: PageContext, section: Section): SafeHtml {
       ${can(actor.role, 'staff.manage') ? navLink('/app/staff', t('nav.staff'), 'staff') : ''}
       ${can(actor.role, 'imports.quarantine') ? navLink('/app/imports/quarantine', t('nav.imports'), 'imports') : ''}
       ${can(actor.role, 'identity.reviews.read') ? navLink('/app/identity/reviews', t('nav.identity'), 'identity') : ''}
+      ${can(actor.role, 'stats.read') ? navLink('/app/stats', t('nav.stats'), 'stats') : ''}
     </nav>`
       : ''}
     <div class="userbox">
@@ -47,7 +48,7 @@ function header(page: PageContext, section: Section): SafeHtml {
 </header>`;
 }
 
-export function layout(page: PageContext, options: { title: string; body: SafeHtml; section?: Section; bodyClass?: string }): SafeHtml {
+export function layout(page: PageContext, options: { title: string; body: SafeHtml; section?: Section; bodyClass?: string; scripts?: AssetName[] }): SafeHtml {
   const { t } = page;
   return html`<html lang="${page.lang}">
 <head>
@@ -58,6 +59,7 @@ export function layout(page: PageContext, options: { title: string; body: SafeHt
 <link rel="icon" href="${assetUrl(page.assets, 'icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${assetUrl(page.assets, 'app.css')}">
 <script src="${assetUrl(page.assets, 'app.js')}" defer></script>
+${(options.scripts ?? []).map((name) => html`<script src="${assetUrl(page.assets, name)}" defer></script>`)}
 </head>
 <body class="${options.bodyClass ?? ''}">
 <a class="skip-link" href="#main">${t('nav.skip')}</a>

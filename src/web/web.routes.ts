@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { CareDeps } from '../modules/care/care.deps.js';
+import type { MetricRegistry } from '../modules/stats/registry.js';
 import { loadAssets } from './assets.js';
 import { installPageErrorHandling } from './errors.js';
 import { rememberLang } from './i18n/index.js';
@@ -17,6 +18,7 @@ import { patientPages } from './routes/patients.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffPages } from './routes/staff.js';
 import { staffBookingPages } from './book/staff.routes.js';
+import { statsPages } from './routes/stats.js';
 import { installOriginCheck, installSecurityHeaders } from './security.js';
 
 /**
@@ -27,7 +29,7 @@ import { installOriginCheck, installSecurityHeaders } from './security.js';
  * that 401 into a redirect to the sign-in page, and every other error into an HTML page instead of problem+json.
  * Only the sign-in page and the assets are public. The routes are hidden from the OpenAPI document.
  */
-export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Scheduler }> = async (app, { care, scheduler }) => {
+export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Scheduler; metrics: MetricRegistry }> = async (app, { care, scheduler, metrics }) => {
   const assets = await loadAssets();
   await app.register(
     async (pages) => {
@@ -48,6 +50,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(followupPages, { assets });
       await pages.register(callCentrePages, { assets });
       await pages.register(identityPages, { assets });
+      await pages.register(statsPages, { assets, metrics });
     },
     { prefix: '/app' },
   );

@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   imports: () => import('./imports.bench.js'),
   callcentre: () => import('./callcentre.bench.js'),
   booking: () => import('./booking.bench.js'),
+  stats: () => import('./stats.bench.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -95,6 +95,10 @@ export const ROLE_PERMISSIONS = {
   'identity.reviews.decide': ['admin', 'manager'],
   /** Merge two files directly, or undo a merge: a repair of the index, kept to administrators. */
   'identity.merge': ['admin'],
+  /** The statistics dashboard and /api/stats: managers see their own department's figures (stats.service.ts). */
+  'stats.read': ['admin', 'manager'],
+  /** Figures with no department (messages, campaigns, opt-outs): the whole hospital's, administrators only. */
+  'stats.hospital': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AssetName, Assets } from '../assets.js';
+import { ASSET_NAMES, type AssetName, type Assets } from '../assets.js';
 
-const AssetParams = z.object({ name: z.enum(['app.css', 'app.js', 'icon.svg', 'questionnaire.js'] satisfies AssetName[]) });
+const AssetParams = z.object({ name: z.enum(ASSET_NAMES as [AssetName, ...AssetName[]]) });
 const AssetQuery = z.object({ v: z.string().max(64).optional() });
 
 /** Paths are under /app (the prefix of the pages plugin). Public: the sign-in page needs its style and script. */

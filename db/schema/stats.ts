@@ -1,0 +1,53 @@
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Satisfaction per local day × department × doctor × questionnaire × encounter class, rebuilt by the nightly job
+ * and `npm run stats:rebuild`. Sums, not means: any grouping of cells adds up exactly, and means, shares, NPS and
+ * their confidence intervals are computed from the sums by the metric definitions. '' stands for "none".
+ */
+export const statsSatisfactionDaily = sqliteTable(
+  'stats_satisfaction_daily',
+  {
+    day: text('day').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    encounterClass: text('encounter_class').notNull(),
+    responses: integer('responses').notNull(),
+    satN: integer('sat_n').notNull(),
+    satSum: real('sat_sum').notNull(),
+    satSumSq: real('sat_sum_sq').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    npsN: integer('nps_n').notNull(),
+    promoters: integer('promoters').notNull(),
+    passives: integer('passives').notNull(),
+    detractors: integer('detractors').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.departmentId, t.doctorId, t.questionnaireId, t.encounterClass] }),
+    index('stats_satisfaction_daily_department_idx').on(t.departmentId, t.day),
+  ],
+);
+
+/** Scored answers per local day × department × doctor × questionnaire × item: aspect scores and the lowest items. */
+export const statsItemDaily = sqliteTable(
+  'stats_item_daily',
+  {
+    day: text('day').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    linkId: text('link_id').notNull(),
+    tags: text('tags').notNull(),
+    n: integer('n').notNull(),
+    sum: real('sum').notNull(),
+    sumSq: real('sum_sq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] }), index('stats_item_daily_department_idx').on(t.departmentId, t.day)],
+);
+
+/** The days whose rollup is complete: the live query covers every later day. */
+export const statsRollupDays = sqliteTable('stats_rollup_days', {
+  day: text('day').primaryKey(),
+  builtAt: text('built_at').notNull(),
+});

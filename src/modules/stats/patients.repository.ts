@@ -1,0 +1,84 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../db/client.js';
+
+/**
+ * Read-only sums over patients, encounters and diagnoses for the statistics. A department's patients are those with
+ * an encounter in it (in the period, for figures about visits).
+ */
+
+function visitedIn(start: string, end: string, departmentId: string | undefined): SQL {
+  return sql`SELECT DISTINCT patient_id FROM encounters WHERE start_at >= ${start} AND start_at < ${end} AND status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(department_id, '') = ${departmentId}` : sql``}`;
+}
+
+/** Patients registered in the period (their first file), by source and by province and city. */
+export function registeredBy(tx: Tx, start: string, end: string, departmentId: string | undefined, column: 'source' | 'region'): { key: string; patients: number }[] {
+  const key = column === 'source' ? sql`coalesce(p.source, '')` : sql`coalesce(p.province, '') || '/' || coalesce(p.city, '')`;
+  const inDepartment = departmentId !== undefined ? sql` AND EXISTS (SELECT 1 FROM encounters e WHERE e.patient_id = p.id AND coalesce(e.department_id, '') = ${departmentId})` : sql``;
+  return tx.all(sql`SELECT ${key} AS key, count(*) AS patients FROM patients p
+    WHERE p.created_at >= ${start} AND p.created_at < ${end} AND p.merged_into_id IS NULL${inDepartment} GROUP BY 1 ORDER BY 2 DESC, 1`);
+}
+
+/** Patients seen in the period, by birth date and gender (ages are computed from birth dates by the caller). */
+export function visitorsByBirthYear(tx: Tx, start: string, end: string, departmentId: string | undefined): { birthDate: string | null; gender: string; patients: number }[] {
+  return tx.all(sql`SELECT p.birth_date AS birthDate, p.gender AS gender, count(*) AS patients FROM patients p
+    WHERE p.id IN (${visitedIn(start, end, departmentId)}) GROUP BY p.birth_date, p.gender`);
+}
+
+/** Patients seen in the period: new (no earlier encounter anywhere) or returning. */
+export function newAndReturning(tx: Tx, start: string, end: string, departmentId: string | undefined): { visitors: number; newPatients: number } {
+  return (
+    tx.get<{ visitors: number; newPatients: number }>(sql`SELECT count(*) AS visitors,
+      count(CASE WHEN NOT EXISTS (SELECT 1 FROM encounters e WHERE e.patient_id = v.patient_id AND e.start_at < ${start} AND e.status <> 'cancelled') THEN 1 END) AS newPatients
+      FROM (${visitedIn(start, end, departmentId)}) v`) ?? { visitors: 0, newPatients: 0 }
+  );
+}
+
+/**
+ * Diagnoses of encounters in the period, by the first three characters of the code. CROSS JOIN keeps SQLite on the
+ * period's encounters first (by start), then their diagnoses, instead of scanning every diagnosis.
+ */
+export function diagnosesByCategory(tx: Tx, start: string, end: string, departmentId: string | undefined): { category: string; diagnoses: number; patients: number }[] {
+  return tx.all(sql`SELECT upper(substr(d.code, 1, 3)) AS category, count(*) AS diagnoses, count(DISTINCT d.patient_id) AS patients
+    FROM encounters e CROSS JOIN diagnoses d ON d.encounter_id = e.id
+    WHERE e.start_at >= ${start} AND e.start_at < ${end} AND e.status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(e.department_id, '') = ${departmentId}` : sql``}
+    GROUP BY 1`);
+}
+
+export interface RfmRow {
+  patientId: string;
+  lastVisit: string;
+  visitsInYear: number;
+  spendCentsInYear: number;
+}
+
+/** Per patient, as of an instant: the last visit ever and the visits and charges of the year before it. */
+export function rfmAsOf(tx: Tx, asOf: string, yearBefore: string, departmentId: string | undefined): RfmRow[] {
+  return tx.all<RfmRow>(sql`SELECT patient_id AS patientId, max(start_at) AS lastVisit,
+      count(CASE WHEN start_at >= ${yearBefore} THEN 1 END) AS visitsInYear,
+      coalesce(sum(CASE WHEN start_at >= ${yearBefore} THEN charges_cents END), 0) AS spendCentsInYear
+    FROM encounters WHERE start_at < ${asOf} AND status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(department_id, '') = ${departmentId}` : sql``}
+    GROUP BY patient_id`);
+}
+
+export interface AtRiskRow {
+  patientId: string;
+  name: string;
+  responseId: string;
+  authoredAt: string;
+  satisfaction: number;
+  departmentId: string | null;
+  lastVisitAt: string | null;
+}
+
+/** Patients whose latest answer to an overall-satisfaction question, given in the period, is at most `maxScore`. */
+export function lowLastSatisfaction(tx: Tx, start: string, end: string, departmentId: string | undefined, maxScore: number, limit: number): AtRiskRow[] {
+  return tx.all<AtRiskRow>(sql`SELECT p.id AS patientId, p.name AS name, r.id AS responseId, r.authored_at AS authoredAt, r.satisfaction AS satisfaction,
+      r.department_id AS departmentId, p.last_visit_at AS lastVisitAt
+    FROM questionnaire_responses r JOIN patients p ON p.id = r.patient_id
+    WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL AND r.satisfaction <= ${maxScore}
+      AND p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL
+      ${departmentId !== undefined ? sql`AND coalesce(r.department_id, '') = ${departmentId}` : sql``}
+      AND NOT EXISTS (SELECT 1 FROM questionnaire_responses later WHERE later.patient_id = r.patient_id AND later.satisfaction IS NOT NULL
+        AND (later.authored_at > r.authored_at OR (later.authored_at = r.authored_at AND later.id > r.id)) AND later.authored_at < ${end})
+    ORDER BY r.satisfaction, r.authored_at DESC, r.id LIMIT ${limit}`);
+}

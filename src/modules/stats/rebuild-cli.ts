@@ -1,0 +1,28 @@
+import { migrateDatabase, openDatabase } from '../../../db/client.js';
+import { createDeps } from '../../app.js';
+import { ConfigError, loadConfig } from '../../config.js';
+import { systemClock } from '../../lib/clock.js';
+import { systemContext } from '../../lib/context.js';
+import { readOrCreateDevelopmentKey } from '../../lib/secret-key.js';
+import { rebuildAllRollups } from './rollup.service.js';
+
+/** `npm run stats:rebuild`: the statistics' rollups rebuilt from every stored response, with progress on stderr. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const db = openDatabase(config.dbPath);
+  migrateDatabase(db);
+  const secretKey = config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key;
+  const deps = createDeps({ db, clock: systemClock, secretKey, timeZone: config.timeZone });
+  const started = performance.now();
+  let days = 0;
+  const report = await rebuildAllRollups(systemContext(deps, 'stats-rebuild'), (day) => {
+    if (++days % 30 === 0) process.stderr.write(`rolled up to ${day}\n`);
+  });
+  process.stdout.write(`${JSON.stringify({ ...report, ms: Math.round(performance.now() - started) })}\n`);
+  db.$client.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { addDays, localDate, toInstant } from '../../lib/clock.js';
+import type { ServiceContext } from '../../lib/context.js';
+import { inTransaction } from '../../lib/transaction.js';
+import { authorize } from '../staff/permissions.js';
+import { SATISFIED_AT } from './formulas.js';
+import { instantsOf } from './periods.js';
+import * as repo from './satisfaction.repository.js';
+
+export interface RollupReport {
+  days: number;
+  responses: number;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Rolls up every finished local day not rolled up yet, up to yesterday: the nightly job. Today stays live. Days are
+ * rebuilt whole inside a transaction, so a job stopped half-way leaves each day either old or new, never mixed,
+ * and the next run (or another instance) simply carries on.
+ */
+export async function rollUpFinishedDays(ctx: ServiceContext): Promise<RollupReport> {
+  authorize(ctx, 'stats.hospital');
+  const yesterday = addDays(localDate(ctx.now, ctx.timeZone), -1);
+  const { last, first } = inTransaction(ctx, (tx) => ({ last: repo.lastRolledDay(tx), first: repo.firstResponseInstant(tx) }));
+  if (first === null) return { days: 0, responses: 0, from: null, to: null };
+  // The last rolled day is rebuilt again: a response recorded after its rollup (a late staff entry) is picked up.
+  const from = last ?? localDate(new Date(first), ctx.timeZone);
+  return rebuildDays(ctx, from, yesterday);
+}
+
+/** `npm run stats:rebuild`: forgets every rollup and rebuilds from the first response to yesterday. */
+export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: string) => void): Promise<RollupReport> {
+  authorize(ctx, 'stats.hospital');
+  const first = inTransaction(ctx, (tx) => {
+    repo.clearRollups(tx);
+    return repo.firstResponseInstant(tx);
+  });
+  if (first === null) return { days: 0, responses: 0, from: null, to: null };
+  return rebuildDays(ctx, localDate(new Date(first), ctx.timeZone), addDays(localDate(ctx.now, ctx.timeZone), -1), onDay);
+}
+
+const DAYS_PER_TRANSACTION = 31;
+
+async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?: (day: string) => void): Promise<RollupReport> {
+  const report: RollupReport = { days: 0, responses: 0, from: from <= to ? from : null, to: from <= to ? to : null };
+  for (let first = from; first <= to; first = addDays(first, DAYS_PER_TRANSACTION)) {
+    // A month of days per transaction: one commit (and fsync) per month instead of per day.
+    const days: string[] = [];
+    for (let d = first; d <= to && days.length < DAYS_PER_TRANSACTION; d = addDays(d, 1)) days.push(d);
+    const built = inTransaction(ctx, (tx) =>
+      days.map((day) => {
+        const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
+        return repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)).responses;
+      }),
+    );
+    report.days += days.length;
+    report.responses += built.reduce((a, b) => a + b, 0);
+    for (const day of days) onDay?.(day);
+    // Let requests in between: a rebuild of years must not hold the event loop for its whole length.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return report;
+}

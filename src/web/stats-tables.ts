@@ -1,0 +1,188 @@
+import type { z } from 'zod';
+import type { Mean, Nps, Rate } from '../modules/stats/formulas.js';
+import type { MetricTable } from '../modules/stats/registry.js';
+import type * as s from '../modules/stats/stats.schemas.js';
+import type { Translate } from './i18n/index.js';
+
+/**
+ * The dashboard's tables, one function each, used by the page and by its CSV export alike: what is on screen is
+ * exactly what is exported. Figures keep full precision in CSV (rounded only on screen).
+ */
+const r = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? null : Number(v.toFixed(digits)));
+
+function figureColumns(t: Translate): string[] {
+  return [
+    t('stats.col.responses'),
+    t('stats.col.satisfaction'),
+    t('stats.col.ciLow'),
+    t('stats.col.ciHigh'),
+    t('stats.col.satisfiedShare'),
+    t('stats.col.numerator'),
+    t('stats.col.denominator'),
+    t('stats.col.denominatorName'),
+    t('stats.col.nps'),
+    t('stats.col.promoters'),
+    t('stats.col.passives'),
+    t('stats.col.detractors'),
+  ];
+}
+
+function figureCells(t: Translate, f: { responses: number; satisfaction: Mean; satisfied: Rate; nps: Nps }): (string | number | null)[] {
+  return [
+    f.responses,
+    r(f.satisfaction.value, 3),
+    r(f.satisfaction.ci?.low, 3),
+    r(f.satisfaction.ci?.high, 3),
+    r(f.satisfied.value, 4),
+    f.satisfied.numerator,
+    f.satisfied.denominator,
+    t(`stats.denominator.${f.satisfied.denominatorName}`),
+    r(f.nps.value, 1),
+    f.nps.promoters,
+    f.nps.passives,
+    f.nps.detractors,
+  ];
+}
+
+export function breakdownTable(t: Translate, result: z.infer<typeof s.SatisfactionBreakdown>): MetricTable {
+  return { columns: [t(`stats.by.${result.by}` as 'stats.by.department'), ...figureColumns(t)], rows: result.rows.map((row) => [row.label, ...figureCells(t, row)]) };
+}
+
+export function trendTable(t: Translate, result: z.infer<typeof s.SatisfactionTrend>): MetricTable {
+  return { columns: [t('stats.col.period'), ...figureColumns(t)], rows: result.buckets.map((b) => [b.bucket, ...figureCells(t, b)]) };
+}
+
+export function aspectsTable(t: Translate, result: z.infer<typeof s.AspectScores>): MetricTable {
+  return {
+    columns: [t('stats.col.aspect'), t('stats.col.n'), t('stats.col.mean'), t('stats.col.ciLow'), t('stats.col.ciHigh')],
+    rows: result.aspects.map((a) => [a.label, a.score.n, r(a.score.value, 3), r(a.score.ci?.low, 3), r(a.score.ci?.high, 3)]),
+  };
+}
+
+export function itemsTable(t: Translate, result: z.infer<typeof s.LowestItems>): MetricTable {
+  return {
+    columns: [t('stats.col.questionnaire'), t('stats.col.question'), t('stats.col.n'), t('stats.col.mean'), t('stats.col.ciLow'), t('stats.col.ciHigh')],
+    rows: result.items.map((i) => [i.questionnaire, i.text, i.score.n, r(i.score.value, 3), r(i.score.ci?.low, 3), r(i.score.ci?.high, 3)]),
+  };
+}
+
+export function responsesTable(t: Translate, result: z.infer<typeof s.ResponsesBehind>, when: (instant: string) => string): MetricTable {
+  return {
+    columns: [t('stats.col.when'), t('stats.col.patient'), t('stats.by.department'), t('stats.by.doctor'), t('stats.by.questionnaire'), t('stats.by.class'), t('stats.col.satisfaction'), t('stats.col.nps')],
+    rows: result.items.map((i) => [when(i.authoredAt), i.patientId, i.department, i.doctor, i.questionnaire, i.encounterClass, i.satisfaction, i.nps]),
+  };
+}
+
+export function commentsTable(t: Translate, result: z.infer<typeof s.Comments>, when: (instant: string) => string): MetricTable {
+  return {
+    columns: [t('stats.col.when'), t('stats.col.patient'), t('stats.by.department'), t('stats.by.doctor'), t('stats.col.question'), t('stats.col.comment'), t('stats.col.satisfaction')],
+    rows: result.items.map((i) => [when(i.authoredAt), i.patientId, i.department, i.doctor, i.question, i.text, i.satisfaction]),
+  };
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are typed by their metric's zod schema; the table reads fields by name
+
+const pct = (v: number | null) => r(v, 4);
+const rateCells = (t: Translate, x: Json) => [pct(x.value), x.numerator, x.denominator, t(`stats.denominator.${x.denominatorName}` as 'stats.denominator.eligible')];
+const rateColumns = (t: Translate, share: string) => [share, t('stats.col.numerator'), t('stats.col.denominator'), t('stats.col.denominatorName')];
+
+export interface DashboardTable {
+  metric: string;
+  title: Parameters<Translate>[0];
+  /** Hospital-wide figures are shown to administrators only. */
+  hospital?: boolean;
+  /** Computed over every encounter of the patients (RFM): on its own page, linked from the dashboard, not on it. */
+  ownPage?: boolean;
+  build(t: Translate, result: Json, when: (instant: string) => string): MetricTable;
+}
+
+/** Every table of the dashboard beyond satisfaction, by name (the CSV export's path). */
+export const MORE_TABLES: Record<string, DashboardTable> = {
+  'response-rate': {
+    metric: 'questionnaires.response-rate',
+    title: 'stats.responseRate',
+    build: (t, res) => ({ columns: [t('stats.col.questionnaire'), ...rateColumns(t, t('stats.col.responseRate'))], rows: res.byQuestionnaire.map((q: Json) => [q.questionnaire, ...rateCells(t, q.rate)]) }),
+  },
+  'new-returning': {
+    metric: 'patients.new-returning',
+    title: 'stats.newReturning',
+    build: (t, res) => ({
+      columns: [t('stats.col.group'), t('stats.col.patients'), ...rateColumns(t, t('stats.col.share'))],
+      rows: [
+        [t('stats.new'), res.newPatients.numerator, ...rateCells(t, res.newPatients)],
+        [t('stats.returning'), res.returning.numerator, ...rateCells(t, res.returning)],
+      ],
+    }),
+  },
+  sources: { metric: 'patients.sources', title: 'stats.sources', build: (t, res) => countsTable(t, res) },
+  regions: { metric: 'patients.regions', title: 'stats.regions', build: (t, res) => countsTable(t, res) },
+  pyramid: {
+    metric: 'patients.pyramid',
+    title: 'stats.pyramid',
+    build: (t, res) => ({ columns: [t('stats.col.ageBand'), t('stats.gender.male'), t('stats.gender.female'), t('stats.gender.other'), t('stats.gender.unknown')], rows: res.bands.map((b: Json) => [b.band, b.male, b.female, b.other, b.unknown]) }),
+  },
+  'disease-mix': {
+    metric: 'patients.disease-mix',
+    title: 'stats.diseaseMix',
+    build: (t, res) => ({ columns: [t('stats.col.chapter'), t('stats.col.diagnoses'), ...rateColumns(t, t('stats.col.share'))], rows: res.chapters.map((c: Json) => [`${c.chapter} ${c.label}`, c.diagnoses, ...rateCells(t, c.share)]) }),
+  },
+  rfm: {
+    metric: 'patients.rfm',
+    title: 'stats.rfm',
+    ownPage: true,
+    build: (t, res) => ({
+      columns: [t('stats.col.segment'), t('stats.col.patients'), t('stats.col.previous'), t('stats.col.movedFrom')],
+      rows: res.segments.map((s: Json) => [
+        t(`stats.segment.${s.segment}` as 'stats.segment.new'),
+        s.patients,
+        s.previous,
+        res.movement
+          .filter((m: Json) => m.to === s.segment && m.from !== s.segment)
+          .map((m: Json) => `${m.from === 'none' ? '—' : t(`stats.segment.${m.from}` as 'stats.segment.new')} ${m.patients}`)
+          .join('; '),
+      ]),
+    }),
+  },
+  'at-risk': {
+    metric: 'patients.at-risk',
+    title: 'stats.atRisk',
+    build: (t, res, when) => ({
+      columns: [t('stats.col.patient'), t('stats.col.name'), t('stats.by.department'), t('stats.col.satisfaction'), t('stats.col.when')],
+      rows: res.items.map((i: Json) => [i.patientId, i.name, i.department, i.satisfaction, when(i.answeredAt)]),
+    }),
+  },
+  messages: {
+    metric: 'messages.delivery',
+    title: 'stats.messages',
+    hospital: true,
+    build: (t, res) => ({
+      columns: [t('stats.col.channel'), t('stats.col.purpose'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.failedShare'), t('stats.col.cancelled'), t('stats.col.held'), t('stats.col.optedOut')],
+      rows: res.rows.map((m: Json) => [
+        m.channel,
+        m.purpose,
+        m.queued,
+        m.attempted,
+        m.delivered.numerator,
+        pct(m.delivered.value),
+        m.failed.numerator,
+        pct(m.failed.value),
+        m.cancelled,
+        m.held,
+        res.optOuts.filter((o: Json) => o.channel === m.channel).reduce((n: number, o: Json) => n + o.optedOut, 0),
+      ]),
+    }),
+  },
+  campaigns: {
+    metric: 'messages.campaigns',
+    title: 'stats.campaigns',
+    hospital: true,
+    build: (t, res, when) => ({
+      columns: [t('stats.col.campaign'), t('stats.col.when'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.cancelled')],
+      rows: res.campaigns.map((c: Json) => [c.name, when(c.sendAt), c.queued, c.attempted, c.delivered.numerator, pct(c.delivered.value), c.failed.numerator, c.cancelled]),
+    }),
+  },
+};
+
+function countsTable(t: Translate, res: Json): MetricTable {
+  return { columns: [t('stats.col.group'), t('stats.col.patients'), ...rateColumns(t, t('stats.col.share'))], rows: res.rows.map((x: Json) => [x.label, x.patients, ...rateCells(t, x.share)]) };
+}

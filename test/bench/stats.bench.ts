@@ -1,0 +1,76 @@
+import { buildApp } from '../../src/app.js';
+import { addDays, localDate } from '../../src/lib/clock.js';
+import { systemContext } from '../../src/lib/context.js';
+import { createStaff } from '../../src/modules/staff/staff.service.js';
+import { rebuildAllRollups } from '../../src/modules/stats/rollup.service.js';
+import { instantsOf } from '../../src/modules/stats/periods.js';
+import { emit, note, percentile, timeEach, timeEachAsync } from './report.js';
+import { statsHospital } from './stats-fixture.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+
+/**
+ * The statistics at BENCH_STATS_SCALE times the demo (default 100: 5,000,000 encounters, 1,000,000 responses,
+ * 2,000,000 messages): the rollup rebuild against one grouped scan of the responses, and each dashboard view's
+ * server time (app.inject: routing, auth, service, serialization; no network) against a raw SQL count over the same
+ * table and period, both measured in this run.
+ */
+export async function run(): Promise<void> {
+  const scale = Number(process.env.BENCH_STATS_SCALE ?? 100);
+  const { db, deps, counts } = await statsHospital(scale);
+  const c = db.$client;
+  const tag = `@x${scale}`;
+  note(`stats bench on ${JSON.stringify(counts)}`);
+
+  const ctx = systemContext(deps, 'bench');
+  const rebuildStarted = performance.now();
+  const report = await rebuildAllRollups(ctx);
+  const rebuildMs = performance.now() - rebuildStarted;
+  const scan = timeEach([0], () => c.prepare('SELECT department_id, doctor_id, count(*), sum(satisfaction) FROM questionnaire_responses GROUP BY 1, 2').all());
+  note(`rollup: ${report.days} days, ${report.responses} responses`);
+  emit('stats', `rollup_rebuild_ms${tag}`, rebuildMs, 'ms', scan[0]!);
+
+  const app = await buildApp({ deps, version: 'bench', logLevel: 'silent' });
+  const username = `bench-admin-${Date.now()}`;
+  await createStaff(ctx, { username, displayName: 'bench', role: 'admin', departmentId: null, password: 'bench password 2026' });
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'bench password 2026' } });
+  const headers = { authorization: `Bearer ${(login.json() as { token: string }).token}` };
+
+  const today = localDate(new Date(), deps.timeZone);
+  const month = `from=${addDays(today, -29)}&to=${today}`;
+  const year = `from=${addDays(today, -364)}&to=${today}`;
+  const span = (days: number) => instantsOf({ from: addDays(today, -(days - 1)), to: today }, deps.timeZone);
+  const count = (table: string, column: string, days: number) => {
+    const { start, end } = span(days);
+    return () => c.prepare(`SELECT count(*) FROM ${table} WHERE ${column} >= ? AND ${column} < ?`).get(start, end);
+  };
+
+  const views: { figure: string; url: string; baseline: () => unknown }[] = [
+    { figure: 'dashboard_page_30d', url: `/app/stats?${month}`, baseline: count('questionnaire_responses', 'authored_at', 30) },
+    { figure: 'dashboard_page_365d', url: `/app/stats?${year}&grain=month`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'satisfaction_summary_365d', url: `/api/stats/satisfaction/summary?${year}`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'satisfaction_by_doctor_365d', url: `/api/stats/satisfaction/breakdown?${year}&by=doctor`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'satisfaction_trend_month_365d', url: `/api/stats/satisfaction/trend?${year}&grain=month`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'aspects_365d', url: `/api/stats/satisfaction/aspects?${year}`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'lowest_items_365d', url: `/api/stats/satisfaction/lowest-items?${year}`, baseline: count('questionnaire_responses', 'authored_at', 365) },
+    { figure: 'comments_30d', url: `/api/stats/satisfaction/comments?${month}&maxSatisfaction=2`, baseline: count('questionnaire_responses', 'authored_at', 30) },
+    { figure: 'responses_drill_30d', url: `/api/stats/satisfaction/responses?${month}&departmentId=d3`, baseline: count('questionnaire_responses', 'authored_at', 30) },
+    { figure: 'messages_delivery_30d', url: `/api/stats/messages/delivery?${month}`, baseline: count('messages', 'created_at', 30) },
+    { figure: 'new_returning_30d', url: `/api/stats/patients/new-returning?${month}`, baseline: count('encounters', 'start_at', 30) },
+    { figure: 'pyramid_30d', url: `/api/stats/patients/pyramid?${month}`, baseline: count('encounters', 'start_at', 30) },
+    { figure: 'disease_mix_30d', url: `/api/stats/patients/disease-mix?${month}`, baseline: count('encounters', 'start_at', 30) },
+    { figure: 'rfm_30d', url: `/api/stats/patients/rfm?${month}`, baseline: count('encounters', 'start_at', 730) },
+    { figure: 'at_risk_30d', url: `/api/stats/patients/at-risk?${month}`, baseline: count('questionnaire_responses', 'authored_at', 30) },
+  ];
+  for (const view of views) {
+    const first = await app.inject({ method: 'GET', url: view.url, headers });
+    if (first.statusCode !== 200) throw new Error(`${view.url}: ${first.statusCode} ${first.body.slice(0, 300)}`);
+    const runs = view.figure.startsWith('rfm') || view.figure.startsWith('dashboard') ? Math.max(3, Math.floor(RUNS / 4)) : RUNS;
+    const server = await timeEachAsync(Array.from({ length: runs }, (_, i) => i), () => app.inject({ method: 'GET', url: view.url, headers }));
+    const raw = timeEach(Array.from({ length: runs }, (_, i) => i), view.baseline);
+    emit('stats', `${view.figure}_p50_ms${tag}`, percentile(server, 50), 'ms', percentile(raw, 50));
+    emit('stats', `${view.figure}_p99_ms${tag}`, percentile(server, 99), 'ms', percentile(raw, 99));
+  }
+  await app.close();
+  c.close();
+}
