@@ -85,6 +85,9 @@ describe('check-in, completion and no-shows', () => {
     expect(after.json()).toMatchObject({ status: 'no_show' });
     const counted = await h.app.inject({ method: 'GET', url: `/api/patients/${absent.patient.id}/no-shows`, headers: nurse.headers });
     expect(counted.json()).toEqual({ patientId: absent.patient.id, noShows90Days: 1, limited: false });
+    const page = await h.app.inject({ method: 'GET', url: `/app/patients/${absent.patient.id}`, headers: nurse.headers });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('近90天爽约 1 次。');
     // A checked-in patient is never a no-show.
     const checkedIn = (await h.app.inject({ method: 'GET', url: `/api/appointments?date=2026-11-24&status=checked_in`, headers: nurse.headers })).json();
     expect(checkedIn.items).toHaveLength(1);

@@ -66,6 +66,14 @@ export async function cachedBenchDatabase(
     rmSync(`${building}-shm`, { force: true });
   }
   const db = openDatabase(path);
-  migrateDatabase(db);
+  try {
+    migrateDatabase(db);
+  } catch (error) {
+    // A file built on another branch's migration history cannot be brought up to this one: build it again.
+    db.$client.close();
+    note(`${path} does not migrate (${error instanceof Error ? error.message : String(error)}); building it again`);
+    rmSync(path, { force: true });
+    return cachedBenchDatabase(name, build, options);
+  }
   return { db, deps: createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' }), path };
 }

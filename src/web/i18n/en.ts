@@ -17,6 +17,8 @@ export const en: Record<MessageKey, string> = {
   'nav.imports': 'Import quarantine',
   'nav.appointments': 'Appointments',
   'file.book': 'Book an appointment',
+  'file.noShows': '{n} missed appointments (no-shows) in the last 90 days.',
+  'file.noShowsLimited': '{n} missed appointments (no-shows) in the last 90 days: books only through staff.',
   'timeline.observation.result': 'Test result',
   'nav.identity': 'Patient index review',
   'identity.title': 'Patient index: pairs to review',

@@ -18,6 +18,8 @@ export const zhCN = {
   'nav.imports': '导入隔离区',
   'nav.appointments': '预约挂号',
   'file.book': '预约挂号',
+  'file.noShows': '近90天爽约 {n} 次。',
+  'file.noShowsLimited': '近90天爽约 {n} 次：只能由工作人员代为预约。',
   'timeline.observation.result': '检验结果',
   'nav.identity': '患者主索引核对',
   'identity.title': '患者主索引：待核对',

@@ -22,6 +22,8 @@ export interface PatientView {
   followup?: FollowupView | null;
   /** Feedback's at-risk mark (open complaint, repeat complaints, low satisfaction) and numbers found invalid. */
   risk?: { atRisk: boolean; reasons: string[]; openComplaints: number; invalidNumbers: string[] };
+  /** No-shows in the last 90 days, and whether they now keep the patient from booking online or by phone. */
+  noShows?: { noShows90Days: number; limited: boolean } | null;
 }
 
 export function patientPage(page: PageContext, view: PatientView): SafeHtml {
@@ -38,6 +40,7 @@ export function patientPage(page: PageContext, view: PatientView): SafeHtml {
 ${view.notice ? banner('success', t(view.notice === 'saved' ? 'file.saved' : 'file.unchanged')) : ''}
 ${view.risk?.atRisk ? banner('error', `${t('cc.atRisk')}: ${view.risk.reasons.map((r) => t.maybe(`cc.risk.${r}`) ?? r).join(t('common.listJoin'))}`) : ''}
 ${view.risk && view.risk.invalidNumbers.length > 0 ? banner('info', `${t('cc.invalidNumbers')}: ${view.risk.invalidNumbers.join(', ')}`) : ''}
+${view.noShows && view.noShows.noShows90Days > 0 ? banner(view.noShows.limited ? 'error' : 'info', t(view.noShows.limited ? 'file.noShowsLimited' : 'file.noShows', { n: view.noShows.noShows90Days })) : ''}
 <section class="card file-head" aria-labelledby="patient-name">
   <div class="file-head-main">
     <h1 id="patient-name" class="patient-name">${file.name}</h1>

@@ -7,6 +7,7 @@ import { Conflict, Invalid } from '../../lib/errors.js';
 import { getPatientFile, patientTimeline, searchPatients, updatePatient } from '../../modules/patients/patients.service.js';
 import { PatientIdParams, PatientSearchQuery, UpdatePatientBody } from '../../modules/patients/patients.schemas.js';
 import { listCareReminders } from '../../modules/care/care.service.js';
+import { noShowCount } from '../../modules/appointments/appointments.service.js';
 import { patientFollowup } from '../../modules/followup/plans/plans.service.js';
 import { authorize, can } from '../../modules/staff/permissions.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
@@ -106,9 +107,11 @@ export async function renderPatientPage(
     : null;
   const followup = role !== null && can(role, 'followup.tasks.read') && file.access.clinical ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone } : null;
   const risk = { ...(await patientRisk(ctx, id)), invalidNumbers: await invalidNumbers(ctx, id) };
+  const noShows = role !== null && can(role, 'appointments.read') ? await noShowCount(ctx, id) : null;
   return patientPage(pageContext(request, assets), {
     followup,
     risk,
+    noShows,
     file,
     timeline,
     olderPage: options.cursor !== undefined,
