@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FollowupVisit } from '../../src/modules/followup/worklist/worklist.schemas.js';
-import { createPatient } from '../../src/modules/patients/patients.service.js';
+import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
 import { cardiologyClinic } from './clinic.js';
@@ -29,6 +29,24 @@ describe('a follow-up visit (复诊) asked for by a doctor', () => {
     // 48 hours before 08:00 on the 24th has passed; the evening before (18:00 on the 23rd, 10:00Z) has not.
     const reminders = h.db.$client.prepare("SELECT scheduled_at FROM messages WHERE purpose = 'appointment-reminder' AND patient_id = ?").all(patient.id);
     expect(reminders).toEqual([{ scheduled_at: '2026-11-23T10:00:00.000Z' }]);
+  });
+
+  it('is asked for from the follow-up card of the patient page', async () => {
+    // Cardiology has seen him, so its doctor sees his follow-up card and asks for the visit in her own department.
+    await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId: clinic.departmentId, startAt: '2026-11-20T01:00:00Z', chargesCents: 0, diagnoses: [], procedures: [] });
+    const doctor = await h.signIn('doctor', { departmentId: clinic.departmentId });
+    const page = await h.app.inject({ method: 'GET', url: `/app/patients/${patient.id}`, headers: { cookie: `hcrm_session=${doctor.token}` } });
+    expect(page.body).toContain(`action="/app/patients/${patient.id}/followup-visits"`);
+    const reply = await h.app.inject({
+      method: 'POST',
+      url: `/app/patients/${patient.id}/followup-visits`,
+      headers: { cookie: `hcrm_session=${doctor.token}`, origin: 'http://localhost:80', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ date: '2026-12-01' }).toString(),
+    });
+    expect(reply.statusCode, reply.body).toBe(303);
+    expect(reply.headers.location).toBe(`/app/patients/${patient.id}?followup=visit#followup`);
+    const visit = h.db.$client.prepare("SELECT status FROM followup_visits WHERE patient_id = ? AND due_date = '2026-12-01'").get(patient.id);
+    expect(visit).toEqual({ status: 'booked' });
   });
 
   it('waits as a re-check reminder on a day without a clinic', async () => {

@@ -72,7 +72,7 @@ export async function cachedBenchDatabase(
     // A file built on another branch's migration history cannot be brought up to this one: build it again.
     db.$client.close();
     note(`${path} does not migrate (${error instanceof Error ? error.message : String(error)}); building it again`);
-    rmSync(path, { force: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
     return cachedBenchDatabase(name, build, options);
   }
   return { db, deps: createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' }), path };

@@ -555,6 +555,8 @@ export const en: Record<MessageKey, string> = {
   'followup.visit.attended': 'Attended',
   'followup.visit.missed': 'Missed',
   'followup.visit.cancelled': 'Cancelled',
+  'followup.visit.date': 'Follow-up visit on',
+  'followup.visit.schedule': 'Ask for a follow-up visit',
   'nav.followup': 'Follow-up',
   'followup.page.title': 'Follow-up',
   'followup.page.today': 'Today in your department',

@@ -556,6 +556,8 @@ export const zhCN = {
   'followup.visit.attended': '已复诊',
   'followup.visit.missed': '未复诊',
   'followup.visit.cancelled': '已取消',
+  'followup.visit.date': '复诊日期',
+  'followup.visit.schedule': '安排复诊',
   'nav.followup': '随访',
   'followup.page.title': '随访',
   'followup.page.today': '本科室今日随访',

@@ -7,6 +7,9 @@ import type { PageContext } from '../page-context.js';
 export interface FollowupView {
   schedule: PatientFollowup;
   timeZone: string;
+  /** Doctors ask for a follow-up visit (复诊) from the card: booked in the clinic when one is held that day. */
+  canScheduleVisit?: boolean;
+  patientId?: string;
 }
 
 /** The follow-up card of the patient page: each plan the patient is on, why, and its steps; open tasks; 复诊. */
@@ -34,6 +37,12 @@ export function followupSection(page: PageContext, view: FollowupView): SafeHtml
     : ''}
   ${visits.length > 0
     ? html`<h3>${t('followup.visits')}</h3><ul class="plain">${visits.map((v) => html`<li>${v.dueDate} · ${t(`followup.visit.${v.status}` as MessageKey)}</li>`)}</ul>`
+    : ''}
+  ${view.canScheduleVisit && view.patientId
+    ? html`<form method="post" action="/app/patients/${view.patientId}/followup-visits" class="form form-inline">
+    <label>${t('followup.visit.date')} <input type="date" name="date" required></label>
+    <button type="submit" class="button">${t('followup.visit.schedule')}</button>
+  </form>`
     : ''}
 </section>`;
 }

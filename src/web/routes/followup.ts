@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { AppError, type FieldError } from '../../lib/errors.js';
 import { PlanBody } from '../../modules/followup/plans/plans.schemas.js';
 import { getPlan, listPlans, savePlan } from '../../modules/followup/plans/plans.service.js';
+import { scheduleFollowupVisit } from '../../modules/followup/worklist/visits.js';
+import { ScheduleVisitBody } from '../../modules/followup/worklist/worklist.schemas.js';
 import { listWorklist } from '../../modules/followup/worklist/worklist.service.js';
+import { PatientIdParams } from '../../modules/patients/patients.schemas.js';
 import { can } from '../../modules/staff/permissions.js';
 import type { Assets } from '../assets.js';
 import { FormBody, formValue, zodFieldErrors, type FormValues } from '../forms.js';
@@ -15,6 +18,13 @@ const FollowupPageQuery = z.object({ saved: z.string().max(64).optional().catch(
 
 /** Paths are under /app: the follow-up page (worklists and plans) and the plan editor's form. */
 export const followupPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (app, { assets }) => {
+  // The 复诊 form of the patient page's follow-up card; a refusal is answered as the API would (problem page).
+  app.post('/patients/:id/followup-visits', { schema: { hide: true, params: PatientIdParams, body: FormBody } }, async (request, reply) => {
+    const id = request.params.id;
+    await scheduleFollowupVisit(request.ctx(), id, ScheduleVisitBody.parse({ date: formValue(request.body, 'date').trim() }));
+    return seeOther(reply, `/app/patients/${encodeURIComponent(id)}?followup=visit#followup`);
+  });
+
   const render = async (request: FastifyRequest, values: FormValues, errors: FieldError[], saved: string | undefined) => {
     const ctx = request.ctx();
     const role = ctx.actor.kind === 'staff' ? ctx.actor.role : null;

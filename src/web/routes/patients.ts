@@ -105,7 +105,10 @@ export async function renderPatientPage(
         timeZone: ctx.timeZone,
       }
     : null;
-  const followup = role !== null && can(role, 'followup.tasks.read') && file.access.clinical ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone } : null;
+  const followup =
+    role !== null && can(role, 'followup.tasks.read') && file.access.clinical
+      ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone, canScheduleVisit: can(role, 'followup.visits.schedule'), patientId: id }
+      : null;
   const risk = { ...(await patientRisk(ctx, id)), invalidNumbers: await invalidNumbers(ctx, id) };
   const noShows = role !== null && can(role, 'appointments.read') ? await noShowCount(ctx, id) : null;
   return patientPage(pageContext(request, assets), {
