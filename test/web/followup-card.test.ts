@@ -42,6 +42,21 @@ describe('the follow-up card', () => {
     expect(en.body).toContain('Scheduled');
   });
 
+  it('puts the patient on a plan by hand from the card', async () => {
+    const manual = { code: 'manual-recheck', definition: { ...plan.definition, name: { 'zh-CN': '手动复查随访', en: 'Manual re-check' }, trigger: 'manual', conditions: {} } };
+    expect((await h.app.inject({ method: 'POST', url: '/api/followup-plans', headers: admin.headers, payload: manual })).statusCode).toBe(201);
+    const nurse = await h.signIn('nurse', { departmentId: cardiology });
+    expect((await page(nurse)).body).toContain('<option value="manual-recheck">手动复查随访</option>');
+    const reply = await h.app.inject({
+      method: 'POST',
+      url: `/app/patients/${patient.id}/followup-enrolments`,
+      headers: { cookie: `hcrm_session=${nurse.token}`, origin: 'http://localhost:80', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ planCode: 'manual-recheck' }).toString(),
+    });
+    expect(reply.statusCode, reply.body).toBe(303);
+    expect((await page(nurse)).body).toContain('手动复查随访（第1版）');
+  });
+
   it('is not shown to an agent, nor to a nurse of a department that has not seen the patient', async () => {
     for (const session of [await h.signIn('agent'), await h.signIn('nurse', { departmentId: await h.department('ORTH', '骨科') })]) {
       const reply = await page(session);

@@ -557,6 +557,8 @@ export const en: Record<MessageKey, string> = {
   'followup.visit.cancelled': 'Cancelled',
   'followup.visit.date': 'Follow-up visit on',
   'followup.visit.schedule': 'Ask for a follow-up visit',
+  'followup.enrol.plan': 'Plan',
+  'followup.enrol': 'Put on this plan',
   'nav.followup': 'Follow-up',
   'followup.page.title': 'Follow-up',
   'followup.page.today': 'Today in your department',

@@ -558,6 +558,8 @@ export const zhCN = {
   'followup.visit.cancelled': '已取消',
   'followup.visit.date': '复诊日期',
   'followup.visit.schedule': '安排复诊',
+  'followup.enrol.plan': '随访方案',
+  'followup.enrol': '纳入随访',
   'nav.followup': '随访',
   'followup.page.title': '随访',
   'followup.page.today': '本科室今日随访',

@@ -10,6 +10,8 @@ export interface FollowupView {
   /** Doctors ask for a follow-up visit (复诊) from the card: booked in the clinic when one is held that day. */
   canScheduleVisit?: boolean;
   patientId?: string;
+  /** Active plans staff may put the patient on by hand (empty: no right to enrol). */
+  plans?: { code: string; name: { 'zh-CN': string; en: string } }[];
 }
 
 /** The follow-up card of the patient page: each plan the patient is on, why, and its steps; open tasks; 复诊. */
@@ -37,6 +39,12 @@ export function followupSection(page: PageContext, view: FollowupView): SafeHtml
     : ''}
   ${visits.length > 0
     ? html`<h3>${t('followup.visits')}</h3><ul class="plain">${visits.map((v) => html`<li>${v.dueDate} · ${t(`followup.visit.${v.status}` as MessageKey)}</li>`)}</ul>`
+    : ''}
+  ${view.plans && view.plans.length > 0 && view.patientId
+    ? html`<form method="post" action="/app/patients/${view.patientId}/followup-enrolments" class="form form-inline">
+    <label>${t('followup.enrol.plan')} <select name="planCode" required>${view.plans.map((p) => html`<option value="${p.code}">${page.lang === 'zh-CN' ? p.name['zh-CN'] : p.name.en}</option>`)}</select></label>
+    <button type="submit" class="button">${t('followup.enrol')}</button>
+  </form>`
     : ''}
   ${view.canScheduleVisit && view.patientId
     ? html`<form method="post" action="/app/patients/${view.patientId}/followup-visits" class="form form-inline">

@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../lib/errors.js';
-import { PlanBody } from '../../modules/followup/plans/plans.schemas.js';
-import { getPlan, listPlans, savePlan } from '../../modules/followup/plans/plans.service.js';
+import { EnrolBody, PlanBody } from '../../modules/followup/plans/plans.schemas.js';
+import { enrolByHand, getPlan, listPlans, savePlan } from '../../modules/followup/plans/plans.service.js';
 import { scheduleFollowupVisit } from '../../modules/followup/worklist/visits.js';
 import { ScheduleVisitBody } from '../../modules/followup/worklist/worklist.schemas.js';
 import { listWorklist } from '../../modules/followup/worklist/worklist.service.js';
@@ -23,6 +23,13 @@ export const followupPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (a
     const id = request.params.id;
     await scheduleFollowupVisit(request.ctx(), id, ScheduleVisitBody.parse({ date: formValue(request.body, 'date').trim() }));
     return seeOther(reply, `/app/patients/${encodeURIComponent(id)}?followup=visit#followup`);
+  });
+
+  // Putting the patient on a plan by hand, from the same card.
+  app.post('/patients/:id/followup-enrolments', { schema: { hide: true, params: PatientIdParams, body: FormBody } }, async (request, reply) => {
+    const id = request.params.id;
+    await enrolByHand(request.ctx(), id, EnrolBody.parse({ planCode: formValue(request.body, 'planCode').trim() }));
+    return seeOther(reply, `/app/patients/${encodeURIComponent(id)}?followup=enrolled#followup`);
   });
 
   const render = async (request: FastifyRequest, values: FormValues, errors: FieldError[], saved: string | undefined) => {

@@ -8,7 +8,7 @@ import { getPatientFile, patientTimeline, searchPatients, updatePatient } from '
 import { PatientIdParams, PatientSearchQuery, UpdatePatientBody } from '../../modules/patients/patients.schemas.js';
 import { listCareReminders } from '../../modules/care/care.service.js';
 import { noShowCount } from '../../modules/appointments/appointments.service.js';
-import { patientFollowup } from '../../modules/followup/plans/plans.service.js';
+import { listPlans, patientFollowup } from '../../modules/followup/plans/plans.service.js';
 import { authorize, can } from '../../modules/staff/permissions.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
@@ -107,7 +107,13 @@ export async function renderPatientPage(
     : null;
   const followup =
     role !== null && can(role, 'followup.tasks.read') && file.access.clinical
-      ? { schedule: await patientFollowup(ctx, id), timeZone: ctx.timeZone, canScheduleVisit: can(role, 'followup.visits.schedule'), patientId: id }
+      ? {
+          schedule: await patientFollowup(ctx, id),
+          timeZone: ctx.timeZone,
+          canScheduleVisit: can(role, 'followup.visits.schedule'),
+          patientId: id,
+          plans: can(role, 'followup.enrol') ? (await listPlans(ctx)).items.filter((p) => p.status === 'active').map((p) => ({ code: p.code, name: p.definition.name })) : [],
+        }
       : null;
   const risk = { ...(await patientRisk(ctx, id)), invalidNumbers: await invalidNumbers(ctx, id) };
   const noShows = role !== null && can(role, 'appointments.read') ? await noShowCount(ctx, id) : null;
