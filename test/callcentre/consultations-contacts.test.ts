@@ -149,4 +149,15 @@ describe('contact log', () => {
     expect(tooBig.statusCode).toBe(413);
     expect(h.db.$client.prepare('SELECT count(*) AS n FROM call_recordings WHERE contact_id = ?').get(call.id)).toEqual({ n: 0 });
   });
+
+  it('keeps recordings for calls only, and answers 404 for a recording that does not exist', async () => {
+    const letter = (await post('/api/contacts', { patientId: patient.id, kind: 'letter', outcome: 'reached', summary: '寄送复诊通知' })).json();
+    const upload = await h.app.inject({ method: 'POST', url: `/api/contacts/${letter.id}/recordings`, headers: { ...agent.headers, 'content-type': 'audio/wav' }, payload: aWav() });
+    expect(upload.statusCode).toBe(409);
+    expect(upload.json().code).toBe('contacts.not_a_call');
+    expect(h.db.$client.prepare('SELECT count(*) AS n FROM call_recordings WHERE contact_id = ?').get(letter.id)).toEqual({ n: 0 });
+    const missing = await h.app.inject({ method: 'GET', url: '/api/recordings/no-such-recording', headers: manager.headers });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('contacts.recording_not_found');
+  });
 });

@@ -26,6 +26,16 @@ describe('the patients\' public forms', () => {
     expect(reply.body).toContain('lottery');
   });
 
+  it('refuses a malformed e-mail address, and an SMS answer without a phone number, storing nothing', async () => {
+    const badEmail = await form('/ask', { category: 'insurance', question: '能开发票吗？', email: 'not-an-address', replyChannel: 'email' }, '192.0.2.31');
+    expect(badEmail.statusCode).toBe(400);
+    expect(badEmail.body).toContain('is not an e-mail address');
+    const noPhone = await form('/ask', { category: 'insurance', question: '能开发票吗？', replyChannel: 'sms' }, '192.0.2.32');
+    expect(noPhone.statusCode).toBe(400);
+    expect(noPhone.body).toContain('give a phone number for an answer by SMS');
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM consultations WHERE question = '能开发票吗？'").get()).toEqual({ n: 0 });
+  });
+
   it('stores anonymous feedback holding <script> verbatim and never echoes it unescaped', async () => {
     const reply = await form('/feedback', { kind: 'complaint', category: 'environment', text: '<script>alert(1)</script>厕所太脏', anonymous: 'on', phone: '13600002222' }, '192.0.2.20');
     expect(reply.statusCode, reply.body).toBe(200);

@@ -39,9 +39,6 @@ export function insertTemplate(tx: Tx, row: typeof scheduleTemplates.$inferInser
 export function activeTemplates(tx: Tx): TemplateRow[] {
   return tx.select().from(scheduleTemplates).where(eq(scheduleTemplates.active, true)).all();
 }
-export function templatesOfDoctor(tx: Tx, doctorId: string): TemplateRow[] {
-  return tx.select().from(scheduleTemplates).where(eq(scheduleTemplates.doctorId, doctorId)).orderBy(asc(scheduleTemplates.weekday), asc(scheduleTemplates.halfDay)).all();
-}
 export function findTemplateByKey(tx: Tx, doctorId: string, weekday: number, halfDay: TemplateRow['halfDay']): TemplateRow | undefined {
   return tx
     .select()
@@ -212,6 +209,28 @@ export function noShowsSince(tx: Tx, patientId: string, since: string): number {
       .get()?.n ?? 0
   );
 }
+/** A patient's open appointments from an instant on, soonest first. */
+export function upcomingOfPatient(tx: Tx, patientId: string, fromInstant: string, limit: number): AppointmentRow[] {
+  return tx
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.patientId, patientId), inArray(appointments.status, [...OPEN_STATUSES]), gte(appointments.startAt, fromInstant)))
+    .orderBy(asc(appointments.startAt))
+    .limit(limit)
+    .all();
+}
+
+/** Whether the patient booked anything (not later rejected) since the instant: a consultation's conversion. */
+export function bookedSince(tx: Tx, patientId: string, since: string): boolean {
+  return (
+    tx
+      .select({ id: appointments.id })
+      .from(appointments)
+      .where(and(eq(appointments.patientId, patientId), gte(appointments.createdAt, since), ne(appointments.status, 'rejected')))
+      .get() !== undefined
+  );
+}
+
 export function appointmentsOfPatient(tx: Tx, patientId: string, limit = 200): AppointmentRow[] {
   return tx.select().from(appointments).where(eq(appointments.patientId, patientId)).orderBy(desc(appointments.startAt)).limit(limit).all();
 }

@@ -35,8 +35,9 @@ export async function createDoctor(ctx: ServiceContext, body: CreateDoctorBody):
   });
 }
 
-/** Doctors patients may choose: no patient data, so the booking page reads them too. */
+/** Doctors patients may choose, for staff (the booking page shows them through its sessions). */
 export async function listDoctors(ctx: ServiceContext, departmentId: string | undefined): Promise<Doctor[]> {
+  authorize(ctx, 'appointments.read');
   return inReadSnapshot(ctx, (tx) => repo.doctorsOf(tx, departmentId).map(toDoctor));
 }
 
@@ -66,11 +67,6 @@ export async function createTemplate(ctx: ServiceContext, body: CreateTemplateBo
     const generated = generateFrom(tx, ctx, [repo.activeTemplates(tx).find((t) => t.id === id)!]);
     return { id, generated };
   });
-}
-
-export async function templatesOf(ctx: ServiceContext, doctorId: string): Promise<repo.TemplateRow[]> {
-  authorize(ctx, 'appointments.read');
-  return inReadSnapshot(ctx, (tx) => repo.templatesOfDoctor(tx, doctorId));
 }
 
 /** A one-off session outside the templates (an extra clinic). */

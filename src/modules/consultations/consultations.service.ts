@@ -54,7 +54,10 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
   const phone = e164('phone', body.phone);
   return inTransaction(ctx, (tx) => {
     if (body.patientId && !patientRef(tx, body.patientId)) throw patientNotFound(body.patientId);
-    if (body.articleVersionId && !repo.articleVersion(tx, body.articleVersionId)) throw articleNotFound(body.articleVersionId);
+    const article = body.articleVersionId ? repo.articleVersion(tx, body.articleVersionId) : undefined;
+    if (body.articleVersionId && !article) throw articleNotFound(body.articleVersionId);
+    // Choosing a standard answer without typing one gives the caller that answer.
+    const answer = body.answer ?? article?.body ?? null;
     const id = newId();
     const now = ctx.now.toISOString();
     repo.insertConsultation(tx, {
@@ -62,10 +65,10 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
       channel: body.channel,
       category: body.category,
       question: body.question,
-      answer: body.answer ?? null,
+      answer,
       articleVersionId: body.articleVersionId ?? null,
       automatic: false,
-      status: body.answer ? 'answered' : 'open',
+      status: answer ? 'answered' : 'open',
       agentId: actor.id,
       durationSeconds: body.durationSeconds ?? null,
       patientId: body.patientId ?? null,

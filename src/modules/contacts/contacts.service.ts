@@ -4,7 +4,7 @@ import { localDate } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { Conflict, Invalid, NotFound, TooLarge } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
@@ -100,7 +100,8 @@ export async function searchContacts(ctx: ServiceContext, query: ContactSearchQu
   const page = inReadSnapshot(ctx, (tx) => {
     if (query.patientId && !patientRef(tx, query.patientId)) throw patientNotFound(query.patientId);
     const rows = repo.searchContacts(tx, query, before, query.limit + 1);
-    const logged = rows.map((r) => toContact(r, repo.recordingsOf(tx, rows.map((x) => x.id))));
+    const recordings = repo.recordingsOf(tx, rows.map((x) => x.id));
+    const logged = rows.map((r) => toContact(r, recordings));
     const outbox: Contact[] =
       query.patientId && !query.staffId
         ? ctx.timeline.collect(tx, query.patientId, { kind: 'message', before, limit: query.limit, clinical: false }).filter((e) => (!query.from || e.at >= query.from) && (!query.to || e.at <= query.to)).map((e) => ({
@@ -122,10 +123,9 @@ export async function searchContacts(ctx: ServiceContext, query: ContactSearchQu
         : [];
     return [...logged, ...outbox].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
   });
-  const items = page.slice(0, query.limit);
-  const last = items.at(-1);
-  await auditRead(ctx, { action: 'contact.search', entityType: 'contact', patientId: query.patientId ?? null, detail: { staffId: query.staffId ?? null, returned: items.length } });
-  return { items, nextCursor: page.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
+  const result = pageOf(page, query.limit, (c) => [c.at, c.id]);
+  await auditRead(ctx, { action: 'contact.search', entityType: 'contact', patientId: query.patientId ?? null, detail: { staffId: query.staffId ?? null, returned: result.items.length } });
+  return result;
 }
 
 /** Managers score the contacts of their department's staff (admins any). */

@@ -80,10 +80,6 @@ export function feedbackOfPatient(tx: Tx, patientId: string, before: [string, st
   return tx.select().from(feedback).where(and(...where)).orderBy(desc(feedback.createdAt), desc(feedback.id)).limit(limit).all();
 }
 
-export function countComplaintsSince(tx: Tx, patientId: string, since: string): number {
-  return (statement(tx, "SELECT count(*) AS n FROM feedback WHERE patient_id = ? AND kind = 'complaint' AND created_at >= ?").get(patientId, since) as { n: number }).n;
-}
-
 export function activeRules(tx: Tx): RuleRow[] {
   return tx.select().from(feedbackRoutingRules).where(eq(feedbackRoutingRules.active, true)).all();
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import { identityDecisions, identityReviews, patientMerges } from '../../../db/schema/identity.js';
 
@@ -45,8 +45,8 @@ export function listReviews(tx: Tx, f: ReviewFilter, limit: number): ReviewRow[]
   if (f.source) where.push(eq(identityReviews.source, f.source));
   if (f.patientId) where.push(or(eq(identityReviews.patientId, f.patientId), eq(identityReviews.candidatePatientId, f.patientId))!);
   if (f.beforeId) where.push(lt(identityReviews.id, f.beforeId));
-  const rows = tx.select().from(identityReviews).where(and(...where)).orderBy(desc(identityReviews.id)).limit(f.minScore === undefined ? limit : limit * 20).all();
-  return f.minScore === undefined ? rows : rows.filter((r) => (r.score ?? -Infinity) >= f.minScore!).slice(0, limit);
+  if (f.minScore !== undefined) where.push(gte(identityReviews.score, f.minScore));
+  return tx.select().from(identityReviews).where(and(...where)).orderBy(desc(identityReviews.id)).limit(limit).all();
 }
 
 /** Decides an open review; false when someone decided it first (the caller answers 409). */

@@ -34,8 +34,3 @@ export function matchIncomingRecord(index: MatchIndex, record: MatchRecord): Mat
 export function loadPerson(index: MatchIndex, personId: string, records: readonly MatchRecord[]): void {
   for (const record of records) index.load(record, personId);
 }
-
-/** Keeps the index in step with a merge of two patient files (review queue, HL7 A40): returns records moved. */
-export function mergePersons(index: MatchIndex, survivorId: string, mergedId: string): number {
-  return index.merge(survivorId, mergedId);
-}

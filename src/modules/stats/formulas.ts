@@ -71,11 +71,6 @@ export function mean(n: number, sum: number, sumSq: number): Mean {
   return { value: m, n, ci: { low: m - half, high: m + half, method: 't' } };
 }
 
-/** NPS on 0–10: promoters 9–10, passives 7–8, detractors 0–6. */
-export function npsBucket(score: number): 'promoter' | 'passive' | 'detractor' {
-  return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
-}
-
 /**
  * Net promoter score with a 95 % normal interval from the trinomial variance:
  * Var(NPS) = (p₊ + p₋ − (p₊ − p₋)²) / n, in points (×100).

@@ -13,10 +13,10 @@ import type { StatsFilter } from './stats.schemas.js';
  * a filter naming another department is refused, and no filter means their department. A metric that lists patients
  * writes a read audit naming the responses or patients returned.
  */
-export async function runMetric<Q extends StatsFilter>(ctx: ServiceContext, registry: MetricRegistry, id: string, query: Q): Promise<unknown> {
+export function metricNamed(registry: MetricRegistry, id: string): MetricDefinition {
   const metric = registry.get(id);
   if (!metric) throw new NotFound('stats.unknown_metric', `No statistic named ${id}.`);
-  return runDefinition(ctx, metric, query);
+  return metric;
 }
 
 export async function runDefinition<Q extends StatsFilter>(ctx: ServiceContext, metric: MetricDefinition, query: Q): Promise<z.infer<typeof metric.result>> {

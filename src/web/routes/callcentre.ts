@@ -83,16 +83,12 @@ export const callCentrePages: FastifyPluginAsyncZod<{ assets: Assets }> = async 
 
   submit('/callcentre/consultations', 'consultation', async (request, form) => {
     const ctx = request.ctx();
-    const articleVersionId = blank(formValue(form, 'articleVersionId'));
-    let answer = blank(formValue(form, 'answer'));
-    // Choosing a standard answer without typing one inserts it.
-    if (!answer && articleVersionId) answer = (await searchKnowledge(ctx, {})).items.find((a) => a.id === articleVersionId)?.body;
     const body = CreateConsultationBody.parse({
       channel: 'phone',
       category: formValue(form, 'category'),
       question: formValue(form, 'question'),
-      answer,
-      articleVersionId,
+      answer: blank(formValue(form, 'answer')),
+      articleVersionId: blank(formValue(form, 'articleVersionId')),
       patientId: blank(formValue(form, 'patientId')),
       phone: blank(formValue(form, 'phone')),
       callbackDueAt: formValue(form, 'callback') === 'on' ? new Date(ctx.now.getTime() + 86_400_000).toISOString() : undefined,

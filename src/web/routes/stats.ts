@@ -6,7 +6,7 @@ import { tableToCsv } from '../../modules/stats/csv.js';
 import { resolveRange } from '../../modules/stats/periods.js';
 import type { MetricRegistry, MetricTable } from '../../modules/stats/registry.js';
 import * as s from '../../modules/stats/stats.schemas.js';
-import { runDefinition, scopeQuery } from '../../modules/stats/stats.service.js';
+import { metricNamed, runDefinition, scopeQuery } from '../../modules/stats/stats.service.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
 import { localDateTime } from '../format.js';
@@ -40,11 +40,7 @@ const ExportParams = z.object({ table: z.string().regex(/^[a-z]+\.csv$/) });
 
 /** Paths are under /app: the dashboard, the lists behind its bars, and every table as CSV. */
 export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: MetricRegistry }> = async (app, { assets, metrics }) => {
-  const metric = (id: string) => {
-    const m = metrics.get(id);
-    if (!m) throw new NotFound('stats.unknown_metric', `No statistic named ${id}.`);
-    return m;
-  };
+  const metric = (id: string) => metricNamed(metrics, id);
 
   /** The page's query as a metric query: the service scopes it (managers: own department) and checks the right. */
   function metricQuery(ctx: ServiceContext, q: PageQuery, t: Translate) {

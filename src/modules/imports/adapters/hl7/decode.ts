@@ -68,7 +68,3 @@ export function decodeMessage(bytes: Buffer): { text: string; charset: string } 
   if (!encoding) throw new CharsetError(charset);
   return { text: iconv.decode(bytes, encoding), charset: encoding };
 }
-
-export function encodeFor(text: string, charset: string): Buffer {
-  return iconv.encode(text, charset);
-}
