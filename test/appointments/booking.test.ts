@@ -180,4 +180,17 @@ describe('cancel and reschedule', () => {
     expect(old.json()).toMatchObject({ status: 'cancelled', cancelReason: 'rescheduled' });
     expect((await clinic.session(tuesday!.id)).slots![3]!.booked).toBe(0);
   });
+
+  it('refuses to move a booking read at an old version (409), leaving it where it was', async () => {
+    const patient = await aCaller();
+    const [first, second] = (await clinic.session(nextTuesday!.id)).slots!;
+    const reply = await book({ slotId: first!.id, patientId: patient.id });
+    expect(reply.statusCode, reply.body).toBe(201);
+    const booked = Appointment.parse(reply.json());
+    const stale = await h.app.inject({ method: 'POST', url: `/api/appointments/${booked.id}/reschedule`, headers: clinic.agent.headers, payload: { slotId: second!.id, version: booked.version + 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('appointments.stale_version');
+    const still = await h.app.inject({ method: 'GET', url: `/api/appointments/${booked.id}`, headers: clinic.agent.headers });
+    expect(still.json()).toMatchObject({ status: 'booked', slotId: first!.id });
+  });
 });

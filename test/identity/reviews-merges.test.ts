@@ -202,6 +202,14 @@ describe('merge and unmerge', () => {
     expect([ownerOf('followup_tasks', task.id), ownerOf('feedback', complaint.id)]).toEqual([duplicate.id, duplicate.id]);
   });
 
+  it('answers 404 for a merge that does not exist, to read or to undo', async () => {
+    for (const [method, url] of [['GET', '/api/identity/merges/no-such-merge'], ['POST', '/api/identity/merges/no-such-merge/undo']] as const) {
+      const reply = await h.app.inject({ method, url, headers: admin.headers, ...(method === 'POST' ? { payload: {} } : {}) });
+      expect(reply.statusCode).toBe(404);
+      expect(Problem.parse(reply.json()).code).toBe('identity.merge_not_found');
+    }
+  });
+
   it('refuses to merge a file into itself, to unmerge a file never merged, and unknown ids', async () => {
     const a = await createPatient(h.system(), aPatient());
     const self = await h.app.inject({ method: 'POST', url: '/api/identity/merges', headers: admin.headers, payload: { survivorId: a.id, mergedId: a.id } });
