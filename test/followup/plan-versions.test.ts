@@ -189,3 +189,35 @@ describe('writing plans: bad input and scope', () => {
     expect(Problem.parse((await enrolIn({ planCode: 'ortho-manual', extra: 1 })).json()).status).toBe(400);
   });
 });
+
+describe('enrolments on the patient’s timeline', () => {
+  it('page newest first with no entry lost or repeated, also where several share an instant', async () => {
+    expect((await save(admin, { ...v1, trigger: 'manual' }, 'ortho-timeline')).statusCode).toBe(201);
+    const patientId = await operatedPatient('许文');
+    const enrol = async () => expect((await h.app.inject({ method: 'POST', url: `/api/patients/${patientId}/followup-enrolments`, headers: nurse.headers, payload: { planCode: 'ortho-timeline' } })).statusCode).toBe(201);
+    // Three enrolments in one instant, two a minute later: a page boundary falls between entries of the same instant.
+    for (let i = 0; i < 3; i++) await enrol();
+    h.clock.advance(60_000);
+    try {
+      for (let i = 0; i < 2; i++) await enrol();
+    } finally {
+      h.clock.advance(-60_000);
+    }
+    const stored = (h.db.$client.prepare('SELECT id FROM followup_enrolments WHERE patient_id = ? ORDER BY created_at DESC, id DESC').all(patientId) as { id: string }[]).map((r) => r.id);
+    // Five by hand, besides any enrolment the surgery itself triggered.
+    expect(stored.length).toBeGreaterThanOrEqual(5);
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const reply = await h.app.inject({ method: 'GET', url: `/api/patients/${patientId}/timeline?kind=followup-enrolment&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: nurse.headers });
+      expect(reply.statusCode, reply.body).toBe(200);
+      const page = reply.json() as { items: { id: string; kind: string; title: string }[]; nextCursor: string | null };
+      expect(page.items.every((e) => e.kind === 'followup-enrolment' && e.title === 'followup.enrolment.active')).toBe(true);
+      pages.push(page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual(stored.map((_id, i) => i).filter((i) => i % 2 === 0).map((i) => Math.min(2, stored.length - i)));
+    expect(pages.flat()).toEqual(stored);
+  });
+});
