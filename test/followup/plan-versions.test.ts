@@ -188,6 +188,38 @@ describe('writing plans: bad input and scope', () => {
     expect((await enrolIn({ planCode: 'ortho-manual', encounterId: ownEncounter })).statusCode).toBe(409);
     expect(Problem.parse((await enrolIn({ planCode: 'ortho-manual', extra: 1 })).json()).status).toBe(400);
   });
+
+  it('refuses putting a visit on a plan it is already on, naming the code, and schedules nothing more', async () => {
+    const patientId = await operatedPatient('韩梅');
+    const encounterId = (h.db.$client.prepare('SELECT id FROM encounters WHERE patient_id = ?').get(patientId) as { id: string }).id;
+    const enrolIn = () => h.app.inject({ method: 'POST', url: `/api/patients/${patientId}/followup-enrolments`, headers: nurse.headers, payload: { planCode: 'ortho-manual', encounterId } });
+    const written = () => ({
+      enrolments: h.db.$client.prepare('SELECT count(*) AS n FROM followup_enrolments WHERE patient_id = ?').get(patientId),
+      steps: h.db.$client.prepare('SELECT count(*) AS n FROM followup_steps WHERE patient_id = ?').get(patientId),
+    });
+    // The surgery already put this visit on ortho-manual; by hand it is the same visit and the same plan.
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM followup_enrolments WHERE patient_id = ? AND plan_code = 'ortho-manual' AND encounter_id = ?").get(patientId, encounterId)).toEqual({ n: 1 });
+    const before = written();
+    const reply = await enrolIn();
+    expect(reply.statusCode).toBe(409);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(Problem.parse(reply.json())).toMatchObject({ status: 409, code: 'followup.already_enrolled' });
+    expect(written()).toEqual(before);
+  });
+
+  it('answers an enrolment that does not exist, or that the nurse may not see, with 404 and changes nothing', async () => {
+    const patientId = await operatedPatient('邓超');
+    const enrolmentId = (await scheduleOf(patientId)).enrolments[0]!.id;
+    const cardiologyNurse = await h.signIn('nurse', { departmentId: await h.department('CARD') });
+    const keep = (id: string, session: StaffSession) => h.app.inject({ method: 'POST', url: `/api/followup-enrolments/${id}/keep-version`, headers: session.headers, payload: { keep: true } });
+    for (const reply of [await keep('no-such-enrolment', nurse), await keep(enrolmentId, cardiologyNurse)]) {
+      expect(reply.statusCode).toBe(404);
+      expect(reply.headers['content-type']).toContain('application/problem+json');
+      expect(Problem.parse(reply.json())).toMatchObject({ status: 404, code: 'followup.enrolment_not_found' });
+    }
+    expect(h.db.$client.prepare('SELECT keep_version FROM followup_enrolments WHERE id = ?').get(enrolmentId)).toEqual({ keep_version: 0 });
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.enrolment.keep_version' AND entity_id = ?").get(enrolmentId)).toEqual({ n: 0 });
+  });
 });
 
 describe('enrolments on the patient’s timeline', () => {
