@@ -53,6 +53,12 @@ export function toAppointment(tx: Tx, row: repo.AppointmentRow): Appointment {
   };
 }
 
+/** The days open for booking now: today in the hospital's zone through HCRM_BOOKING_WINDOW_DAYS ahead. */
+export function bookingWindow(ctx: ServiceContext): { from: string; to: string } {
+  const from = localDate(ctx.now, ctx.timeZone);
+  return { from, to: addDays(from, ctx.appointments.bookingWindowDays) };
+}
+
 /** A new caller's name, mobile and resident ID, checked as the patient file would check them. */
 export function checkNewPatient(ctx: ServiceContext, person: { name: string; phone: string; residentId: string }, prefix = 'newPatient.') {
   const problems: FieldError[] = [];
@@ -76,9 +82,8 @@ export function bookIn(tx: Tx, ctx: ServiceContext, booker: Booker, patientId: s
   const session = repo.findSession(tx, slot.sessionId)!;
   if (session.status !== 'open') throw errors.sessionStopped();
   if (new Date(slot.startAt) <= ctx.now) throw errors.slotInPast();
-  const today = localDate(ctx.now, ctx.timeZone);
-  const window = ctx.appointments.bookingWindowDays;
-  if (session.date > addDays(today, window)) throw errors.beyondWindow(window);
+  const { from: today, to: lastDay } = bookingWindow(ctx);
+  if (session.date > lastDay) throw errors.beyondWindow(ctx.appointments.bookingWindowDays);
   const patient = patientRef(tx, patientId);
   if (!patient?.active) throw errors.patientNotFound(patientId);
 
