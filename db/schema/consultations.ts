@@ -68,15 +68,3 @@ export const consultations = sqliteTable(
     uniqueIndex('consultations_source_message_unique').on(t.sourceMessageId),
   ],
 );
-
-/** Hits on the public forms per address, kept in the database so several instances share the limit. */
-export const publicFormHits = sqliteTable(
-  'public_form_hits',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    form: text('form').notNull(),
-    ip: text('ip').notNull(),
-    at: text('at').notNull(),
-  },
-  (t) => [index('public_form_hits_idx').on(t.form, t.ip, t.at)],
-);

@@ -1,8 +1,9 @@
 import type { Tx } from '../../../db/client.js';
 import { addDays, startOfLocalDay } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { Invalid, TooManyRequests } from '../../lib/errors.js';
+import { Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { limitPublicForm } from '../../lib/public-form-limit.js';
 import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
@@ -11,10 +12,10 @@ import { inboundQuestionsSince } from '../messaging/messaging.inbound.js';
 import { enqueueMessage } from '../messaging/messaging.service.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
 import { HOSPITAL_INFORMATION_CATEGORIES } from './callcentre.deps.js';
-import { alreadyAnswered, articleNotFound, badPhone, consultationNotFound, noCallback, stale, unknownCategory } from './consultations.errors.js';
+import { alreadyAnswered, articleNotFound, consultationNotFound, noCallback, stale, unknownCategory } from './consultations.errors.js';
 import * as repo from './consultations.repository.js';
 import type {
   AnswerConsultationBody,
@@ -42,9 +43,7 @@ export function checkCategory(ctx: Pick<ServiceContext, 'callcentre'>, category:
 
 function e164(field: string, input: string | undefined): string | null {
   if (input === undefined || input.trim() === '') return null;
-  const parsed = parsePhone(input);
-  if (!parsed.ok) throw badPhone(field, parsed.message);
-  return parsed.e164;
+  return phoneOrInvalid(input, field, 'consultations.bad_phone').e164;
 }
 
 /** An agent (or the front desk) logs a question and, usually, the answer given on the spot. */
@@ -52,6 +51,11 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
   const actor = authorize(ctx, 'consultations.write');
   checkCategory(ctx, body.category);
   const phone = e164('phone', body.phone);
+  const callbackDue = body.callbackDueAt
+    ? new Date(body.callbackDueAt).toISOString()
+    : body.callback
+      ? new Date(ctx.now.getTime() + ctx.callcentre.settings.callbackAfterHours * 3_600_000).toISOString()
+      : null;
   return inTransaction(ctx, (tx) => {
     if (body.patientId && !patientRef(tx, body.patientId)) throw patientNotFound(body.patientId);
     const article = body.articleVersionId ? repo.articleVersion(tx, body.articleVersionId) : undefined;
@@ -73,8 +77,8 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
       durationSeconds: body.durationSeconds ?? null,
       patientId: body.patientId ?? null,
       phone,
-      callbackDueAt: body.callbackDueAt ? new Date(body.callbackDueAt).toISOString() : null,
-      callbackReason: body.callbackDueAt ? 'requested' : null,
+      callbackDueAt: callbackDue,
+      callbackReason: callbackDue ? 'requested' : null,
       conversion: 'pending',
       createdAt: now,
       updatedAt: now,
@@ -215,9 +219,7 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
   if (form.replyChannel === 'sms' && !phone) throw new Invalid('consultations.reply_address', 'give a phone number for an answer by SMS', [{ field: 'phone', code: 'required', message: 'is needed for an answer by SMS' }]);
   if (form.replyChannel === 'email' && !email) throw new Invalid('consultations.reply_address', 'give an e-mail address for an answer by e-mail', [{ field: 'email', code: 'required', message: 'is needed for an answer by e-mail' }]);
   return inTransaction(ctx, (tx) => {
-    const since = new Date(ctx.now.getTime() - 3_600_000).toISOString();
-    const earlier = repo.hitPublicForm(tx, FORM, ip, since, ctx.now.toISOString());
-    if (earlier >= ctx.callcentre.settings.publicFormPerHour) throw new TooManyRequests('consultations.rate_limited', 'Too many questions from this address; please try again in an hour or call the hospital.', 3600);
+    limitPublicForm(tx, ctx, { form: FORM, ip, code: 'consultations.rate_limited', detail: 'Too many questions from this address; please try again in an hour or call the hospital.' });
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];
     const patientId = owners.length === 1 ? owners[0]! : null;
     const article = HOSPITAL_INFORMATION_CATEGORIES.includes(form.category) ? bestArticleFor(tx, form.category, form.question) : undefined;
@@ -293,5 +295,3 @@ export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { aut
     return { automatic, forAgents };
   });
 }
-
-export { repo as consultationsRepository };

@@ -10,7 +10,7 @@ import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientRef } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
 import { activeStaffRef } from '../staff/staff.service.js';
 import * as repo from './contacts.repository.js';
@@ -42,11 +42,7 @@ function toContact(row: repo.ContactRow, recordings: repo.RecordingRow[]): Conta
 /** Numbers are kept in E.164 so the invalid-number flag and the lookup speak of the same number. */
 function normaliseAddress(kind: string, address: string | undefined): string | null {
   if (!address) return null;
-  if (CALL_KINDS.has(kind) || kind === 'sms') {
-    const parsed = parsePhone(address);
-    if (!parsed.ok) throw new Invalid('contacts.bad_address', `address ${parsed.message}`, [{ field: 'address', code: 'invalid_phone', message: parsed.message }]);
-    return parsed.e164;
-  }
+  if (CALL_KINDS.has(kind) || kind === 'sms') return phoneOrInvalid(address, 'address', 'contacts.bad_address').e164;
   return address;
 }
 
