@@ -5,7 +5,7 @@ import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/ta
 import { followupTasks } from '../modules/followup/tasks/followup.task.js';
 import { recordingRetentionTask } from '../modules/contacts/tasks/recording-retention.task.js';
 import { conversionTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
-import { autoCloseTask, escalationTask } from '../modules/feedback/tasks/feedback.task.js';
+import { autoCloseTask, escalationTask, staffNoticesTask } from '../modules/feedback/tasks/feedback.task.js';
 import { statsRollupTask } from '../modules/stats/tasks/rollup.task.js';
 import type { Task } from './task.js';
 
@@ -23,6 +23,7 @@ export function allTasks(modules: { care: CareDeps }): Task[] {
     smsQuestionsTask,
     escalationTask,
     autoCloseTask,
+    staffNoticesTask,
     recordingRetentionTask,
     ...appointmentTasks,
     statsRollupTask,

@@ -106,7 +106,7 @@ export function feedbackInboxPage(page: PageContext, view: { items: Feedback[]; 
 <section class="card"><table class="table">
 <thead><tr><th scope="col">${t('cc.deadline')}</th><th scope="col">${t('cc.kindOfFeedback')}</th><th scope="col">${t('cc.severity')}</th><th scope="col">${t('cc.status')}</th><th scope="col">${t('cc.level')}</th><th scope="col">${t('cc.complaintText')}</th></tr></thead>
 <tbody>${view.items.map(
-      (f) => html`<tr data-feedback="${f.id}"><td>${countdown(f.deadlineAt)}</td><td>${t.maybe(`cc.feedback.${f.kind}`) ?? f.kind}</td><td>${t.maybe(`cc.severity.${f.severity}`) ?? f.severity}</td><td>${f.status}</td><td>${f.escalationLevel}</td><td>${f.text}</td></tr>`,
+      (f) => html`<tr id="f-${f.id}" data-feedback="${f.id}"><td>${countdown(f.deadlineAt)}</td><td>${t.maybe(`cc.feedback.${f.kind}`) ?? f.kind}</td><td>${t.maybe(`cc.severity.${f.severity}`) ?? f.severity}</td><td>${f.status}</td><td>${f.escalationLevel}</td><td>${f.text}</td></tr>`,
     )}</tbody></table>${view.items.length === 0 ? html`<p class="muted">${t('cc.none')}</p>` : ''}</section>`,
   });
 }
