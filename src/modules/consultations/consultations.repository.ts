@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import { consultations, knowledgeArticles } from '../../../db/schema/index.js';
 
@@ -115,4 +115,16 @@ export function currentArticlesIn(tx: Tx, category: string): ArticleRow[] {
 
 export function takenSourceMessage(tx: Tx, sourceMessageId: string): boolean {
   return statement(tx, 'SELECT 1 FROM consultations WHERE source_message_id = ?').get(sourceMessageId) !== undefined;
+}
+
+/** Direct replies to send now: queued and due, or claimed by a run whose lease ran out; SMS wait during quiet hours. */
+export function dueDirectReplies(tx: Tx, now: string, quiet: boolean, limit: number): ConsultationRow[] {
+  const where = [inArray(consultations.replyStatus, ['queued', 'sending']), lte(consultations.replyDueAt, now)];
+  if (quiet) where.push(eq(consultations.replyChannel, 'email'));
+  return tx.select().from(consultations).where(and(...where)).orderBy(asc(consultations.replyDueAt), asc(consultations.id)).limit(limit).all();
+}
+
+/** Delivery state of a direct reply: not an edit of the consultation, so its version stays. */
+export function updateDirectReply(tx: Tx, id: string, changes: Partial<Pick<typeof consultations.$inferInsert, 'replyStatus' | 'replyAttempts' | 'replyDueAt' | 'replyError' | 'replyProviderId' | 'replySentAt'>>): void {
+  tx.update(consultations).set(changes).where(eq(consultations.id, id)).run();
 }

@@ -74,6 +74,7 @@ export const Consultation = z
     patientId: z.string().nullable(),
     phone: z.string().nullable(),
     replyChannel: z.enum(['sms', 'email']).nullable(),
+    replyStatus: z.enum(['queued', 'sending', 'sent', 'held', 'failed']).nullable().describe('An automatic answer sent directly (no patient file): held means the sandbox kept it'),
     replyMessageId: z.string().nullable(),
     callbackDueAt: z.string().nullable(),
     callbackReason: z.enum(['requested', 'not_converted']).nullable(),

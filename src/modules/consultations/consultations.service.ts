@@ -14,7 +14,7 @@ import { patientNotFound } from '../patients/patients.errors.js';
 import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
 import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
-import { HOSPITAL_INFORMATION_CATEGORIES } from './callcentre.deps.js';
+import { automaticAnswer } from './automatic-answers.js';
 import { alreadyAnswered, articleNotFound, consultationNotFound, noCallback, stale, unknownCategory } from './consultations.errors.js';
 import * as repo from './consultations.repository.js';
 import type {
@@ -25,10 +25,9 @@ import type {
   CreateConsultationBody,
   PublicQuestionForm,
 } from './consultations.schemas.js';
-import { bestArticleFor } from './knowledge.service.js';
 
 export function toConsultation(row: repo.ConsultationRow): Consultation {
-  const { updatedAt: _u, email: _e, conversionCheckedAt: _c, ...rest } = row;
+  const { updatedAt: _u, email: _e, conversionCheckedAt: _c, replyAttempts: _a, replyDueAt: _d, replyError: _r, replyProviderId: _p, replySentAt: _s, ...rest } = row;
   return rest;
 }
 
@@ -207,9 +206,21 @@ function replyToPatient(tx: Tx, ctx: ServiceContext, row: repo.ConsultationRow, 
 const FORM = 'consultation-question';
 
 /**
- * A patient's question from the public web form. Hospital-information questions (address, departments, sessions)
- * with a standard answer are answered at once and marked automatic; anything else waits for an agent. The answer
- * goes through the outbox when the number or address belongs to a patient file; otherwise an agent calls back.
+ * How an automatic answer reaches the person: through the outbox when the number or address is a patient's (an
+ * outbox row that consent cancels leaves it to an agent's call-back); directly when there is no patient file
+ * (sendDirectReplies). Changes to apply to the new consultation row.
+ */
+function deliver(tx: Tx, ctx: ServiceContext, row: repo.ConsultationRow, answer: string): Partial<repo.ConsultationRow> {
+  const now = ctx.now.toISOString();
+  if (!row.patientId) return { replyStatus: 'queued', replyDueAt: now };
+  const replyMessageId = replyToPatient(tx, ctx, row, answer);
+  return replyMessageId ? { replyMessageId } : { callbackDueAt: now, callbackReason: 'requested' };
+}
+
+/**
+ * A patient's question from the public web form. Hospital-information questions (address, departments, a doctor's
+ * sessions and free places) are answered at once, from the live schedule or the knowledge base, and marked
+ * automatic; anything else waits for an agent.
  */
 export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, ip: string): Promise<{ id: string; automatic: boolean; answer: string | null }> {
   checkCategory(ctx, form.category);
@@ -222,7 +233,7 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
     limitPublicForm(tx, ctx, { form: FORM, ip, code: 'consultations.rate_limited', detail: 'Too many questions from this address; please try again in an hour or call the hospital.' });
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];
     const patientId = owners.length === 1 ? owners[0]! : null;
-    const article = HOSPITAL_INFORMATION_CATEGORIES.includes(form.category) ? bestArticleFor(tx, form.category, form.question) : undefined;
+    const answer = automaticAnswer(tx, ctx, form.question, form.category);
     const id = newId();
     const now = ctx.now.toISOString();
     repo.insertConsultation(tx, {
@@ -230,10 +241,10 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
       channel: 'web',
       category: form.category,
       question: form.question,
-      answer: article?.body ?? null,
-      automatic: article !== undefined,
-      articleVersionId: article?.id ?? null,
-      status: article ? 'answered' : 'open',
+      answer: answer?.text ?? null,
+      automatic: answer !== undefined,
+      articleVersionId: answer?.articleVersionId ?? null,
+      status: answer ? 'answered' : 'open',
       patientId,
       phone,
       email,
@@ -243,19 +254,16 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
       updatedAt: now,
     });
     const row = repo.findConsultation(tx, id)!;
-    const replyMessageId = article && patientId ? replyToPatient(tx, ctx, row, article.body) : null;
-    // An automatic answer that cannot go through the outbox (no patient file, no consent) is given by an agent's call.
-    const callback = article && !replyMessageId ? { callbackDueAt: now, callbackReason: 'requested' as const } : {};
-    repo.updateConsultationAtVersion(tx, id, row.version, { replyMessageId, ...callback, updatedAt: now });
-    audit(tx, ctx, { action: 'consultation.ask', entityType: 'consultation', entityId: id, patientId, detail: { automatic: article !== undefined, category: form.category } });
-    return { id, automatic: article !== undefined, answer: article?.body ?? null };
+    if (answer) repo.updateConsultationAtVersion(tx, id, row.version, { ...deliver(tx, ctx, row, answer.text), updatedAt: now });
+    audit(tx, ctx, { action: 'consultation.ask', entityType: 'consultation', entityId: id, patientId, detail: { automatic: answer !== undefined, category: form.category, live: answer !== undefined && answer.articleVersionId === null } });
+    return { id, automatic: answer !== undefined, answer: answer?.text ?? null };
   });
 }
 
 /**
- * Questions patients text the hospital (inbound SMS that were no keyword) become consultations, each once. One
- * that a hospital-information standard answer covers is answered at once through the outbox, marked automatic;
- * the rest wait for an agent.
+ * Questions texted to the hospital (inbound SMS that were no keyword) become consultations, each once. One about
+ * hospital information is answered at once (live schedule or knowledge base), marked automatic, also for numbers
+ * without a patient file; the rest wait for an agent.
  */
 export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { automatic: number; forAgents: number } {
   const since = new Date(ctx.now.getTime() - lookbackHours * 3_600_000).toISOString();
@@ -264,18 +272,18 @@ export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { aut
     let forAgents = 0;
     for (const sms of inboundQuestionsSince(tx, since, 500)) {
       if (repo.takenSourceMessage(tx, sms.id)) continue;
-      const answered = HOSPITAL_INFORMATION_CATEGORIES.map((category) => ({ category, article: bestArticleFor(tx, category, sms.body, true) })).find((a) => a.article);
+      const answer = automaticAnswer(tx, ctx, sms.body);
       const id = newId();
       const now = ctx.now.toISOString();
       repo.insertConsultation(tx, {
         id,
         channel: 'sms',
-        category: answered?.category ?? 'other',
+        category: answer?.category ?? 'other',
         question: sms.body,
-        answer: answered?.article?.body ?? null,
-        automatic: answered !== undefined,
-        articleVersionId: answered?.article?.id ?? null,
-        status: answered ? 'answered' : 'open',
+        answer: answer?.text ?? null,
+        automatic: answer !== undefined,
+        articleVersionId: answer?.articleVersionId ?? null,
+        status: answer ? 'answered' : 'open',
         patientId: sms.patientId,
         phone: sms.fromPhone,
         replyChannel: 'sms',
@@ -284,12 +292,9 @@ export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { aut
         createdAt: sms.receivedAt,
         updatedAt: now,
       });
-      if (answered?.article && sms.patientId) {
-        const replyMessageId = replyToPatient(tx, ctx, repo.findConsultation(tx, id)!, answered.article.body);
-        repo.updateConsultationAtVersion(tx, id, 1, { replyMessageId, ...(replyMessageId ? {} : { callbackDueAt: now, callbackReason: 'requested' as const }), updatedAt: now });
-      }
-      audit(tx, ctx, { action: 'consultation.sms', entityType: 'consultation', entityId: id, patientId: sms.patientId, detail: { automatic: answered !== undefined } });
-      if (answered) automatic++;
+      if (answer) repo.updateConsultationAtVersion(tx, id, 1, { ...deliver(tx, ctx, repo.findConsultation(tx, id)!, answer.text), updatedAt: now });
+      audit(tx, ctx, { action: 'consultation.sms', entityType: 'consultation', entityId: id, patientId: sms.patientId, detail: { automatic: answer !== undefined } });
+      if (answer) automatic++;
       else forAgents++;
     }
     return { automatic, forAgents };

@@ -1,7 +1,7 @@
 import type { Deps } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import type { OutgoingMessage, SendOutcome } from '../messaging/channels/channel.js';
-import { backoffMs, MAX_ATTEMPTS } from '../messaging/rules.js';
+import type { OutgoingMessage } from '../messaging/channels/channel.js';
+import { recordOf, sendEach } from '../messaging/direct.js';
 import { maskEmail } from '../patients/phone.js';
 import { noticeAddressOf } from '../staff/staff.service.js';
 import * as repo from './feedback.repository.js';
@@ -47,30 +47,16 @@ export async function sendStaffNotices(deps: Deps, options: { batchSize?: number
       }
       return { claimed: out, seen: rows.length };
     });
-    const outcomes = await Promise.all(
-      claimed.map(({ message }) =>
-        channel.send(message).catch((error: unknown): SendOutcome => ({ kind: 'transient', code: 'channel_error', reason: String((error as Error)?.message ?? error).slice(0, 300) })),
-      ),
-    );
+    const outcomes = await sendEach(channel, claimed.map((c) => c.message));
     const done = deps.clock.now();
     inTransaction(deps, (tx) => {
-      for (const [i, outcome] of outcomes.entries()) record(tx, claimed[i]!.row, outcome, channel.provider, done, report);
+      for (const [i, outcome] of outcomes.entries()) {
+        const row = claimed[i]!.row;
+        const next = recordOf(outcome, row.attempts + 1, done);
+        repo.updateNotice(tx, row.id, { status: next.status, provider: channel.provider, providerId: next.providerId, lastError: next.error, dueAt: next.dueAt, ...(next.status === 'sent' || next.status === 'held' ? { sentAt: done.toISOString() } : {}) });
+        report[next.status === 'queued' ? 'retried' : next.status]++;
+      }
     });
     if (seen < batchSize) return report;
-  }
-}
-
-function record(tx: Parameters<typeof repo.updateNotice>[0], row: repo.NoticeRow, outcome: SendOutcome, provider: string, now: Date, report: NoticeReport): void {
-  const attempts = row.attempts + 1;
-  if (outcome.kind === 'accepted') {
-    repo.updateNotice(tx, row.id, { status: outcome.status, provider, providerId: outcome.providerId, sentAt: now.toISOString(), dueAt: null, lastError: null });
-    report[outcome.status === 'held' ? 'held' : 'sent']++;
-  } else if (outcome.kind === 'permanent' || attempts >= MAX_ATTEMPTS) {
-    const reason = outcome.kind === 'permanent' ? outcome.reason : `gave up after ${attempts} attempts: ${outcome.reason}`;
-    repo.updateNotice(tx, row.id, { status: 'failed', provider, lastError: `${outcome.code}: ${reason}`.slice(0, 500), dueAt: null });
-    report.failed++;
-  } else {
-    repo.updateNotice(tx, row.id, { status: 'queued', lastError: `${outcome.code}: ${outcome.reason}`.slice(0, 500), dueAt: new Date(now.getTime() + Math.max(backoffMs(attempts), outcome.retryAfterMs ?? 0)).toISOString() });
-    report.retried++;
   }
 }
