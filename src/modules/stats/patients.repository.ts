@@ -44,6 +44,33 @@ export function diagnosesByCategory(tx: Tx, start: string, end: string, departme
     GROUP BY 1`);
 }
 
+/** One local day's diagnoses by department ('' none) and category: what the diagnosis rollup folds into chapters. */
+export function diagnosesByDepartmentCategory(tx: Tx, start: string, end: string): { departmentId: string; category: string; diagnoses: number }[] {
+  return tx.all(sql`SELECT coalesce(e.department_id, '') AS departmentId, upper(substr(d.code, 1, 3)) AS category, count(*) AS diagnoses
+    FROM encounters e CROSS JOIN diagnoses d ON d.encounter_id = e.id
+    WHERE e.start_at >= ${start} AND e.start_at < ${end} AND e.status <> 'cancelled'
+    GROUP BY 1, 2`);
+}
+
+/** Rolled-up diagnoses of the days [from, to] by chapter, summed in SQL. */
+export function rolledDiagnoses(tx: Tx, from: string, to: string, departmentId: string | undefined): { chapter: string; diagnoses: number }[] {
+  return tx.all(sql`SELECT chapter, sum(diagnoses) AS diagnoses FROM stats_diagnosis_daily
+    WHERE day BETWEEN ${from} AND ${to}${departmentId !== undefined ? sql` AND department_id = ${departmentId}` : sql``} GROUP BY chapter`);
+}
+
+export function replaceDiagnosisDay(tx: Tx, day: string, rows: { departmentId: string; chapter: string; diagnoses: number }[]): void {
+  tx.run(sql`DELETE FROM stats_diagnosis_daily WHERE day = ${day}`);
+  for (const r of rows) tx.run(sql`INSERT INTO stats_diagnosis_daily (day, department_id, chapter, diagnoses) VALUES (${day}, ${r.departmentId}, ${r.chapter}, ${r.diagnoses})`);
+}
+
+export function clearDiagnosisRollup(tx: Tx): void {
+  tx.run(sql`DELETE FROM stats_diagnosis_daily`);
+}
+
+export function firstEncounterInstant(tx: Tx): string | null {
+  return tx.get<{ at: string | null }>(sql`SELECT min(start_at) AS at FROM encounters WHERE status <> 'cancelled'`)?.at ?? null;
+}
+
 export interface RfmRow {
   patientId: string;
   lastVisit: string;
