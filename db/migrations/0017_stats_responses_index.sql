@@ -1,0 +1,2 @@
+DROP INDEX `questionnaire_responses_authored_idx`;--> statement-breakpoint
+CREATE INDEX `questionnaire_responses_authored_idx` ON `questionnaire_responses` (`authored_at`,`id`,`satisfaction`,`patient_id`,`department_id`);
