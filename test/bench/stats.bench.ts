@@ -64,6 +64,10 @@ export async function run(): Promise<void> {
     { figure: 'comments_30d', url: `/api/stats/satisfaction/comments?${month}&maxSatisfaction=2`, baseline: count('questionnaire_responses', 'authored_at', 30) },
     { figure: 'responses_drill_30d', url: `/api/stats/satisfaction/responses?${month}&departmentId=d3`, baseline: count('questionnaire_responses', 'authored_at', 30) },
     { figure: 'lazy_table_pyramid_30d', url: `/app/stats/fragment/pyramid?${month}`, baseline: count('encounters', 'start_at', 30) },
+    // The dashboard's further tables over a year: distinct patients (not additive over days) read live.
+    { figure: 'pyramid_365d', url: `/api/stats/patients/pyramid?${year}`, baseline: count('encounters', 'start_at', 365) },
+    { figure: 'new_returning_365d', url: `/api/stats/patients/new-returning?${year}`, baseline: count('encounters', 'start_at', 365) },
+    { figure: 'sources_365d', url: `/api/stats/patients/sources?${year}`, baseline: count('patients', 'created_at', 365) },
     { figure: 'messages_delivery_30d', url: `/api/stats/messages/delivery?${month}`, baseline: count('messages', 'created_at', 30) },
     { figure: 'new_returning_30d', url: `/api/stats/patients/new-returning?${month}`, baseline: count('encounters', 'start_at', 30) },
     { figure: 'pyramid_30d', url: `/api/stats/patients/pyramid?${month}`, baseline: count('encounters', 'start_at', 30) },
