@@ -81,7 +81,9 @@ export const questionnaireResponses = sqliteTable(
     uniqueIndex('questionnaire_responses_invitation_unique').on(t.invitationId),
     index('questionnaire_responses_patient_idx').on(t.patientId, t.authoredAt),
     index('questionnaire_responses_questionnaire_idx').on(t.questionnaireId, t.authoredAt, t.id),
-    index('questionnaire_responses_authored_idx').on(t.authoredAt, t.id),
+    // With the overall score, patient and department, statistics rank a period's answers (the at-risk list) from
+    // the index alone.
+    index('questionnaire_responses_authored_idx').on(t.authoredAt, t.id, t.satisfaction, t.patientId, t.departmentId),
   ],
 );
 

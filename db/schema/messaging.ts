@@ -49,6 +49,8 @@ export const messages = sqliteTable(
     index('messages_patient_idx').on(t.patientId, t.createdAt),
     index('messages_provider_idx').on(t.providerId),
     index('messages_about_idx').on(t.aboutType, t.aboutId),
+    // Statistics count a period's messages by channel, purpose and status from this index alone.
+    index('messages_created_idx').on(t.createdAt, t.channel, t.purpose, t.status),
   ],
 );
 

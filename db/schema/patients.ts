@@ -53,6 +53,8 @@ export const patients = sqliteTable(
     index('patients_resident_id_idx').on(t.residentIdHash),
     // Birthday greetings read today's month-day (MM-DD) across every year of birth.
     index('patients_birth_month_day_idx').on(sql`substr(${t.birthDate}, 6)`, t.id),
+    // Statistics count the patients registered in a period (sources, regions).
+    index('patients_created_idx').on(t.createdAt),
   ],
 );
 
@@ -136,10 +138,12 @@ export const encounters = sqliteTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [
-    index('encounters_patient_idx').on(t.patientId, t.startAt),
+    // With the status, "a visit before this one" (new and returning patients) is answered from the index alone.
+    index('encounters_patient_idx').on(t.patientId, t.startAt, t.status),
     index('encounters_department_patient_idx').on(t.departmentId, t.patientId),
-    // Statistics read encounters by period (visits, new and returning, disease mix).
-    index('encounters_start_idx').on(t.startAt),
+    // Statistics read encounters by period (visits, new and returning, the pyramid): covering, so a month of a big
+    // hospital's visits is read from the index without a lookup per visit.
+    index('encounters_start_idx').on(t.startAt, t.status, t.patientId, t.departmentId),
     uniqueIndex('encounters_source_unique').on(t.sourceSystem, t.sourceId),
   ],
 );

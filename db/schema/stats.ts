@@ -51,3 +51,46 @@ export const statsRollupDays = sqliteTable('stats_rollup_days', {
   day: text('day').primaryKey(),
   builtAt: text('built_at').notNull(),
 });
+
+/**
+ * Diagnoses per local day (of the encounter's start) × department × ICD-10 chapter ('other': outside every chapter),
+ * rebuilt with the satisfaction rollups; the days of stats_rollup_days are read from here, every other day live.
+ */
+export const statsDiagnosisDaily = sqliteTable(
+  'stats_diagnosis_daily',
+  {
+    day: text('day').notNull(),
+    departmentId: text('department_id').notNull(),
+    chapter: text('chapter').notNull(),
+    diagnoses: integer('diagnoses').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.departmentId, t.chapter] }), index('stats_diagnosis_daily_department_idx').on(t.departmentId, t.day)],
+);
+
+/**
+ * RFM snapshots, one per calendar month (`period` YYYY-MM): every patient's segment as of the month's last day, or
+ * for the month under way as of the last night the job ran. A snapshot keeps how patients moved to it from the end
+ * of the month before.
+ */
+export const statsRfmSnapshots = sqliteTable('stats_rfm_snapshots', {
+  period: text('period').primaryKey(),
+  asOf: text('as_of').notNull(),
+  previousAsOf: text('previous_as_of').notNull(),
+  builtAt: text('built_at').notNull(),
+});
+
+/**
+ * Patients by segment at the previous month's end (`from`, 'none': no visit yet) and at the snapshot (`to`), per
+ * department ('*': the whole hospital, '' encounters without a department). Sizes are its sums.
+ */
+export const statsRfmMovement = sqliteTable(
+  'stats_rfm_movement',
+  {
+    period: text('period').notNull(),
+    departmentId: text('department_id').notNull(),
+    fromSegment: text('from_segment').notNull(),
+    toSegment: text('to_segment').notNull(),
+    patients: integer('patients').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.departmentId, t.fromSegment, t.toSegment] })],
+);

@@ -7,6 +7,7 @@ import { recordingRetentionTask } from '../modules/contacts/tasks/recording-rete
 import { conversionTask, directRepliesTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
 import { autoCloseTask, escalationTask, staffNoticesTask } from '../modules/feedback/tasks/feedback.task.js';
 import { statsRollupTask } from '../modules/stats/tasks/rollup.task.js';
+import { statsRfmSnapshotTask } from '../modules/stats/tasks/rfm-snapshot.task.js';
 import type { Task } from './task.js';
 
 /**
@@ -28,5 +29,6 @@ export function allTasks(modules: { care: CareDeps }): Task[] {
     recordingRetentionTask,
     ...appointmentTasks,
     statsRollupTask,
+    statsRfmSnapshotTask,
   ];
 }

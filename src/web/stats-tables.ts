@@ -126,23 +126,7 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
     title: 'stats.diseaseMix',
     build: (t, res) => ({ columns: [t('stats.col.chapter'), t('stats.col.diagnoses'), ...rateColumns(t, t('stats.col.share'))], rows: res.chapters.map((c: Json) => [`${c.chapter} ${c.label}`, c.diagnoses, ...rateCells(t, c.share)]) }),
   },
-  rfm: {
-    metric: 'patients.rfm',
-    title: 'stats.rfm',
-    ownPage: true,
-    build: (t, res) => ({
-      columns: [t('stats.col.segment'), t('stats.col.patients'), t('stats.col.previous'), t('stats.col.movedFrom')],
-      rows: res.segments.map((s: Json) => [
-        t(`stats.segment.${s.segment}` as 'stats.segment.new'),
-        s.patients,
-        s.previous,
-        res.movement
-          .filter((m: Json) => m.to === s.segment && m.from !== s.segment)
-          .map((m: Json) => `${m.from === 'none' ? '—' : t(`stats.segment.${m.from}` as 'stats.segment.new')} ${m.patients}`)
-          .join('; '),
-      ]),
-    }),
-  },
+  rfm: { metric: 'patients.rfm', title: 'stats.rfm', ownPage: true, build: (t, res, when) => rfmTable(t, res, when) },
   'at-risk': {
     metric: 'patients.at-risk',
     title: 'stats.atRisk',
@@ -182,6 +166,22 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
     }),
   },
 };
+
+/** The from → to matrix: a row per segment at the previous day (and "not seen before"), a column per segment now. */
+function rfmTable(t: Translate, res: Json, when: (instant: string) => string): MetricTable {
+  const segments: string[] = res.segments.map((s: Json) => s.segment);
+  const label = (s: string) => t(`stats.segment.${s}` as 'stats.segment.new');
+  const moved = (from: string, to: string) => res.movement.find((m: Json) => m.from === from && m.to === to)?.patients ?? 0;
+  const params = { asOf: res.asOf, previousAsOf: res.previousAsOf, takenAt: res.takenAt ? when(res.takenAt) : '', thresholds: res.thresholds };
+  return {
+    caption: t(res.source === 'snapshot' ? 'stats.rfm.snapshot' : 'stats.rfm.live', params),
+    columns: [t('stats.col.fromTo'), `${t('stats.col.previous')} (${res.previousAsOf})`, ...segments.map((s) => `→ ${label(s)}`)],
+    rows: [
+      ...['none', ...segments].map((from) => [label(from), from === 'none' ? null : res.segments.find((s: Json) => s.segment === from).previous, ...segments.map((to) => moved(from, to))]),
+      [`${t('stats.rfm.now')} (${res.asOf})`, res.segments.reduce((n: number, s: Json) => n + s.patients, 0), ...res.segments.map((s: Json) => s.patients)],
+    ],
+  };
+}
 
 function countsTable(t: Translate, res: Json): MetricTable {
   return { columns: [t('stats.col.group'), t('stats.col.patients'), ...rateColumns(t, t('stats.col.share'))], rows: res.rows.map((x: Json) => [x.label, x.patients, ...rateCells(t, x.share)]) };

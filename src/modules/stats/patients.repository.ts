@@ -44,6 +44,33 @@ export function diagnosesByCategory(tx: Tx, start: string, end: string, departme
     GROUP BY 1`);
 }
 
+/** One local day's diagnoses by department ('' none) and category: what the diagnosis rollup folds into chapters. */
+export function diagnosesByDepartmentCategory(tx: Tx, start: string, end: string): { departmentId: string; category: string; diagnoses: number }[] {
+  return tx.all(sql`SELECT coalesce(e.department_id, '') AS departmentId, upper(substr(d.code, 1, 3)) AS category, count(*) AS diagnoses
+    FROM encounters e CROSS JOIN diagnoses d ON d.encounter_id = e.id
+    WHERE e.start_at >= ${start} AND e.start_at < ${end} AND e.status <> 'cancelled'
+    GROUP BY 1, 2`);
+}
+
+/** Rolled-up diagnoses of the days [from, to] by chapter, summed in SQL. */
+export function rolledDiagnoses(tx: Tx, from: string, to: string, departmentId: string | undefined): { chapter: string; diagnoses: number }[] {
+  return tx.all(sql`SELECT chapter, sum(diagnoses) AS diagnoses FROM stats_diagnosis_daily
+    WHERE day BETWEEN ${from} AND ${to}${departmentId !== undefined ? sql` AND department_id = ${departmentId}` : sql``} GROUP BY chapter`);
+}
+
+export function replaceDiagnosisDay(tx: Tx, day: string, rows: { departmentId: string; chapter: string; diagnoses: number }[]): void {
+  tx.run(sql`DELETE FROM stats_diagnosis_daily WHERE day = ${day}`);
+  for (const r of rows) tx.run(sql`INSERT INTO stats_diagnosis_daily (day, department_id, chapter, diagnoses) VALUES (${day}, ${r.departmentId}, ${r.chapter}, ${r.diagnoses})`);
+}
+
+export function clearDiagnosisRollup(tx: Tx): void {
+  tx.run(sql`DELETE FROM stats_diagnosis_daily`);
+}
+
+export function firstEncounterInstant(tx: Tx): string | null {
+  return tx.get<{ at: string | null }>(sql`SELECT min(start_at) AS at FROM encounters WHERE status <> 'cancelled'`)?.at ?? null;
+}
+
 export interface RfmRow {
   patientId: string;
   lastVisit: string;
@@ -70,15 +97,19 @@ export interface AtRiskRow {
   lastVisitAt: string | null;
 }
 
-/** Patients whose latest answer to an overall-satisfaction question, given in the period, is at most `maxScore`. */
+/**
+ * Patients whose latest answer to an overall-satisfaction question, given in the period, is at most `maxScore`. The
+ * latest is ranked among the period's answers only (a later one would be in the period too), so one pass over the
+ * period's responses finds it instead of a look for a later answer per response.
+ */
 export function lowLastSatisfaction(tx: Tx, start: string, end: string, departmentId: string | undefined, maxScore: number, limit: number): AtRiskRow[] {
-  return tx.all<AtRiskRow>(sql`SELECT p.id AS patientId, p.name AS name, r.id AS responseId, r.authored_at AS authoredAt, r.satisfaction AS satisfaction,
-      r.department_id AS departmentId, p.last_visit_at AS lastVisitAt
-    FROM questionnaire_responses r JOIN patients p ON p.id = r.patient_id
-    WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL AND r.satisfaction <= ${maxScore}
-      AND p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL
-      ${departmentId !== undefined ? sql`AND coalesce(r.department_id, '') = ${departmentId}` : sql``}
-      AND NOT EXISTS (SELECT 1 FROM questionnaire_responses later WHERE later.patient_id = r.patient_id AND later.satisfaction IS NOT NULL
-        AND (later.authored_at > r.authored_at OR (later.authored_at = r.authored_at AND later.id > r.id)) AND later.authored_at < ${end})
-    ORDER BY r.satisfaction, r.authored_at DESC, r.id LIMIT ${limit}`);
+  return tx.all<AtRiskRow>(sql`SELECT p.id AS patientId, p.name AS name, l.id AS responseId, l.authored_at AS authoredAt, l.satisfaction AS satisfaction,
+      l.department_id AS departmentId, p.last_visit_at AS lastVisitAt
+    FROM (SELECT r.id, r.patient_id, r.authored_at, r.satisfaction, r.department_id,
+        row_number() OVER (PARTITION BY r.patient_id ORDER BY r.authored_at DESC, r.id DESC) AS rank
+      FROM questionnaire_responses r WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL) l
+    JOIN patients p ON p.id = l.patient_id
+    WHERE l.rank = 1 AND l.satisfaction <= ${maxScore} AND p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL
+      ${departmentId !== undefined ? sql`AND coalesce(l.department_id, '') = ${departmentId}` : sql``}
+    ORDER BY l.satisfaction, l.authored_at DESC, l.id LIMIT ${limit}`);
 }

@@ -4,9 +4,10 @@ import { ConfigError, loadConfig } from '../../config.js';
 import { systemClock } from '../../lib/clock.js';
 import { systemContext } from '../../lib/context.js';
 import { readOrCreateDevelopmentKey } from '../../lib/secret-key.js';
+import { rebuildRfmSnapshots } from './rfm-snapshot.service.js';
 import { rebuildAllRollups } from './rollup.service.js';
 
-/** `npm run stats:rebuild`: the statistics' rollups rebuilt from every stored response, with progress on stderr. */
+/** `npm run stats:rebuild`: the statistics' daily rollups and monthly RFM snapshots rebuilt from every stored response and visit, with progress on stderr. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const db = openDatabase(config.dbPath);
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const report = await rebuildAllRollups(systemContext(deps, 'stats-rebuild'), (day) => {
     if (++days % 30 === 0) process.stderr.write(`rolled up to ${day}\n`);
   });
-  process.stdout.write(`${JSON.stringify({ ...report, ms: Math.round(performance.now() - started) })}\n`);
+  const ms = Math.round(performance.now() - started);
+  const rfm = await rebuildRfmSnapshots(systemContext(deps, 'stats-rebuild'));
+  process.stdout.write(`${JSON.stringify({ ...report, ms, rfm: { ...rfm, ms: Math.round(performance.now() - started) - ms } })}\n`);
   db.$client.close();
 }
 

@@ -16,6 +16,8 @@ export interface MetricInput<Q> {
 export interface MetricTable {
   columns: string[];
   rows: (string | number | null)[][];
+  /** What the page says above the table (as of when, from where); not exported. */
+  caption?: string;
 }
 
 /**

@@ -4,6 +4,8 @@ import { inTransaction } from '../../lib/transaction.js';
 import { authorize } from '../staff/permissions.js';
 import { SATISFIED_AT } from './formulas.js';
 import { instantsOf } from './periods.js';
+import { rebuildDiagnosisDay } from './disease-mix.source.js';
+import { clearDiagnosisRollup, firstEncounterInstant } from './patients.repository.js';
 import * as repo from './satisfaction.repository.js';
 
 export interface RollupReport {
@@ -11,6 +13,12 @@ export interface RollupReport {
   responses: number;
   from: string | null;
   to: string | null;
+}
+
+/** The first instant any rollup has data for: the first response or the first visit (disease mix). */
+function firstInstant(tx: Parameters<typeof repo.firstResponseInstant>[0]): string | null {
+  const [a, b] = [repo.firstResponseInstant(tx), firstEncounterInstant(tx)];
+  return a === null ? b : b === null ? a : a < b ? a : b;
 }
 
 /**
@@ -21,19 +29,20 @@ export interface RollupReport {
 export async function rollUpFinishedDays(ctx: ServiceContext): Promise<RollupReport> {
   authorize(ctx, 'stats.hospital');
   const yesterday = addDays(localDate(ctx.now, ctx.timeZone), -1);
-  const { last, first } = inTransaction(ctx, (tx) => ({ last: repo.lastRolledDay(tx), first: repo.firstResponseInstant(tx) }));
+  const { last, first } = inTransaction(ctx, (tx) => ({ last: repo.lastRolledDay(tx), first: firstInstant(tx) }));
   if (first === null) return { days: 0, responses: 0, from: null, to: null };
   // The last rolled day is rebuilt again: a response recorded after its rollup (a late staff entry) is picked up.
   const from = last ?? localDate(new Date(first), ctx.timeZone);
   return rebuildDays(ctx, from, yesterday);
 }
 
-/** `npm run stats:rebuild`: forgets every rollup and rebuilds from the first response to yesterday. */
+/** `npm run stats:rebuild`: forgets every rollup and rebuilds from the first response or visit to yesterday. */
 export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: string) => void): Promise<RollupReport> {
   authorize(ctx, 'stats.hospital');
   const first = inTransaction(ctx, (tx) => {
     repo.clearRollups(tx);
-    return repo.firstResponseInstant(tx);
+    clearDiagnosisRollup(tx);
+    return firstInstant(tx);
   });
   if (first === null) return { days: 0, responses: 0, from: null, to: null };
   return rebuildDays(ctx, localDate(new Date(first), ctx.timeZone), addDays(localDate(ctx.now, ctx.timeZone), -1), onDay);
@@ -50,6 +59,7 @@ async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?
     const built = inTransaction(ctx, (tx) =>
       days.map((day) => {
         const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
+        rebuildDiagnosisDay(tx, day, start, end);
         return repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)).responses;
       }),
     );

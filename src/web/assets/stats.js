@@ -1,4 +1,4 @@
-/* global document, window, location, Chart */
+/* global document, window, location, Chart, fetch, IntersectionObserver */
 // The statistics dashboard: draws each <canvas data-chart> from its JSON data block with Chart.js (served by HCRM
 // itself, /app/assets/chart.js) and sends a click on a bar to the list behind it. No inline script, no network.
 'use strict';
@@ -47,13 +47,55 @@
     canvas.setAttribute('data-drawn', String(chart.data.labels.length));
   }
 
+  // A table the server left out of the page: its content fetched once, when it comes near the screen.
+  function load(box) {
+    if (box.loading) return box.loading;
+    var note = box.querySelector('.lazy-loading');
+    if (note) note.hidden = false;
+    box.loading = fetch(box.getAttribute('data-lazy-table'), { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      .then(function (reply) {
+        if (!reply.ok) throw new Error(String(reply.status));
+        return reply.text();
+      })
+      .then(function (content) {
+        box.innerHTML = content;
+        box.setAttribute('data-loaded', 'true');
+      })
+      .catch(function () {
+        // The link to the table's own page stays: the figure is one click away.
+        if (note) note.hidden = true;
+        box.loading = null;
+      });
+    return box.loading;
+  }
+
   ready(function () {
     var canvases = document.querySelectorAll('canvas[data-chart]');
     for (var i = 0; i < canvases.length; i++) draw(canvases[i]);
+    var lazy = document.querySelectorAll('[data-lazy-table]');
+    if (typeof IntersectionObserver === 'function') {
+      var observer = new IntersectionObserver(
+        function (entries) {
+          entries.forEach(function (entry) {
+            if (entry.isIntersecting) {
+              observer.unobserve(entry.target);
+              load(entry.target);
+            }
+          });
+        },
+        { rootMargin: '400px 0px' },
+      );
+      for (var k = 0; k < lazy.length; k++) observer.observe(lazy[k]);
+    } else {
+      for (var m = 0; m < lazy.length; m++) load(lazy[m]);
+    }
     var printButtons = document.querySelectorAll('[data-print]');
     for (var j = 0; j < printButtons.length; j++) {
       printButtons[j].addEventListener('click', function () {
-        window.print();
+        // The printed dashboard has every table: load those not yet shown first.
+        Promise.all(Array.prototype.map.call(lazy, load)).then(function () {
+          window.print();
+        });
       });
     }
   });

@@ -24,6 +24,8 @@ export interface DashboardView {
   breakdown: z.infer<typeof s.SatisfactionBreakdown>;
   trend: z.infer<typeof s.SatisfactionTrend>;
   tables: { name: string; title: string; table: MetricTable }[];
+  /** Tables loaded on demand by the page (beyond the first screen). */
+  lazyTables: { name: string; title: string }[];
   /** Figures on their own page (heavy to compute), linked from the dashboard. */
   ownPages: { name: string; title: string }[];
 }
@@ -74,13 +76,37 @@ function chartData(id: string, spec: unknown): SafeHtml {
 }
 
 export function tableSection(page: PageContext, name: string, title: string, table: MetricTable, exportHref: string): SafeHtml {
+  return section(page, name, title, exportHref, tableBody(page, name, table));
+}
+
+/** A table's content alone: what the dashboard's lazy sections fetch from /app/stats/fragment/<name>. */
+export function tableBody(page: PageContext, name: string, table: MetricTable): SafeHtml {
   const { t } = page;
-  return html`<section class="card stats-table" aria-labelledby="t-${name}">
-  <div class="card-head"><h2 id="t-${name}">${title}</h2><a class="button button-small no-print" href="${exportHref}" download>${t('stats.csv')}</a></div>
-  ${table.rows.length === 0
+  return html`${table.caption ? html`<p class="muted small">${table.caption}</p>` : ''}${table.rows.length === 0
     ? html`<p class="muted">${t('stats.noData')}</p>`
     : html`<div class="table-scroll"><table class="table" data-table="${name}"><thead><tr>${table.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-  <tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${cell ?? ''}</td>`)}</tr>`)}</tbody></table></div>`}
+  <tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${cell ?? ''}</td>`)}</tr>`)}</tbody></table></div>`}`;
+}
+
+/**
+ * A table the page does not compute: stats.js fetches its content when it scrolls near (or before printing), so the
+ * dashboard costs the same however many tables the modules register. Without script, the link opens the table.
+ */
+export function lazyTableSection(page: PageContext, name: string, title: string, query: string): SafeHtml {
+  const { t } = page;
+  return section(
+    page,
+    name,
+    title,
+    `/app/stats/export/${name}.csv?${query}`,
+    html`<div data-lazy-table="/app/stats/fragment/${name}?${query}"><p class="muted"><a href="/app/stats/table/${name}?${query}">${t('stats.openTable')}</a> <span class="lazy-loading" hidden>${t('stats.loading')}</span></p></div>`,
+  );
+}
+
+function section(page: PageContext, name: string, title: string, exportHref: string, body: SafeHtml): SafeHtml {
+  return html`<section class="card stats-table" aria-labelledby="t-${name}">
+  <div class="card-head"><h2 id="t-${name}">${title}</h2><a class="button button-small no-print" href="${exportHref}" download>${page.t('stats.csv')}</a></div>
+  ${body}
 </section>`;
 }
 
@@ -157,7 +183,8 @@ ${filterForm(page, '/app/stats', view)}
   ${chartData('chart-trend-data', lineChart)}</section>
 </div>
 ${view.ownPages.length ? html`<section class="card no-print"><ul class="stats-links">${view.ownPages.map((p) => html`<li><a href="/app/stats/table/${p.name}?${queryOf(base)}">${p.title}</a></li>`)}</ul></section>` : ''}
-${view.tables.map((tb) => tableSection(page, tb.name, tb.title, tb.table, `/app/stats/export/${tb.name}.csv?${queryOf({ ...filter, from: summary.period.from, to: summary.period.to })}`))}`,
+${view.tables.map((tb) => tableSection(page, tb.name, tb.title, tb.table, `/app/stats/export/${tb.name}.csv?${queryOf({ ...filter, from: summary.period.from, to: summary.period.to })}`))}
+${view.lazyTables.map((tb) => lazyTableSection(page, tb.name, tb.title, queryOf({ ...filter, from: summary.period.from, to: summary.period.to })))}`,
   });
 }
 

@@ -13,7 +13,7 @@ import { localDateTime } from '../format.js';
 import { html, raw } from '../html.js';
 import type { Translate } from '../i18n/index.js';
 import { pageContext, sendPage } from '../page-context.js';
-import { queryOf, statsDashboardPage, statsListPage, type StatsFilterView } from '../pages/stats.js';
+import { queryOf, statsDashboardPage, statsListPage, tableBody, type StatsFilterView } from '../pages/stats.js';
 import { aspectsTable, breakdownTable, commentsTable, itemsTable, MORE_TABLES, responsesTable, trendTable } from '../stats-tables.js';
 import { can } from '../../modules/staff/permissions.js';
 
@@ -103,15 +103,14 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       { name: 'items', ...(await table(ctx, 'items', q, page.t, ctx.timeZone)) },
     ];
     const hospitalWide = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'stats.hospital');
-    for (const [name, more] of Object.entries(MORE_TABLES)) {
-      if ((more.hospital && !hospitalWide) || more.ownPage) continue;
-      tables.push({ name, ...(await table(ctx, name, q, page.t, ctx.timeZone)) });
-    }
+    const lazyTables = Object.entries(MORE_TABLES)
+      .filter(([, more]) => !(more.hospital && !hospitalWide) && !more.ownPage)
+      .map(([name, more]) => ({ name, title: page.t(more.title) }));
     const fv = await filterView(ctx, q, page.t, summary.period);
     const ownPages = Object.entries(MORE_TABLES)
       .filter(([, more]) => more.ownPage)
       .map(([name, more]) => ({ name, title: page.t(more.title) }));
-    return sendPage(reply, statsDashboardPage(page, { ...fv, summary, breakdown, trend, tables, ownPages }));
+    return sendPage(reply, statsDashboardPage(page, { ...fv, summary, breakdown, trend, tables, lazyTables, ownPages }));
   });
 
   const TableParams = z.object({ name: z.string().max(32) });
@@ -134,6 +133,16 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       return sendPage(reply, statsListPage(page, { title: built.title, action: path.endsWith(':name') ? `/app/stats/table/${name}` : `/app/stats/${name}`, filterView: fv, extra, name, table: built.table, exportHref: `/app/stats/export/${name}.csv?${exportQuery}` }));
     });
   }
+
+  // A table's content for the dashboard's lazy sections: the same table (and checks) as its page and its CSV.
+  app.get('/stats/fragment/:name', { schema: { hide: true, querystring: PageQuery, params: TableParams } }, async (request, reply) => {
+    const ctx = request.ctx();
+    const page = pageContext(request, assets);
+    const { name } = request.params;
+    if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+    const built = await table(ctx, name, request.query, page.t, ctx.timeZone);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(tableBody(page, name, built.table).toString());
+  });
 
   app.get('/stats/export/:table', { schema: { hide: true, params: ExportParams, querystring: PageQuery } }, async (request, reply) => {
     const name = request.params.table.replace(/\.csv$/, '');

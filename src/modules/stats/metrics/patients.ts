@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { addDays, localDate } from '../../../lib/clock.js';
 import { rate } from '../formulas.js';
-import { icd10Chapter } from '../icd10.js';
+import { diagnosesByChapter } from '../disease-mix.source.js';
+import { ICD10_CHAPTERS } from '../icd10.js';
 import { Labels } from '../labels.js';
 import { daysBetween, instantsOf, previousRange } from '../periods.js';
 import * as repo from '../patients.repository.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
+import { movementOf, snapshotAtOrBefore, WHOLE_HOSPITAL } from '../rfm.repository.js';
 import { RFM_SEGMENTS, rfmSegment, type RfmSegment } from '../rfm.js';
 import { Period, Rate, StatsFilter } from '../stats.schemas.js';
 
@@ -93,18 +95,17 @@ const diseaseMix: MetricDefinition<typeof StatsFilter, typeof DiseaseMixResult> 
   query: StatsFilter,
   result: DiseaseMixResult,
   compute: ({ tx, ctx, range, query }) => {
-    const { start, end } = instantsOf(range, ctx.timeZone);
-    const byChapter = new Map<string, { chapter: string; label: string; diagnoses: number }>();
-    let total = 0;
-    for (const row of repo.diagnosesByCategory(tx, start, end, query.departmentId)) {
-      const c = icd10Chapter(row.category);
-      const key = c?.chapter ?? 'other';
-      const acc = byChapter.get(key) ?? { chapter: key, label: c ? (query.lang === 'en' ? c.en : c.zh) : query.lang === 'en' ? 'Other' : '其他', diagnoses: 0 };
-      acc.diagnoses += row.diagnoses;
-      total += row.diagnoses;
-      byChapter.set(key, acc);
-    }
-    const chapters = [...byChapter.values()].sort((a, b) => b.diagnoses - a.diagnoses || a.chapter.localeCompare(b.chapter)).map((c) => ({ ...c, share: rate(c.diagnoses, total, 'eligible') }));
+    const byChapter = diagnosesByChapter(tx, ctx.timeZone, range, query.departmentId);
+    const chapterOf = new Map(ICD10_CHAPTERS.map((c) => [c.chapter, c]));
+    const total = [...byChapter.values()].reduce((a, b) => a + b, 0);
+    const chapters = [...byChapter]
+      .filter(([, diagnoses]) => diagnoses > 0)
+      .map(([chapter, diagnoses]) => {
+        const c = chapterOf.get(chapter);
+        return { chapter, label: c ? (query.lang === 'en' ? c.en : c.zh) : query.lang === 'en' ? 'Other' : '其他', diagnoses };
+      })
+      .sort((a, b) => b.diagnoses - a.diagnoses || a.chapter.localeCompare(b.chapter))
+      .map((c) => ({ ...c, share: rate(c.diagnoses, total, 'eligible') }));
     return { period: range, total, chapters };
   },
 };
@@ -114,10 +115,13 @@ const RfmResult = z.object({
   period: Period,
   asOf: z.string(),
   previousAsOf: z.string(),
+  source: z.enum(['snapshot', 'live']).describe('snapshot: the monthly snapshot taken as of `asOf` (the month under way: as of last night); live: computed now'),
+  takenAt: z.string().nullable().describe('When the snapshot was taken (null: live)'),
   segments: z.array(z.object({ segment: SegmentEnum, patients: z.number().int(), previous: z.number().int() })),
   movement: z.array(z.object({ from: z.union([SegmentEnum, z.literal('none')]), to: z.union([SegmentEnum, z.literal('none')]), patients: z.number().int() })),
   thresholds: z.string(),
 });
+type Movement = { from: RfmSegment | 'none'; to: RfmSegment | 'none'; patients: number };
 
 function segmentsAsOf(tx: Parameters<typeof repo.rfmAsOf>[0], asOfDay: string, timeZone: string, departmentId: string | undefined): Map<string, RfmSegment> {
   const { end } = instantsOf({ from: asOfDay, to: asOfDay }, timeZone);
@@ -130,32 +134,44 @@ function segmentsAsOf(tx: Parameters<typeof repo.rfmAsOf>[0], asOfDay: string, t
   return out;
 }
 
+/** How patients moved between two days, computed from every visit (what a snapshot stores, for any two days). */
+function liveMovement(tx: Parameters<typeof repo.rfmAsOf>[0], timeZone: string, asOf: string, previousAsOf: string, departmentId: string | undefined): Movement[] {
+  const now = segmentsAsOf(tx, asOf, timeZone, departmentId);
+  const before = segmentsAsOf(tx, previousAsOf, timeZone, departmentId);
+  const moves = new Map<string, number>();
+  for (const id of new Set([...now.keys(), ...before.keys()])) {
+    const key = `${before.get(id) ?? 'none'}>${now.get(id) ?? 'none'}`;
+    moves.set(key, (moves.get(key) ?? 0) + 1);
+  }
+  return [...moves].map(([key, patients]) => {
+    const [from, to] = key.split('>') as [RfmSegment | 'none', RfmSegment | 'none'];
+    return { from, to, patients };
+  });
+}
+
 const rfm: MetricDefinition<typeof StatsFilter, typeof RfmResult> = {
   id: 'patients.rfm',
-  summary: 'RFM segments (recency, frequency and spend from encounters) at the end of the period and of the previous one, and how patients moved between them',
+  summary:
+    'RFM segments (recency, frequency and spend from encounters) and how patients moved to them: from the monthly snapshot taken as of the period\'s end or before (movement from the end of the month before), else computed live at the end of the period and of the previous one',
   query: StatsFilter,
   result: RfmResult,
   compute: ({ tx, ctx, range, query }) => {
+    const snapshot = snapshotAtOrBefore(tx, range.to);
     const previous = previousRange(range);
-    const now = segmentsAsOf(tx, range.to, ctx.timeZone, query.departmentId);
-    const before = segmentsAsOf(tx, previous.to, ctx.timeZone, query.departmentId);
-    const count = (m: Map<string, RfmSegment>, s: RfmSegment) => [...m.values()].filter((v) => v === s).length;
-    const moves = new Map<string, number>();
-    for (const id of new Set([...now.keys(), ...before.keys()])) {
-      const key = `${before.get(id) ?? 'none'}>${now.get(id) ?? 'none'}`;
-      moves.set(key, (moves.get(key) ?? 0) + 1);
-    }
+    const asOf = snapshot?.asOf ?? range.to;
+    const previousAsOf = snapshot?.previousAsOf ?? previous.to;
+    const movement: Movement[] = snapshot
+      ? (movementOf(tx, snapshot.period, query.departmentId ?? WHOLE_HOSPITAL) as Movement[])
+      : liveMovement(tx, ctx.timeZone, asOf, previousAsOf, query.departmentId);
+    const size = (side: 'from' | 'to', s: RfmSegment) => movement.filter((m) => m[side] === s).reduce((n, m) => n + m.patients, 0);
     return {
       period: range,
-      asOf: range.to,
-      previousAsOf: previous.to,
-      segments: RFM_SEGMENTS.map((segment) => ({ segment, patients: count(now, segment), previous: count(before, segment) })),
-      movement: [...moves]
-        .map(([key, patients]) => {
-          const [from, to] = key.split('>') as [RfmSegment | 'none', RfmSegment | 'none'];
-          return { from, to, patients };
-        })
-        .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+      asOf,
+      previousAsOf,
+      source: snapshot ? ('snapshot' as const) : ('live' as const),
+      takenAt: snapshot?.builtAt ?? null,
+      segments: RFM_SEGMENTS.map((segment) => ({ segment, patients: size('to', segment), previous: size('from', segment) })),
+      movement: movement.map((m) => ({ from: m.from, to: m.to, patients: m.patients })).sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
       thresholds: 'R: ≤90 days 3, ≤365 2, else 1; F (visits in 365 days): ≥4 3, ≥2 2, else 1; M (charges in 365 days): ≥¥10,000 3, ≥¥2,000 2, else 1',
     };
   },
