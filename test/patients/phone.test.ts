@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { maskEmail, maskPhone, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
 
@@ -47,5 +48,20 @@ describe('phone numbers', () => {
 
   it('masks an e-mail address down to its first letter and domain', () => {
     expect(maskEmail('zhangsan@example.cn')).toBe('z***@example.cn');
+  });
+
+  it('answers every eleven-digit 1xxxx number exactly as the full metadata does (the per-prefix shortcut)', () => {
+    const differing: string[] = [];
+    for (let prefix = 10000; prefix <= 19999; prefix++) {
+      // Two numbers per prefix, the second asked after the first has filled the prefix's answer.
+      for (const number of [`${prefix}000000`, `${prefix}987654`]) {
+        const library = parsePhoneNumberFromString(number, 'CN');
+        const valid = library?.isValid() === true;
+        const ours = parsePhone(number);
+        const kind = library?.getType() === 'MOBILE' ? 'mobile' : library?.getType() === 'FIXED_LINE' ? 'landline' : 'other';
+        if (ours.ok !== valid || (ours.ok && (ours.e164 !== library!.number || ours.kind !== kind))) differing.push(number);
+      }
+    }
+    expect(differing).toEqual([]);
   });
 });

@@ -23,8 +23,13 @@ export function decisionsOfPatient(tx: Tx, patientId: string, limit: number): De
   return tx.select().from(identityDecisions).where(eq(identityDecisions.patientId, patientId)).orderBy(desc(identityDecisions.id)).limit(limit).all();
 }
 
-export function insertReview(tx: Tx, row: typeof identityReviews.$inferInsert): void {
-  tx.insert(identityReviews).values(row).run();
+/** An import's open review, on the same hot path as the decision. */
+export function insertReview(tx: Tx, r: { id: string; decisionId: string; patientId: string; candidatePatientId: string; score: number | null; source: string; status: 'open'; createdAt: string }): void {
+  statement(
+    tx,
+    `INSERT INTO identity_reviews (id, decision_id, patient_id, candidate_patient_id, score, source, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.id, r.decisionId, r.patientId, r.candidatePatientId, r.score, r.source, r.status, r.createdAt);
 }
 
 export function findReview(tx: Tx, id: string): ReviewRow | undefined {

@@ -176,7 +176,19 @@ function normaliseInstant(value: string, timeZone: string): string | null {
   const date = m ? normaliseDate(m[1]!) : null;
   if (!m || !date) return null;
   const ms = (Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
-  return new Date(startOfLocalDay(date, timeZone).getTime() + ms).toISOString();
+  return new Date(localMidnight(date, timeZone) + ms).toISOString();
+}
+
+// A file's rows share few dates (often one export time), and finding a zone's midnight costs an Intl format each.
+const midnights = new Map<string, number>();
+function localMidnight(date: string, timeZone: string): number {
+  const key = `${timeZone} ${date}`;
+  let at = midnights.get(key);
+  if (at === undefined) {
+    if (midnights.size >= 10_000) midnights.clear();
+    midnights.set(key, (at = startOfLocalDay(date, timeZone).getTime()));
+  }
+  return at;
 }
 
 function reject(key: string, position: string, raw: string, code: string, reason: string): Mapped {
