@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskPhone, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
+import { maskEmail, maskPhone, nationalDigits, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
 
 describe('phone numbers', () => {
   it.each(['13910007919', '139 1000 7919', '139-1000-7919', '+86 139 1000 7919', '+8613910007919', '0086 139 1000 7919', '(+86) 139 1000 7919'])(
@@ -33,6 +33,15 @@ describe('phone numbers', () => {
 
   it('keeps only the digits of what a caller typed', () => {
     expect(phoneDigits('+86 139-1000-7919')).toBe('8613910007919');
+  });
+
+  it.each(['+86 139-1000-7919', '0086 13910007919', '8613910007919', '139 1000 7919'])('compares %s by its national digits', (written) => {
+    expect(nationalDigits(written)).toBe('13910007919');
+  });
+
+  it('leaves numbers of other shapes as their digits (the matcher compares them as given)', () => {
+    expect(nationalDigits('02 9876 5432')).toBe('0298765432');
+    expect(nationalDigits('861234')).toBe('861234');
   });
 
   it('masks a mainland mobile as 138****5678', () => {

@@ -55,6 +55,18 @@ export function phoneDigits(input: string): string {
 }
 
 /**
+ * The national number's digits, for comparing numbers however they were written: +86 138-1234-5678,
+ * 0086 13812345678 and 13812345678 all give 13812345678. Unlike parsePhone it accepts any number (a matcher
+ * compares what it is given, valid or not).
+ */
+export function nationalDigits(input: string): string {
+  const digits = phoneDigits(input);
+  if (digits.startsWith('0086')) return digits.slice(4);
+  if (digits.startsWith('86') && digits.length === 13) return digits.slice(2);
+  return digits;
+}
+
+/**
  * +8613812345678 → 138****5678 (the carrier prefix and last four, as Chinese hospitals print them);
  * landlines and foreign numbers keep two leading digits and the last four: +861088886666 → 10****6666.
  */
