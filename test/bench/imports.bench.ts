@@ -36,8 +36,10 @@ export async function run(): Promise<void> {
     await writeCsv(csv, rows);
     note(`imports bench: ${rows} CSV rows`);
 
+    const rawCpu = process.cpuUsage();
     const raw = rawInsert(freshDb(join(dir, 'raw.db')), csv);
     const rawRate = rows / ((await raw) / 1000);
+    const rawCpuMs = cpuMs(process.cpuUsage(rawCpu));
 
     const db = freshDb(join(dir, 'pipeline.db'));
     const deps = createDeps({ db, clock: systemClock, secretKey: BENCH_SECRET, timeZone: 'Asia/Shanghai' });
@@ -46,6 +48,7 @@ export async function run(): Promise<void> {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
     const started = performance.now();
+    const pipelineCpu = process.cpuUsage();
     const report = await importCsv(ctx(deps), createReadStream(csv), {
       source: 'bench',
       channel: 'cli',
@@ -53,6 +56,9 @@ export async function run(): Promise<void> {
       onBatch: (r) => r.counts.received % 100_000 === 0 && note(`  ${r.counts.received} rows, rss ${mb(process.memoryUsage().rss)} MB`),
     });
     const ms = performance.now() - started;
+    // CPU time beside wall time: on a shared machine the wall-clock ratio moves with the neighbours' load.
+    const pipelineCpuMs = cpuMs(process.cpuUsage(pipelineCpu));
+    note(`  CPU per row: pipeline ${((pipelineCpuMs * 1000) / rows).toFixed(0)} µs, raw inserts ${((rawCpuMs * 1000) / rows).toFixed(0)} µs (ratio ${(rawCpuMs / pipelineCpuMs).toFixed(3)})`);
     clearInterval(sampler);
     const rssAfter = process.memoryUsage().rss;
     if (report.created !== rows) note(`  warning: created ${report.created} of ${rows} (quarantined ${report.quarantined})`);
@@ -80,6 +86,7 @@ function ctx(deps: Deps): ServiceContext {
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 /** Deterministic synthetic people; every row unique by MRN, resident ID and phone. */
 async function writeCsv(path: string, rows: number): Promise<void> {
