@@ -94,3 +94,14 @@ export const identityIndexChanges = sqliteTable('identity_index_changes', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   patientId: text('patient_id').notNull(),
 });
+
+/**
+ * Where each live patient index (one per service process) has read `identity_index_changes` up to: change rows
+ * every reader has read are pruned. A reader not heard from for a while is dropped; if it comes back and finds
+ * rows it had not read gone, it rebuilds from the patients table.
+ */
+export const identityIndexReaders = sqliteTable('identity_index_readers', {
+  readerId: text('reader_id').primaryKey(),
+  seq: integer('seq').notNull(),
+  seenAt: text('seen_at').notNull(),
+});

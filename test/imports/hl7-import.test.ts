@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Problem } from '../../src/lib/problem.js';
 import { ImportReport, QuarantinePage } from '../../src/modules/imports/imports.schemas.js';
-import { PatientFile, PatientPage } from '../../src/modules/patients/patients.schemas.js';
+import { PatientFile, PatientPage, TimelinePage } from '../../src/modules/patients/patients.schemas.js';
 import { useTestHospital, type StaffSession } from '../helpers/app.js';
 import { adt, oru, siu } from './hl7-fixtures.js';
 
@@ -51,6 +51,34 @@ describe('an HL7 day imported over HTTP', () => {
     expect(file.clinical?.encounters.find((e) => e.sourceId === 'appointment/APT-1')?.status).toBe('planned');
     const timeline = (await h.app.inject({ method: 'GET', url: `/api/patients/${file.id}/timeline?kind=observation`, headers: admin.headers })).json() as { items: { detail: string }[] };
     expect(timeline.items.map((i) => i.detail)).toContain('空腹血糖 7.8 mmol/L (H)');
+  });
+
+  it('pages the results on the timeline newest first, without repeats, however many share a time', async () => {
+    // Five more results: three taken at the same minute, so the page boundary falls between equal times.
+    const more = [
+      'MSH|^~\\&|LIS|HOSP|HCRM|HOSP|20261121100000+0800||ORU^R01^ORU_R01|ORU-PAGE|P|2.5.1',
+      'PID|1||MRN0001^^^HIS^MR||张^三丰||19680412|M',
+      'OBR|1||LAB-78|LIPID^血脂|||20261121073000+0800',
+      ...['TC^总胆固醇', 'TG^甘油三酯', 'LDL^低密度脂蛋白'].map((code, i) => `OBX|${i + 1}|NM|${code}||${4 + i}|mmol/L|||||F|||20261121073000+0800`),
+      'OBX|4|NM|HDL^高密度脂蛋白||1.1|mmol/L|||||F|||20261121080000+0800',
+      'OBX|5|NM|UA^尿酸||400|umol/L|||||F|||20261121060000+0800',
+    ].join('\r');
+    expect(await send(more)).toMatchObject({ received: 1, quarantined: 0 });
+    const file = await patientByMrn('MRN0001');
+    const pages: { items: { id: string; at: string }[]; nextCursor: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const url = `/api/patients/${file.id}/timeline?kind=observation&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = TimelinePage.parse((await h.app.inject({ method: 'GET', url, headers: admin.headers })).json());
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 10);
+    const all = pages.flatMap((p) => p.items);
+    const whole = TimelinePage.parse((await h.app.inject({ method: 'GET', url: `/api/patients/${file.id}/timeline?kind=observation&limit=100`, headers: admin.headers })).json()).items;
+    expect(whole.length).toBe(7);
+    expect(all.map((i) => i.id)).toEqual(whole.map((i) => i.id));
+    expect(pages.every((p) => p.items.length <= 2)).toBe(true);
+    expect(all.map((i) => i.at)).toEqual([...all.map((i) => i.at)].sort().reverse());
   });
 
   it('changes nothing when the same messages come again (source + MSH-10)', async () => {

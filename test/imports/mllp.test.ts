@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { frame } from '../../src/modules/imports/mllp/framing.js';
 import { startMllpServer, type MllpServer } from '../../src/modules/imports/mllp/server.js';
 import { useTestHospital } from '../helpers/app.js';
@@ -126,5 +127,88 @@ describe('the MLLP listener', () => {
     expect(msa((await clients[0]!.next())[0]!)[1]).toBe('AA');
     expect(patientCount()).toBe(count);
     clients.forEach((c) => c.socket.end());
+  });
+
+  it('answers a stream of frames sent without waiting, in order, each ACK naming its own message', async () => {
+    const c = await client();
+    const ids = Array.from({ length: 40 }, (_, i) => `MLLP-9-${i}`);
+    // Sent in several writes, as a pipelining interface engine does: the listener groups what has arrived.
+    for (const [i, id] of ids.entries()) c.socket.write(frame(adt({ event: 'A28', controlId: id, mrn: `ML009${i}`, residentId: null, name: '钱^九', phone: `13700009${String(i).padStart(3, '0')}` })));
+    const acks = await c.next(ids.length);
+    expect(acks.map((a) => msa(a)[2])).toEqual(ids);
+    expect(acks.map((a) => msa(a)[1])).toEqual(ids.map(() => 'AA'));
+    const stored = h.db.$client.prepare("SELECT count(*) AS n FROM import_receipts WHERE key LIKE 'MLLP-9-%'").get() as { n: number };
+    expect(stored.n).toBe(ids.length);
+    c.socket.end();
+  });
+
+  it('rolls back and NAKs a bad frame amid good ones while the rest of its group lands', async () => {
+    const c = await client();
+    const frames = [
+      frame(adt({ event: 'A28', controlId: 'MLLP-10-1', mrn: 'ML0101', residentId: null, name: '孙^一' })),
+      frame(adt({ event: 'A01', controlId: 'MLLP-10-2', mrn: 'ML0102', residentId: null, name: '孙^二', department: 'NOPE', visit: 'MV102' })),
+      frame('MSH|^~\\&|HIS|H|HCRM|H|20261120||ADT^A99|MLLP-10-3|P|2.5\rPID|1||X^^^HIS||A^B'),
+      frame(adt({ event: 'A28', controlId: 'MLLP-10-4', mrn: 'ML0104', residentId: null, name: '孙^四' })),
+    ];
+    // One packet: the four arrive together and are applied as one group.
+    c.socket.write(Buffer.concat(frames));
+    const acks = await c.next(4);
+    expect(acks.map((a) => msa(a).slice(1, 3))).toEqual([
+      ['AA', 'MLLP-10-1'],
+      ['AE', 'MLLP-10-2'],
+      ['AR', 'MLLP-10-3'],
+      ['AA', 'MLLP-10-4'],
+    ]);
+    expect(acks[1]).toContain('NOPE');
+    expect(acks[2]).toContain('hl7.unsupported_event');
+    const mrns = h.db.$client.prepare("SELECT value FROM patient_identifiers WHERE value LIKE 'ML010%' ORDER BY value").all();
+    // The failing A01 was rolled back whole: no file for ML0102 although its person part was fine.
+    expect(mrns).toEqual([{ value: 'ML0101' }, { value: 'ML0104' }]);
+    const quarantined = h.db.$client.prepare("SELECT record_key AS key, code FROM import_quarantine WHERE record_key LIKE 'MLLP-10-%' ORDER BY record_key").all();
+    expect(quarantined).toEqual([
+      { key: 'MLLP-10-2', code: 'imports.unknown_department' },
+      { key: 'MLLP-10-3', code: 'hl7.unsupported_event' },
+    ]);
+    c.socket.end();
+  });
+
+  it('sends each ACK only once its message is on disk, as another connection to the file sees it', async () => {
+    const reader = new Database(h.dbPath, { readonly: true });
+    const durable = reader.prepare("SELECT 1 FROM import_receipts WHERE source = 'HIS' AND key = ?");
+    const c = await client();
+    const seenOnDisk: boolean[] = [];
+    c.socket.on('data', () => {
+      for (const ack of c.acks.slice(seenOnDisk.length)) seenOnDisk.push(durable.get(msa(ack)[2]) !== undefined);
+    });
+    const ids = Array.from({ length: 30 }, (_, i) => `MLLP-11-${i}`);
+    c.socket.write(Buffer.concat(ids.slice(0, 15).map((id, i) => frame(adt({ event: 'A28', controlId: id, mrn: `ML011${i}`, residentId: null })))));
+    for (const [i, id] of ids.slice(15).entries()) c.socket.write(frame(adt({ event: 'A28', controlId: id, mrn: `ML011${15 + i}`, residentId: null })));
+    await c.next(ids.length);
+    expect(seenOnDisk).toEqual(ids.map(() => true));
+    reader.close();
+    c.socket.end();
+  });
+
+  it('keeps every whole frame of a client that leaves mid-stream, and acknowledges none it did not store', async () => {
+    const held = h.db.$client.prepare("SELECT count(*) AS n FROM patient_identifiers WHERE value LIKE 'ML012%'");
+    const c = await client();
+    const ids = Array.from({ length: 12 }, (_, i) => `MLLP-12-${i}`);
+    const whole = Buffer.concat(ids.map((id, i) => frame(adt({ event: 'A28', controlId: id, mrn: `ML012${i}`, residentId: null, name: '周^十二', phone: `137000012${String(i).padStart(2, '0')}` }))));
+    const partial = frame(adt({ event: 'A28', controlId: 'MLLP-12-cut', mrn: 'ML012cut', residentId: null })).subarray(0, 60);
+    await new Promise<void>((resolve) => c.socket.write(Buffer.concat([whole, partial]), () => resolve()));
+    c.socket.destroy();
+    // The listener applies what arrived whether or not anyone is left to answer, and files the connection's run
+    // when it is done; the sender re-sends unACKed messages and the receipts make the second copy change nothing.
+    const runs = h.db.$client.prepare("SELECT count(*) AS n FROM import_receipts r JOIN import_runs u ON u.id = r.run_id WHERE r.key = 'MLLP-12-0'");
+    await vi.waitFor(() => expect(runs.get()).toEqual({ n: 1 }));
+    const stored = h.db.$client.prepare("SELECT key FROM import_receipts WHERE key LIKE 'MLLP-12-%' ORDER BY rowid").all() as { key: string }[];
+    expect(stored.map((r) => r.key)).toEqual(ids);
+    expect(held.get()).toEqual({ n: ids.length });
+    expect(c.acks.filter((a) => msa(a)[2] === 'MLLP-12-cut')).toEqual([]);
+    const again = await client();
+    again.socket.write(Buffer.concat(ids.map((id, i) => frame(adt({ event: 'A28', controlId: id, mrn: `ML012${i}`, residentId: null, name: '周^十二', phone: `137000012${String(i).padStart(2, '0')}` })))));
+    expect((await again.next(ids.length)).map((a) => msa(a)[1])).toEqual(ids.map(() => 'AA'));
+    expect(held.get()).toEqual({ n: ids.length });
+    again.socket.end();
   });
 });

@@ -1,5 +1,6 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskPhone, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
+import { maskEmail, maskPhone, nationalDigits, parsePhone, phoneDigits } from '../../src/modules/patients/phone.js';
 
 describe('phone numbers', () => {
   it.each(['13910007919', '139 1000 7919', '139-1000-7919', '+86 139 1000 7919', '+8613910007919', '0086 139 1000 7919', '(+86) 139 1000 7919'])(
@@ -34,6 +35,15 @@ describe('phone numbers', () => {
     expect(phoneDigits('+86 139-1000-7919')).toBe('8613910007919');
   });
 
+  it.each(['+86 139-1000-7919', '0086 13910007919', '8613910007919', '139 1000 7919'])('compares %s by its national digits', (written) => {
+    expect(nationalDigits(written)).toBe('13910007919');
+  });
+
+  it('leaves numbers of other shapes as their digits (the matcher compares them as given)', () => {
+    expect(nationalDigits('02 9876 5432')).toBe('0298765432');
+    expect(nationalDigits('861234')).toBe('861234');
+  });
+
   it('masks a mainland mobile as 138****5678', () => {
     expect(maskPhone('+8613812345678')).toBe('138****5678');
   });
@@ -47,5 +57,20 @@ describe('phone numbers', () => {
 
   it('masks an e-mail address down to its first letter and domain', () => {
     expect(maskEmail('zhangsan@example.cn')).toBe('z***@example.cn');
+  });
+
+  it('answers every eleven-digit 1xxxx number exactly as the full metadata does (the per-prefix shortcut)', () => {
+    const differing: string[] = [];
+    for (let prefix = 10000; prefix <= 19999; prefix++) {
+      // Two numbers per prefix, the second asked after the first has filled the prefix's answer.
+      for (const number of [`${prefix}000000`, `${prefix}987654`]) {
+        const library = parsePhoneNumberFromString(number, 'CN');
+        const valid = library?.isValid() === true;
+        const ours = parsePhone(number);
+        const kind = library?.getType() === 'MOBILE' ? 'mobile' : library?.getType() === 'FIXED_LINE' ? 'landline' : 'other';
+        if (ours.ok !== valid || (ours.ok && (ours.e164 !== library!.number || ours.kind !== kind))) differing.push(number);
+      }
+    }
+    expect(differing).toEqual([]);
   });
 });

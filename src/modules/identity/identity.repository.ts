@@ -23,8 +23,13 @@ export function decisionsOfPatient(tx: Tx, patientId: string, limit: number): De
   return tx.select().from(identityDecisions).where(eq(identityDecisions.patientId, patientId)).orderBy(desc(identityDecisions.id)).limit(limit).all();
 }
 
-export function insertReview(tx: Tx, row: typeof identityReviews.$inferInsert): void {
-  tx.insert(identityReviews).values(row).run();
+/** An import's open review, on the same hot path as the decision. */
+export function insertReview(tx: Tx, r: { id: string; decisionId: string; patientId: string; candidatePatientId: string; score: number | null; source: string; status: 'open'; createdAt: string }): void {
+  statement(
+    tx,
+    `INSERT INTO identity_reviews (id, decision_id, patient_id, candidate_patient_id, score, source, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.id, r.decisionId, r.patientId, r.candidatePatientId, r.score, r.source, r.status, r.createdAt);
 }
 
 export function findReview(tx: Tx, id: string): ReviewRow | undefined {
@@ -97,4 +102,22 @@ export function indexChangeAt(tx: Tx, seq: number): string | undefined {
 
 export function lastIndexChange(tx: Tx): { seq: number; patientId: string } | undefined {
   return statement(tx, 'SELECT seq, patient_id AS patientId FROM identity_index_changes ORDER BY seq DESC LIMIT 1').get() as { seq: number; patientId: string } | undefined;
+}
+
+export function firstIndexChangeSeq(tx: Tx): number | undefined {
+  return (statement(tx, 'SELECT min(seq) AS seq FROM identity_index_changes').get() as { seq: number | null }).seq ?? undefined;
+}
+
+/** A reader's position, kept so that rows it has not read are not pruned under it. */
+export function recordIndexReader(tx: Tx, readerId: string, seq: number, at: string): void {
+  statement(tx, 'INSERT INTO identity_index_readers (reader_id, seq, seen_at) VALUES (?, ?, ?) ON CONFLICT (reader_id) DO UPDATE SET seq = excluded.seq, seen_at = excluded.seen_at').run(readerId, seq, at);
+}
+
+/**
+ * Drops readers not heard from since `staleBefore`, then the change rows before the lowest position of those
+ * left (the row at that position stays: its reader checks it is still there). Returns the rows deleted.
+ */
+export function pruneIndexChanges(tx: Tx, staleBefore: string): number {
+  statement(tx, 'DELETE FROM identity_index_readers WHERE seen_at < ?').run(staleBefore);
+  return statement(tx, 'DELETE FROM identity_index_changes WHERE seq < (SELECT min(seq) FROM identity_index_readers)').run().changes;
 }

@@ -1,5 +1,6 @@
 import type { Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
+import { newId } from '../../lib/ids.js';
 import { patientForMatching, patientsForMatching, type MatchingPatient } from '../patients/patients.merge.js';
 import * as repo from './identity.repository.js';
 import type { MatchConfig } from './match-config.js';
@@ -12,6 +13,13 @@ import type { PreparedRecord } from './prepared-record.js';
 export const INDEX_SOURCE = 'hcrm';
 const BUILD_PAGE = 5000;
 const CATCH_UP_PAGE = 10_000;
+/** A reader not heard from for this long no longer holds change rows back (it rebuilds if it returns). */
+const READER_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface PatientIndexOptions {
+  /** How many change rows the index reads between two records of its position and prunings (default 10,000). */
+  pruneEvery?: number;
+}
 
 /**
  * The patient index of a running service: the in-memory MatchIndex over every active patient file (a merged
@@ -28,6 +36,9 @@ const CATCH_UP_PAGE = 10_000;
  * - New files an import writes go in at once from the record it prepared (`adopt`), not read back, decrypted and
  *   prepared again; the importer takes them out again if their savepoint or transaction rolls back (`rollbackTo`,
  *   `discardUnconfirmed`).
+ * - Each index records how far it has read (`identity_index_readers`) every `pruneEvery` change rows, and change
+ *   rows every reader has read are deleted then, so the table stays small. A reader that rebuilds finds out
+ *   when rows it had not read are gone (the row at its position, or the first rows, missing).
  * - Memory: one prepared record per active file (name parts shared between people with the same name), the
  *   blocking lists, and a map from file id to slot; no deterministic maps (the table answers those). The imports
  *   benchmark measures it (index_bytes_per_patient).
@@ -42,14 +53,23 @@ export class PatientIndex {
   /** Files adopted since the last catch-up, in order: their change rows are skipped, a rollback forgets them. */
   private readonly adopted = new Set<string>();
   private journal: string[] = [];
+  /** This index among the readers of the change rows, and the position it last recorded (-1: not yet). */
+  private readonly readerId = newId();
+  private recordedSeq = -1;
+  private readonly pruneEvery: number;
   builds = 0;
 
-  constructor(readonly config: MatchConfig) {}
+  constructor(
+    readonly config: MatchConfig,
+    options: PatientIndexOptions = {},
+  ) {
+    this.pruneEvery = options.pruneEvery ?? 10_000;
+  }
 
   /** The index, brought up to date with every change committed or made earlier in this transaction. */
-  current(tx: Tx, ctx: Pick<ServiceContext, 'cipher'>): MatchIndex {
+  current(tx: Tx, ctx: Pick<ServiceContext, 'cipher' | 'clock'>): MatchIndex {
     if (this.index !== null && tx === this.caughtUpIn && !this.dirty) return this.index;
-    if (this.index !== null && this.seq > 0 && repo.indexChangeAt(tx, this.seq) !== this.seqPatient) this.index = null;
+    if (this.index !== null && this.missedChanges(tx)) this.index = null;
     const index = this.index ?? this.build(tx, ctx);
     for (;;) {
       const changes = repo.indexChangesAfter(tx, this.seq, CATCH_UP_PAGE);
@@ -68,7 +88,25 @@ export class PatientIndex {
     this.journal = [];
     this.caughtUpIn = tx;
     this.dirty = false;
+    if (this.recordedSeq < 0 || this.seq - this.recordedSeq >= this.pruneEvery) this.prune(tx, ctx.clock.now());
     return index;
+  }
+
+  /**
+   * Rows this index has not read are gone: a transaction that rolled back after the index read its rows (the
+   * row at the position it remembers holds another change, or none), or rows pruned while this reader was away.
+   */
+  private missedChanges(tx: Tx): boolean {
+    if (this.seq > 0) return repo.indexChangeAt(tx, this.seq) !== this.seqPatient;
+    const first = repo.firstIndexChangeSeq(tx);
+    return first !== undefined && first > 1;
+  }
+
+  /** Records this reader's position and deletes the change rows every reader has read, in the caller's transaction. */
+  private prune(tx: Tx, now: Date): void {
+    repo.recordIndexReader(tx, this.readerId, this.seq, now.toISOString());
+    repo.pruneIndexChanges(tx, new Date(now.getTime() - READER_TTL_MS).toISOString());
+    this.recordedSeq = this.seq;
   }
 
   /** A new, active file the caller's transaction just wrote from this prepared record: in the index at once. */
@@ -103,6 +141,8 @@ export class PatientIndex {
   discardUnconfirmed(): void {
     this.rollbackTo(0);
     this.caughtUpIn = null;
+    // The position it recorded in that transaction is gone with it.
+    this.recordedSeq = -1;
   }
 
   /** Forgets everything; the next use rebuilds from the table. */
@@ -117,7 +157,7 @@ export class PatientIndex {
     return this.index?.size ?? 0;
   }
 
-  private build(tx: Tx, ctx: Pick<ServiceContext, 'cipher'>): MatchIndex {
+  private build(tx: Tx, ctx: Pick<ServiceContext, 'cipher' | 'clock'>): MatchIndex {
     const index = new MatchIndex(this.config, { deterministic: false });
     const last = repo.lastIndexChange(tx);
     this.seq = last?.seq ?? 0;
@@ -131,6 +171,8 @@ export class PatientIndex {
     this.index = index;
     this.adopted.clear();
     this.journal = [];
+    // Registered again at once: a rebuild may follow this reader's registration lapsing.
+    this.recordedSeq = -1;
     this.builds++;
     return index;
   }

@@ -1,6 +1,7 @@
 import type { MatchRecord } from './identity.schemas.js';
 import { namePart, splitFullName } from './names.js';
 import type { NamePart } from './names.js';
+import { nationalDigits } from '../patients/phone.js';
 import { residentIdCheckChar } from '../patients/resident-id.js';
 
 /**
@@ -43,9 +44,9 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
     sourceRecordId: clean(record.sourceRecordId),
     family: namePart(family, 'family'),
     given: namePart(given, 'given'),
-    birth: digitsOrNull(record.birthDate),
+    birth: record.birthDate?.replace(/\D/g, '') || null,
     gender: record.gender === 'male' || record.gender === 'female' ? record.gender : null,
-    phone: nationalPhone(record.phone),
+    phone: record.phone === undefined ? null : nationalDigits(record.phone) || null,
     residentId,
     residentIdValid: residentId !== null && /^\d{17}[\dX]$/.test(residentId) && residentIdCheckChar(residentId.slice(0, 17)) === residentId[17],
     streetNumber: folded(address.number),
@@ -83,17 +84,4 @@ function clean(value: string | undefined): string | null {
 function folded(value: string | undefined): string | null {
   const trimmed = clean(value);
   return trimmed === null ? null : trimmed.toLowerCase().replace(/\s+/g, ' ');
-}
-
-function digitsOrNull(value: string | undefined): string | null {
-  const digits = value?.replace(/\D/g, '') ?? '';
-  return digits.length === 0 ? null : digits;
-}
-
-function nationalPhone(value: string | undefined): string | null {
-  const digits = digitsOrNull(value);
-  if (digits === null) return null;
-  if (digits.startsWith('0086')) return digits.slice(4);
-  if (digits.startsWith('86') && digits.length === 13) return digits.slice(2);
-  return digits;
 }

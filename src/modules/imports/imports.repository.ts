@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import { importedObservations, importQuarantine, importRuns } from '../../../db/schema/imports.js';
 
@@ -57,13 +57,14 @@ export function insertObservation(tx: Tx, row: typeof importedObservations.$infe
   tx.insert(importedObservations).values(row).run();
 }
 
+/** A patient's results, newest first, a page after the cursor (observed time, id), keyset-paged in SQL. */
 export function observationsOf(tx: Tx, patientId: string, before: [string, string] | undefined, limit: number): ObservationRow[] {
+  const after = before ? or(lt(importedObservations.observedAt, before[0]), and(eq(importedObservations.observedAt, before[0]), lt(importedObservations.id, before[1]))) : undefined;
   return tx
     .select()
     .from(importedObservations)
-    .where(eq(importedObservations.patientId, patientId))
+    .where(and(eq(importedObservations.patientId, patientId), after))
     .orderBy(desc(importedObservations.observedAt), desc(importedObservations.id))
-    .all()
-    .filter((o) => !before || o.observedAt < before[0] || (o.observedAt === before[0] && o.id < before[1]))
-    .slice(0, limit);
+    .limit(limit)
+    .all();
 }

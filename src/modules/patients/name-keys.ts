@@ -5,6 +5,20 @@ import { pinyin } from 'pinyin-pro';
  * (zsf). Surnames use their surname readings (单 → shan, 欧阳 → ouyang). Latin names fold to lower case letters.
  */
 export function nameSearchKeys(name: string): { pinyin: string; initials: string } {
+  let keys = known.get(name);
+  if (keys === undefined) {
+    if (known.size >= KNOWN_LIMIT) known.clear();
+    known.set(name, (keys = Object.freeze(computeKeys(name))));
+  }
+  return keys;
+}
+
+// Names repeat across a population (王伟, 张伟...), and pinyin conversion is most of the cost of writing a patient
+// file in bulk: each distinct name is converted once. Bounded, so a stream of unique names cannot grow it.
+const KNOWN_LIMIT = 50_000;
+const known = new Map<string, { pinyin: string; initials: string }>();
+
+function computeKeys(name: string): { pinyin: string; initials: string } {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'consecutive' })
     .flatMap((part) => part.split(/\s+/))
     .map((part) => part.toLowerCase().replace(/[^a-z]/g, ''))

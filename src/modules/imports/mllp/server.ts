@@ -3,12 +3,14 @@ import type { Deps, ServiceContext } from '../../../lib/context.js';
 import { newId } from '../../../lib/ids.js';
 import { buildAck } from '../adapters/hl7/ack.js';
 import { adaptHl7Message } from '../adapters/hl7/index.js';
-import { applyBatch, finishRun, startRun, type ImportRun } from '../imports.service.js';
+import type { Mapped } from '../canonical.js';
+import { applyBatchIn, finishRun, inImportTransaction, startRun, type ImportRun } from '../imports.service.js';
 import { frame, FrameReader } from './framing.js';
 
 /**
- * The MLLP listener for HIS interface engines. Messages on one connection are applied one at a time, in order,
- * and each is acknowledged only after its transaction committed: AA applied (or already applied, or sent to
+ * The MLLP listener for HIS interface engines. A sender may stream frames without waiting for each ACK (MLLP
+ * allows it): the frames that have arrived on a connection are applied in order as one group with one durable
+ * commit, and each is acknowledged, in order, only after that commit: AA applied (or already applied, or sent to
  * review), AE could not be applied (quarantined, with an ERR segment saying why), AR refused as not a message we
  * read (also quarantined). Each connection is one import run, stored when it closes.
  */
@@ -60,10 +62,27 @@ export async function startMllpServer(deps: Deps, options: MllpOptions): Promise
   };
 }
 
+/**
+ * Frames that have arrived and wait for the next group; past this many the socket stops reading until they are
+ * applied, so a sender streaming faster than we commit cannot grow memory without bound.
+ */
+const MAX_WAITING = 1024;
+/** At most this many messages share one commit, so the first of them is not kept waiting for its ACK for long. */
+const MAX_GROUP = 256;
+
+interface Arrived {
+  head: ReturnType<typeof headerOf>;
+  source: string;
+  payload: Buffer;
+  position: string;
+}
+
 class Connection {
   readonly #reader: FrameReader;
   readonly #runs = new Map<string, ImportRun>();
-  #queue: Promise<void> = Promise.resolve();
+  #waiting: Arrived[] = [];
+  #scheduled = false;
+  #drained: (() => void) | null = null;
   #count = 0;
 
   constructor(
@@ -77,8 +96,9 @@ class Connection {
   receive(chunk: Buffer): void {
     for (const event of this.#reader.push(chunk)) {
       if (event.kind === 'frame') {
-        const payload = event.payload;
-        this.#queue = this.#queue.then(() => this.#handle(payload));
+        const head = headerOf(event.payload);
+        const source = head.sendingApp.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 50) || 'mllp';
+        this.#waiting.push({ head, source, payload: event.payload, position: `message ${++this.#count}` });
       } else if (event.kind === 'junk') {
         this.options.log.warn(`MLLP: ${event.bytes} bytes outside a frame from ${this.socket.remoteAddress ?? '?'} ignored`);
       } else {
@@ -86,15 +106,48 @@ class Connection {
         this.socket.destroy();
       }
     }
+    if (this.#waiting.length >= MAX_WAITING) this.socket.pause();
+    this.#schedule();
   }
 
+  /** Every frame that arrived before the client left is applied (and stays applied: its ACK is simply not sent). */
   closed(): Promise<void> {
     if (this.#reader.pending) this.options.log.warn('MLLP: the client disconnected in the middle of a frame; the partial message was dropped');
-    return this.#queue.then(() => {
+    const finish = () => {
       try {
         for (const run of this.#runs.values()) finishRun(this.#context(), run);
       } catch (error) {
         this.options.log.error({ err: error }, 'MLLP: the run report could not be stored');
+      }
+    };
+    if (!this.#scheduled) {
+      finish();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.#drained = () => {
+        finish();
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * The group forms by itself: frames arriving while a group is being applied (and its commit is waiting for the
+   * disk) are read by the event loop meanwhile and make up the next group, after the ACKs of this one are out.
+   */
+  #schedule(): void {
+    if (this.#scheduled || this.#waiting.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#applyGroup(this.#waiting.splice(0, MAX_GROUP));
+      if (this.#waiting.length < MAX_WAITING && this.socket.isPaused()) this.socket.resume();
+      this.#schedule();
+      if (!this.#scheduled) {
+        const drained = this.#drained;
+        this.#drained = null;
+        drained?.();
       }
     });
   }
@@ -103,25 +156,69 @@ class Connection {
     return { ...this.deps, actor: { kind: 'import', id: 'mllp' }, now: this.deps.clock.now(), requestId: newId(), ip: this.socket.remoteAddress ?? null };
   }
 
-  async #handle(payload: Buffer): Promise<void> {
+  /**
+   * One durable commit for the group, each message under its own savepoint (applyBatchIn): a message that fails
+   * is rolled back alone and quarantined, and answered AE or AR with its reason, while the others commit. The
+   * ACKs go out in order once the commit returned, so none acknowledges a message that is not on disk.
+   */
+  #applyGroup(group: Arrived[]): void {
     const ctx = this.#context();
-    const head = headerOf(payload);
-    const source = head.sendingApp.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 50) || 'mllp';
-    let ack: string;
+    const mapped = group.map((a) => this.#adapt(ctx, a));
+    let acks: string[];
     try {
-      let run = this.#runs.get(source);
-      if (!run) this.#runs.set(source, (run = startRun(ctx, 'hl7', source, 'mllp')));
-      const mapped = adaptHl7Message(payload, { source, timeZone: ctx.timeZone }, `message ${++this.#count}`);
-      const [result] = applyBatch(ctx, run, [mapped]);
-      const problem = result?.problem;
-      const code = !problem || result.outcome === 'review' ? 'AA' : REFUSED.has(problem.code) ? 'AR' : 'AE';
-      ack = buildAck({ ...head, code, now: ctx.now, ...(code !== 'AA' && problem ? { error: { code: problem.code, text: problem.reason } } : {}) });
+      acks = this.#commit(ctx, group, mapped);
     } catch (error) {
-      // Not applied and not quarantined (the database refused): AE, so the sender tries again.
-      this.options.log.error({ err: error }, 'MLLP: message could not be applied');
-      ack = buildAck({ ...head, code: 'AE', now: ctx.now, error: { code: 'internal', text: 'The message could not be stored; send it again.' } });
+      // The group's transaction failed as a whole (the database refused): nothing of it is stored. Each message
+      // is tried again alone, so one that breaks a transaction does not take the others with it.
+      this.options.log.error({ err: error }, 'MLLP: a group of messages could not be committed; applying them one by one');
+      acks = group.map((arrived, i) => {
+        try {
+          return this.#commit(ctx, [arrived], [mapped[i]!])[0]!;
+        } catch (single) {
+          // Not applied and not quarantined: AE, so the sender tries again.
+          this.options.log.error({ err: single }, 'MLLP: message could not be applied');
+          return buildAck({ ...arrived.head, code: 'AE', now: ctx.now, error: { code: 'internal', text: 'The message could not be stored; send it again.' } });
+        }
+      });
     }
-    if (!this.socket.destroyed) this.socket.write(frame(ack));
+    if (this.socket.writable) this.socket.write(Buffer.concat(acks.map((ack) => frame(ack))));
+  }
+
+  #adapt(ctx: ServiceContext, arrived: Arrived): Mapped | Error {
+    try {
+      return adaptHl7Message(arrived.payload, { source: arrived.source, timeZone: ctx.timeZone }, arrived.position);
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /** Applies the messages in one transaction and returns their ACKs; run counts move only if it commits. */
+  #commit(ctx: ServiceContext, group: Arrived[], mapped: (Mapped | Error)[]): string[] {
+    const saved = new Map([...this.#runs].map(([source, run]) => [source, { counts: { ...run.counts }, problems: run.problems.length }]));
+    try {
+      return inImportTransaction(ctx, (tx) =>
+        group.map((arrived, i) => {
+          const item = mapped[i]!;
+          if (item instanceof Error) throw item;
+          let run = this.#runs.get(arrived.source);
+          if (!run) this.#runs.set(arrived.source, (run = startRun(ctx, 'hl7', arrived.source, 'mllp')));
+          const [result] = applyBatchIn(tx, ctx, run, [item]);
+          const problem = result?.problem;
+          const code = !problem || result.outcome === 'review' ? 'AA' : REFUSED.has(problem.code) ? 'AR' : 'AE';
+          return buildAck({ ...arrived.head, code, now: ctx.now, ...(code !== 'AA' && problem ? { error: { code: problem.code, text: problem.reason } } : {}) });
+        }),
+      );
+    } catch (error) {
+      for (const [source, run] of [...this.#runs]) {
+        const before = saved.get(source);
+        if (!before) this.#runs.delete(source);
+        else {
+          run.counts = before.counts;
+          run.problems.length = before.problems;
+        }
+      }
+      throw error;
+    }
   }
 }
 

@@ -15,6 +15,9 @@ export interface CsvMapOptions {
   now: Date;
 }
 
+/** No patient row comes near this; a longer one is a file that stopped being CSV. */
+const MAX_RECORD_CHARS = 1024 * 1024;
+
 const GENDER: Record<string, CanonicalPerson['gender']> = { m: 'male', male: 'male', f: 'female', female: 'female', o: 'other', other: 'other', u: 'unknown', unknown: 'unknown' };
 
 /**
@@ -23,12 +26,26 @@ const GENDER: Record<string, CanonicalPerson['gender']> = { m: 'male', male: 'ma
  * line goes with rejections so a corrected row can be retried on its own.
  */
 export async function* adaptCsv(input: Readable, o: CsvMapOptions): AsyncGenerator<Mapped & { header: string }> {
-  const parser = input.pipe(iconv.decodeStream(o.encoding ?? o.mapping.encoding)).pipe(
-    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true }),
+  const decoder = iconv.decodeStream(o.encoding ?? o.mapping.encoding);
+  const parser = input.pipe(decoder).pipe(
+    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true, max_record_size: MAX_RECORD_CHARS }),
   );
   // A row that is not CSV (an unclosed quote) is skipped by the parser and reported here, to be quarantined.
   const broken: Mapped[] = [];
-  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
+  let stopped: Error | null = null;
+  parser.on('skip', (error: Error & { code?: string; lines?: number; raw?: string }) => {
+    if (stopped) return;
+    // A "row" past the limit is an unclosed quote swallowing the rest of the file: nothing after it can be
+    // trusted, and holding it would cost memory without bound. The rows parsed before it still come out; then
+    // the import stops there (imports.csv_malformed) and the rest of the input is drained unread.
+    if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      stopped = error;
+      decoder.unpipe(parser);
+      input.unpipe(decoder);
+      input.resume();
+      parser.end();
+      return;
+    }
     const position = `line ${error.lines ?? '?'}`;
     broken.push({ ok: false, rejected: { key: null, position, raw: error.raw ?? '', code: 'csv.malformed', reason: `${position}: ${error.message}` } });
   });
@@ -49,6 +66,7 @@ export async function* adaptCsv(input: Readable, o: CsvMapOptions): AsyncGenerat
     yield { ...mapCsvRow(header, row.record, raw, `line ${row.info.lines}`, o), header: headerLine };
   }
   while (broken.length > 0) yield { ...broken.shift()!, header: headerLine };
+  if (stopped) throw stopped;
 }
 
 export class CsvHeaderError extends Error {}
@@ -176,7 +194,19 @@ function normaliseInstant(value: string, timeZone: string): string | null {
   const date = m ? normaliseDate(m[1]!) : null;
   if (!m || !date) return null;
   const ms = (Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
-  return new Date(startOfLocalDay(date, timeZone).getTime() + ms).toISOString();
+  return new Date(localMidnight(date, timeZone) + ms).toISOString();
+}
+
+// A file's rows share few dates (often one export time), and finding a zone's midnight costs an Intl format each.
+const midnights = new Map<string, number>();
+function localMidnight(date: string, timeZone: string): number {
+  const key = `${timeZone} ${date}`;
+  let at = midnights.get(key);
+  if (at === undefined) {
+    if (midnights.size >= 10_000) midnights.clear();
+    midnights.set(key, (at = startOfLocalDay(date, timeZone).getTime()));
+  }
+  return at;
 }
 
 function reject(key: string, position: string, raw: string, code: string, reason: string): Mapped {
