@@ -89,6 +89,13 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 /** Deterministic synthetic people; every row unique by MRN, resident ID and phone. */
+const FIRST_BIRTH = Date.UTC(1940, 0, 1);
+const BIRTH_DAYS = 25_568; // 1940-01-01 to 2009-12-31
+
+function birthDateOf(day: number): string {
+  return new Date(FIRST_BIRTH + day * 86_400_000).toISOString().slice(0, 10);
+}
+
 async function writeCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   const write = (line: string) => (out.write(line) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
@@ -97,11 +104,12 @@ async function writeCsv(path: string, rows: number): Promise<void> {
     const male = i % 2 === 0;
     const surname = SURNAMES[(i * 7) % SURNAMES.length]![0].zh;
     const given = (male ? GIVEN_MALE : GIVEN_FEMALE)[(i * 13) % (male ? GIVEN_MALE : GIVEN_FEMALE).length]!.zh;
-    const year = 1940 + (i % 70);
-    const birth = `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    // Region × birth date × sequence keeps resident IDs unique up to millions of rows.
-    const region = String(110101 + (Math.floor(i / 420) % 5000)).padStart(6, '0');
-    const rid = residentIdFor(birth, male ? 'male' : 'female', region, Math.floor(i / (420 * 5000)) % 50);
+    // Birth dates spread over every day of 70 years, as a hospital's patients' are (an earlier generator cycled
+    // through 420 dates, which made every birth-date block of the index thousands deep: no real register looks so).
+    // 7,919 is prime to BIRTH_DAYS, so i ↦ (day, i / BIRTH_DAYS) is one-to-one and so are the resident IDs below.
+    const birth = birthDateOf((i * 7919) % BIRTH_DAYS);
+    const region = String(110101 + (Math.floor(i / BIRTH_DAYS) % 5000)).padStart(6, '0');
+    const rid = residentIdFor(birth, male ? 'male' : 'female', region, Math.floor(i / (BIRTH_DAYS * 5000)) % 50);
     const place = REGIONS[i % REGIONS.length]!;
     const phone = `13${String(100000000 + i).slice(-9)}`;
     await write(`MRN${String(i).padStart(8, '0')},${surname}${given},${male ? '男' : '女'},${birth},${rid},${phone},,${place.province},${place.city},${place.district},人民路${i % 300}号,,2026-11-01 09:00:00\n`);
