@@ -177,7 +177,8 @@ export function createScheduler(deps: Deps, care: CareDeps, onError?: (job: stri
 /** The whole application as one Fastify instance; importing this file starts nothing. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
+    // Silent means no logger at all: a silent pino still builds a child logger for every request.
+    logger: options.logLevel === 'silent' ? false : loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
