@@ -94,6 +94,21 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
+  it('leaves the connection as every change needs it: synchronous=FULL, automatic checkpoints on', async () => {
+    const patient = await aFile();
+    expect((await read(doctor, patient.id)).statusCode).toBe(200);
+    expect(h.db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(h.db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('has the WAL the read commits leave checkpointed by a worker thread', async () => {
+    const patient = await aFile();
+    await Promise.all([read(doctor, patient.id), read(nurse, patient.id)]);
+    const pages = await journal.walCheckpointer()!.checkpointNow();
+    expect(pages.log).toBeGreaterThan(0);
+    expect(pages.checkpointed).toBe(pages.log);
+  });
+
   it('still answers 500 with no patient data when the row cannot be written', async () => {
     const patient = await aFile();
     h.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");

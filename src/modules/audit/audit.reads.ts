@@ -79,6 +79,11 @@ export class ReadAuditJournal {
     return { committed: this.committed, durable: this.durable };
   }
 
+  /** The worker that checkpoints the WAL, once a read has been audited (none without a sync window). */
+  walCheckpointer(): WalCheckpointer | undefined {
+    return this.checkpointer;
+  }
+
   /** Forces every read row committed so far to stable storage, off the event loop. */
   async sync(): Promise<void> {
     if (!this.wal) return;
