@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -28,6 +28,53 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   return drizzle(sqlite, { schema }) as Db;
+}
+
+/**
+ * Runs `work` (a transaction) on this connection with synchronous=NORMAL and no automatic checkpoint, then puts
+ * back what every other transaction relies on: synchronous=FULL and the default checkpoint. The commit reaches the
+ * WAL (and the operating system) at once but waits for no fsync; the caller forces the WAL to stable storage later
+ * (walSyncOf). Used for read audit rows only (src/modules/audit/audit.reads.ts). It is the same connection, not a
+ * second one, because a commit by another connection would empty this connection's page cache before its next read.
+ */
+export function withDeferredSync<T>(db: Db, work: () => T): T {
+  statement(db, 'PRAGMA synchronous = NORMAL').run();
+  statement(db, 'PRAGMA wal_autocheckpoint = 0').run();
+  try {
+    return work();
+  } finally {
+    statement(db, 'PRAGMA synchronous = FULL').run();
+    statement(db, `PRAGMA wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`).run();
+  }
+}
+
+/** SQLite's default: a commit that leaves the WAL longer than this many pages checkpoints it. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
+export interface WalSync {
+  /** fdatasync of the WAL file on libuv's thread pool: every frame written before the call is on stable storage after. */
+  sync(): Promise<void>;
+  /** The same, blocking (shutdown). */
+  syncNow(): void;
+  close(): void;
+}
+
+/**
+ * Forcing a WAL-mode database's committed frames to disk without a checkpoint: SQLite writes a commit's frames to the
+ * WAL with write() at once, so an fdatasync of that file (the inode, whichever descriptor wrote it) makes them
+ * durable. The WAL file lives as long as any connection is open, and this connection stays open while it is used.
+ */
+export function walSyncOf(db: Db): WalSync {
+  let fd: number | undefined;
+  const descriptor = (): number => (fd ??= openSync(`${db.$client.name}-wal`, 'r'));
+  return {
+    sync: () => new Promise<void>((resolve, reject) => fdatasync(descriptor(), (error) => (error ? reject(error) : resolve()))),
+    syncNow: () => fdatasyncSync(descriptor()),
+    close: () => {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 export function migrateDatabase(db: Db): void {

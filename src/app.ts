@@ -24,6 +24,7 @@ import { registerAppointmentSendChecks } from './modules/appointments/appointmen
 import { appointmentTemplates } from './modules/appointments/appointments.templates.js';
 import { appointmentTimelineProvider } from './modules/appointments/appointments.timeline.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { ReadAuditJournal, type ReadAuditOptions } from './modules/audit/audit.reads.js';
 import { careDeps, type CareDeps } from './modules/care/care.deps.js';
 import { careRoutes } from './modules/care/care.routes.js';
 import { registerCareSendChecks } from './modules/care/care.send-checks.js';
@@ -110,6 +111,8 @@ export interface DepsOptions {
   appointments?: Partial<AppointmentSettings>;
   /** Match thresholds (HCRM_MATCH_*); the defaults otherwise. */
   match?: Partial<MatchConfig>;
+  /** When read audit rows reach stable storage (HCRM_READ_AUDIT_SYNC_MS, default 100 ms); tests pass a timer. */
+  readAudit?: Partial<ReadAuditOptions>;
 }
 
 const SHIPPED_QUESTIONNAIRES = fileURLToPath(new URL('../questionnaires/', import.meta.url));
@@ -158,6 +161,7 @@ export function createDeps(options: DepsOptions): Deps {
     appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
     patientIndex: new PatientIndex({ ...defaults.match, ...options.match }),
     merges,
+    readAudit: new ReadAuditJournal(options.db, { syncWithinMs: defaults.readAuditSyncMs, ...stripUndefined(options.readAudit ?? {}) }),
   };
 }
 
@@ -173,7 +177,8 @@ export function createScheduler(deps: Deps, care: CareDeps, onError?: (job: stri
 /** The whole application as one Fastify instance; importing this file starts nothing. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
+    // Silent means no logger at all: a silent pino still builds a child logger for every request.
+    logger: options.logLevel === 'silent' ? false : loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -185,9 +190,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandler(app);
-  app.addHook('onSend', async (request, reply) => {
+  // A plain callback: an async hook would cost every reply a promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
+
+  // Read audit rows still waiting for their forced sync reach stable storage before the service stops.
+  app.addHook('onClose', async () => options.deps.readAudit?.close());
 
   await app.register(cookie);
   await app.register(formbody);

@@ -26,6 +26,7 @@ export const Env = z.object({
   HCRM_LOW_SATISFACTION_SCORE: z.coerce.number().min(0).max(10).default(2),
   HCRM_INVITATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   HCRM_QUESTIONNAIRE_WRONG_TOKEN_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  HCRM_READ_AUDIT_SYNC_MS: z.coerce.number().int().min(0).max(1000).default(100),
   HCRM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HCRM_MATCH_LINK_THRESHOLD: z.coerce.number().finite().default(DEFAULT_LINK_THRESHOLD),
   HCRM_MATCH_REVIEW_THRESHOLD: z.coerce.number().finite().default(DEFAULT_REVIEW_THRESHOLD),
@@ -95,6 +96,8 @@ export interface Config {
   mllpPort: number | undefined;
   publicUrl: string;
   logLevel: Env['HCRM_LOG_LEVEL'];
+  /** Read audit rows are committed before the answer and forced to stable storage within this many ms (0: before). */
+  readAuditSyncMs: number;
   /** Patient-index thresholds (bits of Fellegi–Sunter weight). */
   match: MatchConfig;
   /** Folder of FHIR Questionnaire JSON files, loaded and checked at start. */
@@ -239,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mllpPort: e.HCRM_MLLP_PORT,
     publicUrl,
     logLevel: e.HCRM_LOG_LEVEL,
+    readAuditSyncMs: e.HCRM_READ_AUDIT_SYNC_MS,
     match: { ...DEFAULT_MATCH_CONFIG, linkThreshold: e.HCRM_MATCH_LINK_THRESHOLD, reviewThreshold: e.HCRM_MATCH_REVIEW_THRESHOLD },
     questionnairesDir: e.HCRM_QUESTIONNAIRES_DIR,
     invitationDays: e.HCRM_INVITATION_DAYS,

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     followup: { publicUrl: config.publicUrl, invitationDays: config.invitationDays, lowSatisfactionScore: config.lowSatisfactionScore, reminderDays: config.invitationReminderDays, wrongTokenLimit: config.wrongTokenLimit },
     callcentre: { ...config.callcentre, atRiskSatisfaction: config.lowSatisfactionScore },
     match: config.match,
+    readAudit: { syncWithinMs: config.readAuditSyncMs },
   });
   const care = careDeps({ greetingTime: config.greetingTime, solarFestivals: config.solarFestivals });
   // The logger exists once the app does; failed runs are recorded in job_runs either way.

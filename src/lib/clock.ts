@@ -36,10 +36,17 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date (YYYY-MM-DD) of an instant in the hospital's time zone. */
 export function localDate(instant: Date, timeZone: string): string {
+  // Every patient read asks for "today"; zone offsets are whole minutes, so one UTC minute has one local date.
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (lastDate.minute === minute && lastDate.timeZone === timeZone) return lastDate.date;
   let format = dateFormats.get(timeZone);
   if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return format.format(instant);
+  const date = format.format(instant);
+  lastDate = { minute, timeZone, date };
+  return date;
 }
+
+let lastDate = { minute: NaN, timeZone: '', date: '' };
 
 /** The instant at which a calendar date begins in the given time zone (Asia/Shanghai's 2026-01-01 → 2025-12-31T16:00Z). */
 export function startOfLocalDay(date: string, timeZone: string): Date {

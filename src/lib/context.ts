@@ -12,6 +12,7 @@ import type { QuestionnaireCatalog } from '../modules/followup/questionnaire/cat
 import type { CallCentreDeps } from '../modules/consultations/callcentre.deps.js';
 import type { PatientIndex } from '../modules/identity/patient-index.js';
 import type { MergeRegistry } from '../modules/identity/merge-registry.js';
+import type { ReadAuditJournal } from '../modules/audit/audit.reads.js';
 
 export const ROLES = ['admin', 'manager', 'doctor', 'nurse', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
@@ -50,6 +51,8 @@ export interface Deps {
   patientIndex: PatientIndex;
   /** What follows a patient file when it is merged into another, registered by each module that holds some. */
   merges: MergeRegistry;
+  /** Where read audit rows are committed and when they reach stable storage (HCRM_READ_AUDIT_SYNC_MS). */
+  readAudit?: ReadAuditJournal;
 }
 
 /** Messaging's outside world: the rules it applies, the channels it sends through, the secret Twilio signs with. */

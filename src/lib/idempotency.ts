@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, lt } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { idempotencyKeys } from '../../db/schema/idempotency.js';
 import type { Deps } from './context.js';
@@ -25,8 +25,14 @@ declare module 'fastify' {
  * body is refused (422); a retry while the first is still running gets 409.
  */
 export const idempotency = fp<{ deps: Deps }>(async (app: FastifyInstance, { deps }) => {
-  app.addHook('preHandler', async (request, reply) => {
-    if (!request.routeOptions.config.idempotent) return;
+  // Hooked onto the creating routes only: every other request (every read) skips both hooks entirely.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    route.preHandler = [claimKey, ...hooksOf(route.preHandler)];
+    route.onSend = [...hooksOf(route.onSend), keepReply];
+  });
+
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const key = request.headers['idempotency-key'];
     if (key === undefined) return;
     if (typeof key !== 'string' || !/^[\x21-\x7e]{8,128}$/.test(key)) {
@@ -55,9 +61,9 @@ export const idempotency = fp<{ deps: Deps }>(async (app: FastifyInstance, { dep
     }
     if (stored.status === null) throw new Conflict('request.idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
     return replay(reply, stored.status, stored.contentType, stored.body);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const keepReply = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const key = request.idempotencyKey;
     if (!key) return payload;
     const actorId = request.actor?.id ?? 'anonymous';
@@ -68,8 +74,12 @@ export const idempotency = fp<{ deps: Deps }>(async (app: FastifyInstance, { dep
       else tx.update(idempotencyKeys).set({ status: reply.statusCode, contentType: String(reply.getHeader('content-type') ?? ''), body: String(payload) }).where(where).run();
     });
     return payload;
-  });
+  };
 });
+
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
 
 function replay(reply: FastifyReply, status: number, contentType: string | null, body: string | null): FastifyReply {
   return reply.code(status).header('idempotent-replayed', 'true').type(contentType || 'application/json').serializer((p: unknown) => p as string).send(body ?? '');

@@ -38,20 +38,27 @@ const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous' };
 export const requestContext = fp<{ deps: Deps }>(async (app: FastifyInstance, { deps }) => {
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', function (this: FastifyRequest): ServiceContext {
-    const isPublic = this.routeOptions.config.public === true;
-    if (!this.actor && !isPublic) throw new Unauthenticated('auth.required', 'Sign in first: send a Bearer token or the session cookie.');
+    if (!this.actor && !isPublic(this)) throw new Unauthenticated('auth.required', 'Sign in first: send a Bearer token or the session cookie.');
     return { ...deps, actor: this.actor ?? ANONYMOUS, now: deps.clock.now(), requestId: this.id, ip: this.ip ?? null };
   });
 
-  app.addHook('onRequest', async (request) => {
+  // Runs on every request, so it is a plain callback (no promise per request) and asks for the route's options
+  // (which Fastify builds afresh on each access) only when nobody is signed in.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = bearerToken(request) ?? request.cookies[SESSION_COOKIE];
     if (token && token.length <= 128) request.actor = resolveSession(deps, token, deps.clock.now());
-    const isPublic = request.routeOptions.config?.public === true || request.routeOptions.url === undefined;
-    if (!request.actor && !isPublic) {
+    if (!request.actor && !isPublic(request)) {
       throw new Unauthenticated('auth.required', token ? 'Your session has ended; sign in again.' : 'Sign in first: send a Bearer token or the session cookie.');
     }
+    done();
   });
 });
+
+/** Public routes, and requests that match no route (answered 404, not 401). */
+function isPublic(request: FastifyRequest): boolean {
+  const route = request.routeOptions;
+  return route.config?.public === true || route.url === undefined;
+}
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

@@ -51,6 +51,8 @@ export interface TestHospitalOptions {
   care?: Partial<CareDeps>;
   /** Booking rules other than the defaults (DEFAULT_APPOINTMENT_SETTINGS). */
   appointments?: DepsOptions['appointments'];
+  /** The read audit sync window and the timer that fires it (HCRM_READ_AUDIT_SYNC_MS); the default otherwise. */
+  readAudit?: DepsOptions['readAudit'];
 }
 
 /** A whole HCRM on a fresh SQLite file with a clock the test controls. One per test file. */
@@ -68,6 +70,7 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     ...(options.messaging ? { messaging: options.messaging } : {}),
     ...(options.extraTemplates ? { extraTemplates: options.extraTemplates } : {}),
     ...(options.appointments ? { appointments: options.appointments } : {}),
+    ...(options.readAudit ? { readAudit: options.readAudit } : {}),
   });
   const outbox = new RecordingOutbox();
   const care = careDeps({ outbox, ...options.care });

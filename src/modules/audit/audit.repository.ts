@@ -14,27 +14,28 @@ export function lastAuditHash(tx: Tx): string {
 }
 
 export function insertAuditRow(tx: Tx, row: NewAuditRow): void {
+  // Positional parameters: binding by name looks each one up, on a statement every audited request runs.
   statement(
     tx,
     `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_role, action, patient_id, entity_type, entity_id, ip, request_id, reason, detail, prev_hash, hash)
-     VALUES (@id, @at, @actorKind, @actorId, @actorRole, @action, @patientId, @entityType, @entityId, @ip, @requestId, @reason, @detail, @prevHash, @hash)`,
-  ).run({
-    id: row.id,
-    at: row.at,
-    actorKind: row.actorKind,
-    actorId: row.actorId,
-    actorRole: row.actorRole ?? null,
-    action: row.action,
-    patientId: row.patientId ?? null,
-    entityType: row.entityType,
-    entityId: row.entityId ?? null,
-    ip: row.ip ?? null,
-    requestId: row.requestId,
-    reason: row.reason ?? null,
-    detail: row.detail ?? null,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  });
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.id,
+    row.at,
+    row.actorKind,
+    row.actorId,
+    row.actorRole ?? null,
+    row.action,
+    row.patientId ?? null,
+    row.entityType,
+    row.entityId ?? null,
+    row.ip ?? null,
+    row.requestId,
+    row.reason ?? null,
+    row.detail ?? null,
+    row.prevHash,
+    row.hash,
+  );
 }
 
 export interface AuditFilter {

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Checkpoints a WAL-mode database from a worker thread of its own. Read audit commits turn SQLite's automatic
+ * checkpoint off (db/client.ts withDeferredSync): run inside a commit on the event loop, it copied a thousand pages
+ * into the database file and waited for two fsyncs while every request queued behind it. A passive checkpoint
+ * never blocks the writer or readers, so here it runs beside them and keeps the WAL short.
+ */
+export interface WalCheckpointer {
+  /** One passive checkpoint now: pages in the WAL, and how many of them are now in the database file. */
+  checkpointNow(): Promise<{ log: number; checkpointed: number }>;
+  stop(): Promise<void>;
+}
+
+// Plain CommonJS, evaluated by the worker: the driver's path is resolved here so it works under tsx, vitest and node.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const checkpoint = () => {
+  try {
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+    return { log: row.log, checkpointed: row.checkpointed };
+  } catch (error) {
+    return { error: String(error) };
+  }
+};
+const timer = setInterval(checkpoint, workerData.everyMs);
+parentPort.on('message', (message) => {
+  if (message.kind === 'checkpoint') return parentPort.postMessage({ id: message.id, ...checkpoint() });
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+export function startWalCheckpointer(path: string, everyMs: number): WalCheckpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let asked = 0;
+  return {
+    checkpointNow: () =>
+      new Promise((resolve, reject) => {
+        const id = ++asked;
+        const answer = (reply: { id: number; log: number; checkpointed: number; error?: string }) => {
+          if (reply.id !== id) return;
+          worker.off('message', answer);
+          if (reply.error) reject(new Error(reply.error));
+          else resolve({ log: reply.log, checkpointed: reply.checkpointed });
+        };
+        worker.on('message', answer);
+        worker.postMessage({ kind: 'checkpoint', id });
+      }),
+    stop: async () => {
+      worker.postMessage({ kind: 'stop' });
+      await exited;
+    },
+  };
+}
