@@ -59,26 +59,3 @@ export function rfmAsOf(tx: Tx, asOf: string, yearBefore: string, departmentId: 
     FROM encounters WHERE start_at < ${asOf} AND status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(department_id, '') = ${departmentId}` : sql``}
     GROUP BY patient_id`);
 }
-
-export interface AtRiskRow {
-  patientId: string;
-  name: string;
-  responseId: string;
-  authoredAt: string;
-  satisfaction: number;
-  departmentId: string | null;
-  lastVisitAt: string | null;
-}
-
-/** Patients whose latest answer to an overall-satisfaction question, given in the period, is at most `maxScore`. */
-export function lowLastSatisfaction(tx: Tx, start: string, end: string, departmentId: string | undefined, maxScore: number, limit: number): AtRiskRow[] {
-  return tx.all<AtRiskRow>(sql`SELECT p.id AS patientId, p.name AS name, r.id AS responseId, r.authored_at AS authoredAt, r.satisfaction AS satisfaction,
-      r.department_id AS departmentId, p.last_visit_at AS lastVisitAt
-    FROM questionnaire_responses r JOIN patients p ON p.id = r.patient_id
-    WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL AND r.satisfaction <= ${maxScore}
-      AND p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL
-      ${departmentId !== undefined ? sql`AND coalesce(r.department_id, '') = ${departmentId}` : sql``}
-      AND NOT EXISTS (SELECT 1 FROM questionnaire_responses later WHERE later.patient_id = r.patient_id AND later.satisfaction IS NOT NULL
-        AND (later.authored_at > r.authored_at OR (later.authored_at = r.authored_at AND later.id > r.id)) AND later.authored_at < ${end})
-    ORDER BY r.satisfaction, r.authored_at DESC, r.id LIMIT ${limit}`);
-}

@@ -16,6 +16,8 @@ export interface MetricInput<Q> {
 export interface MetricTable {
   columns: string[];
   rows: (string | number | null)[][];
+  /** Per row, where its first cell leads (the list behind it); not exported. */
+  links?: (string | null)[];
 }
 
 /**

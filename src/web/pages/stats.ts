@@ -80,7 +80,7 @@ export function tableSection(page: PageContext, name: string, title: string, tab
   ${table.rows.length === 0
     ? html`<p class="muted">${t('stats.noData')}</p>`
     : html`<div class="table-scroll"><table class="table" data-table="${name}"><thead><tr>${table.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-  <tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${cell ?? ''}</td>`)}</tr>`)}</tbody></table></div>`}
+  <tbody>${table.rows.map((row, r) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${i === 0 && table.links?.[r] ? html`<a href="${table.links[r]}">${cell ?? ''}</a>` : (cell ?? '')}</td>`)}</tr>`)}</tbody></table></div>`}
 </section>`;
 }
 

@@ -1,0 +1,61 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../db/client.js';
+
+/**
+ * The at-risk rule's three reasons, read from follow-up's responses and feedback's complaints (the same rule as the
+ * patient file's banner, feedback's riskOf, but for many patients and as of the end of a period). Only patients
+ * whose file is live (active, not deceased, not merged away). A department sees its own complaints and answers.
+ */
+
+const LIVE = sql`p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL`;
+const inDepartment = (column: SQL, departmentId: string | undefined) => (departmentId === undefined ? sql`` : sql` AND coalesce(${column}, '') = ${departmentId}`);
+const among = (column: SQL, ids: readonly string[] | undefined) => (ids === undefined ? sql`` : sql` AND ${column} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+
+export interface OpenComplaintRow {
+  patientId: string;
+  openComplaints: number;
+  since: string;
+  departmentId: string | null;
+}
+
+/** Patients with a complaint received before `asOf` and not resolved by then; longest waiting first. */
+export function openComplaints(tx: Tx, asOf: string, departmentId: string | undefined, limit: number, ids?: readonly string[]): OpenComplaintRow[] {
+  return tx.all<OpenComplaintRow>(sql`SELECT f.patient_id AS patientId, count(*) AS openComplaints, min(f.created_at) AS since, max(f.department_id) AS departmentId
+    FROM feedback f JOIN patients p ON p.id = f.patient_id
+    WHERE f.kind = 'complaint' AND f.created_at < ${asOf} AND (f.resolved_at IS NULL OR f.resolved_at >= ${asOf}) AND ${LIVE}
+      ${inDepartment(sql`f.department_id`, departmentId)}${among(sql`f.patient_id`, ids)}
+    GROUP BY f.patient_id ORDER BY since, f.patient_id LIMIT ${limit}`);
+}
+
+/** Patients with at least two complaints received in [since, asOf); most complaints first. */
+export function repeatComplaints(tx: Tx, since: string, asOf: string, departmentId: string | undefined, limit: number, ids?: readonly string[]): { patientId: string; complaints: number; departmentId: string | null }[] {
+  return tx.all(sql`SELECT f.patient_id AS patientId, count(*) AS complaints, max(f.department_id) AS departmentId
+    FROM feedback f JOIN patients p ON p.id = f.patient_id
+    WHERE f.kind = 'complaint' AND f.created_at >= ${since} AND f.created_at < ${asOf} AND ${LIVE}
+      ${inDepartment(sql`f.department_id`, departmentId)}${among(sql`f.patient_id`, ids)}
+    GROUP BY f.patient_id HAVING count(*) >= 2 ORDER BY complaints DESC, f.patient_id LIMIT ${limit}`);
+}
+
+export interface LowSatisfactionRow {
+  patientId: string;
+  responseId: string;
+  authoredAt: string;
+  satisfaction: number;
+  departmentId: string | null;
+}
+
+/** Patients whose latest answer to an overall-satisfaction question, given in [start, end), is at most `maxScore`. */
+export function lowLastSatisfaction(tx: Tx, start: string, end: string, departmentId: string | undefined, maxScore: number, limit: number, ids?: readonly string[]): LowSatisfactionRow[] {
+  return tx.all<LowSatisfactionRow>(sql`SELECT p.id AS patientId, r.id AS responseId, r.authored_at AS authoredAt, r.satisfaction AS satisfaction, r.department_id AS departmentId
+    FROM questionnaire_responses r JOIN patients p ON p.id = r.patient_id
+    WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL AND r.satisfaction <= ${maxScore} AND ${LIVE}
+      ${inDepartment(sql`r.department_id`, departmentId)}${among(sql`r.patient_id`, ids)}
+      AND NOT EXISTS (SELECT 1 FROM questionnaire_responses later WHERE later.patient_id = r.patient_id AND later.satisfaction IS NOT NULL
+        AND (later.authored_at > r.authored_at OR (later.authored_at = r.authored_at AND later.id > r.id)) AND later.authored_at < ${end})
+    ORDER BY r.satisfaction, r.authored_at DESC, r.id LIMIT ${limit}`);
+}
+
+export function patientsNamed(tx: Tx, ids: readonly string[]): { id: string; name: string; lastVisitAt: string | null }[] {
+  if (ids.length === 0) return [];
+  return tx.all(sql`SELECT id, name, last_visit_at AS lastVisitAt FROM patients WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+}

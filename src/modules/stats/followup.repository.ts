@@ -1,0 +1,51 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../db/client.js';
+
+/**
+ * Read-only sums over follow-up's enrolments, tasks and call attempts (and the discharges they follow) for the
+ * statistics. Keys are department ids ('' for none); `doctorId` is the staff member: the attending doctor of a
+ * discharge, the assignee of a task, the caller of an attempt.
+ */
+
+export interface FollowupScope {
+  departmentId?: string | undefined;
+  doctorId?: string | undefined;
+}
+
+const eq = (column: SQL, value: string | undefined): SQL => (value === undefined ? sql`` : sql` AND coalesce(${column}, '') = ${value}`);
+
+/** Inpatient stays that ended in [start, end) (discharges), and how many of them put the patient on a plan. */
+export function dischargesWithPlan(tx: Tx, start: string, end: string, scope: FollowupScope): { key: string; discharges: number; withPlan: number }[] {
+  return tx.all(sql`SELECT coalesce(e.department_id, '') AS key, count(*) AS discharges,
+      count(CASE WHEN EXISTS (SELECT 1 FROM followup_enrolments f WHERE f.encounter_id = e.id) THEN 1 END) AS withPlan
+    FROM encounters e WHERE e.end_at >= ${start} AND e.end_at < ${end} AND e.class = 'inpatient' AND e.status NOT IN ('planned', 'cancelled')
+    ${eq(sql`e.department_id`, scope.departmentId)}${eq(sql`e.attending_doctor_id`, scope.doctorId)}
+    GROUP BY 1 ORDER BY 1`);
+}
+
+/**
+ * Tasks due on the given local days (each day's instants [s, e)), whose due time has passed by `now`, cancelled
+ * ones left out: how many are done, and how many were done before their due day ended (what the worklist calls
+ * on time: a task is flagged overdue only from the next day). The days drive the join, one index range each.
+ */
+export function tasksDue(tx: Tx, days: readonly { start: string; end: string }[], now: string, scope: FollowupScope): { key: string; due: number; done: number; onTime: number }[] {
+  if (days.length === 0) return [];
+  const values = sql.join(
+    days.map((d) => sql`(${d.start}, ${d.end})`),
+    sql`, `,
+  );
+  return tx.all(sql`WITH days(s, e) AS (VALUES ${values})
+    SELECT t.department_id AS key, count(*) AS due, count(CASE WHEN t.status = 'done' THEN 1 END) AS done,
+      count(CASE WHEN t.status = 'done' AND t.closed_at < days.e THEN 1 END) AS onTime
+    FROM days CROSS JOIN followup_tasks t ON t.due_at >= days.s AND t.due_at < days.e
+    WHERE t.due_at < ${now} AND t.status <> 'cancelled'${eq(sql`t.department_id`, scope.departmentId)}${eq(sql`t.assignee_id`, scope.doctorId)}
+    GROUP BY 1 ORDER BY 1`);
+}
+
+/** Call attempts made in [start, end) and how many reached the patient. */
+export function callAttempts(tx: Tx, start: string, end: string, scope: FollowupScope): { key: string; attempted: number; reached: number }[] {
+  return tx.all(sql`SELECT t.department_id AS key, count(*) AS attempted, count(CASE WHEN a.outcome = 'reached' THEN 1 END) AS reached
+    FROM followup_task_attempts a CROSS JOIN followup_tasks t ON t.id = a.task_id
+    WHERE a.at >= ${start} AND a.at < ${end}${eq(sql`t.department_id`, scope.departmentId)}${eq(sql`a.staff_id`, scope.doctorId)}
+    GROUP BY 1 ORDER BY 1`);
+}
