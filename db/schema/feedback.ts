@@ -46,6 +46,9 @@ export const feedback = sqliteTable(
     index('feedback_department_inbox_idx').on(t.departmentId, t.status, t.deadlineAt),
     index('feedback_status_deadline_idx').on(t.status, t.deadlineAt),
     index('feedback_patient_idx').on(t.patientId, t.createdAt),
+    // Statistics: a period's feedback, and complaints by time for the at-risk list.
+    index('feedback_created_idx').on(t.createdAt),
+    index('feedback_complaints_idx').on(t.kind, t.createdAt),
     uniqueIndex('feedback_followup_event_unique').on(t.followupEventId),
   ],
 );

@@ -53,6 +53,8 @@ export const followupEnrolments = sqliteTable(
     uniqueIndex('followup_enrolments_plan_encounter_unique').on(t.planCode, t.encounterId),
     index('followup_enrolments_patient_idx').on(t.patientId, t.createdAt),
     index('followup_enrolments_plan_idx').on(t.planCode, t.status),
+    // Statistics: was this discharge put on a plan (follow-up coverage).
+    index('followup_enrolments_encounter_idx').on(t.encounterId),
   ],
 );
 
@@ -117,6 +119,8 @@ export const followupTasks = sqliteTable(
     index('followup_tasks_assignee_idx').on(t.assigneeId, t.status, t.dueAt),
     index('followup_tasks_patient_idx').on(t.patientId, t.createdAt),
     index('followup_tasks_overdue_idx').on(t.status, t.overdueSince, t.dueAt),
+    // Statistics: tasks by due day, hospital-wide (completion and on-time rates).
+    index('followup_tasks_due_idx').on(t.dueAt),
   ],
 );
 
@@ -134,7 +138,7 @@ export const followupTaskAttempts = sqliteTable(
     notes: text('notes'),
     responseId: text('response_id'),
   },
-  (t) => [index('followup_task_attempts_task_idx').on(t.taskId, t.at)],
+  (t) => [index('followup_task_attempts_task_idx').on(t.taskId, t.at), index('followup_task_attempts_at_idx').on(t.at)],
 );
 
 /**
