@@ -20,11 +20,12 @@ export interface OpenComplaintRow {
 
 /** Patients with a complaint received before `asOf` and not resolved by then; longest waiting first. */
 export function openComplaints(tx: Tx, asOf: string, departmentId: string | undefined, limit: number, ids?: readonly string[]): OpenComplaintRow[] {
+  // Two index ranges rather than an OR over every complaint: those still unresolved, and those resolved after asOf.
+  const open = (resolved: SQL) => sql`SELECT patient_id, created_at, department_id FROM feedback
+    WHERE kind = 'complaint' AND ${resolved} AND created_at < ${asOf} AND patient_id IS NOT NULL${inDepartment(sql`department_id`, departmentId)}${among(sql`patient_id`, ids)}`;
   return tx.all<OpenComplaintRow>(sql`SELECT f.patient_id AS patientId, count(*) AS openComplaints, min(f.created_at) AS since, max(f.department_id) AS departmentId
-    FROM feedback f JOIN patients p ON p.id = f.patient_id
-    WHERE f.kind = 'complaint' AND f.created_at < ${asOf} AND (f.resolved_at IS NULL OR f.resolved_at >= ${asOf}) AND ${LIVE}
-      ${inDepartment(sql`f.department_id`, departmentId)}${among(sql`f.patient_id`, ids)}
-    GROUP BY f.patient_id ORDER BY since, f.patient_id LIMIT ${limit}`);
+    FROM (${open(sql`resolved_at IS NULL`)} UNION ALL ${open(sql`resolved_at >= ${asOf}`)}) f JOIN patients p ON p.id = f.patient_id
+    WHERE ${LIVE} GROUP BY f.patient_id ORDER BY since, f.patient_id LIMIT ${limit}`);
 }
 
 /** Patients with at least two complaints received in [since, asOf); most complaints first. */
