@@ -48,7 +48,7 @@ export const feedback = sqliteTable(
     index('feedback_status_deadline_idx').on(t.status, t.deadlineAt),
     index('feedback_patient_idx').on(t.patientId, t.createdAt),
     // Statistics: a period's feedback, and complaints by time for the at-risk list.
-    index('feedback_created_idx').on(t.createdAt),
+    index('feedback_created_idx').on(t.createdAt, t.kind, t.category, t.departmentId, t.resolvedAt, t.deadlineAt, t.escalatedAt),
     index('feedback_complaints_idx').on(t.kind, t.createdAt),
     index('feedback_open_complaints_idx').on(t.createdAt).where(sql`kind = 'complaint' AND resolved_at IS NULL`),
     index('feedback_complaints_resolved_idx').on(t.kind, t.resolvedAt),
