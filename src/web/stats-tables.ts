@@ -87,10 +87,9 @@ const rateCells = (t: Translate, x: Json) => [pct(x.value), x.numerator, x.denom
 const rateColumns = (t: Translate, share: string) => [share, t('stats.col.numerator'), t('stats.col.denominator'), t('stats.col.denominatorName')];
 
 export interface DashboardTable {
+  /** The figure behind the table; the table shows to whoever may run it (hospital-wide ones: administrators). */
   metric: string;
   title: Parameters<Translate>[0];
-  /** Hospital-wide figures are shown to administrators only. */
-  hospital?: boolean;
   /** Computed over every encounter of the patients (RFM): on its own page, linked from the dashboard, not on it. */
   ownPage?: boolean;
   /** What the metric is asked beyond the page's filter (a grouping, a limit, the drill-down's narrowing). */
@@ -168,7 +167,6 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
   messages: {
     metric: 'messages.delivery',
     title: 'stats.messages',
-    hospital: true,
     build: (t, res) => ({
       columns: [t('stats.col.channel'), t('stats.col.purpose'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.failedShare'), t('stats.col.cancelled'), t('stats.col.held'), t('stats.col.optedOut')],
       rows: res.rows.map((m: Json) => [
@@ -189,7 +187,6 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
   campaigns: {
     metric: 'messages.campaigns',
     title: 'stats.campaigns',
-    hospital: true,
     build: (t, res, when) => ({
       columns: [t('stats.col.campaign'), t('stats.col.when'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.cancelled')],
       rows: res.campaigns.map((c: Json) => [c.name, when(c.sendAt), c.queued, c.attempted, c.delivered.numerator, pct(c.delivered.value), c.failed.numerator, c.cancelled]),
@@ -271,7 +268,6 @@ const SERVICE_TABLES: Record<string, DashboardTable> = {
   consultations: {
     metric: 'consultations.by-category',
     title: 'stats.consultations',
-    hospital: true,
     build: (t, res) => ({
       columns: [t('stats.by.category'), t('stats.col.consultations'), t('stats.col.pending'), ...rateColumns(t, t('stats.col.conversion'))],
       rows: [
