@@ -1,0 +1,1 @@
+CREATE INDEX `followup_tasks_department_of_idx` ON `followup_tasks` (`id`,`department_id`);
