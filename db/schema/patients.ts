@@ -141,7 +141,7 @@ export const encounters = sqliteTable(
     // Statistics read encounters by period (visits, new and returning, disease mix).
     index('encounters_start_idx').on(t.startAt),
     // Statistics read discharges (inpatient stays by their end) for follow-up coverage.
-    index('encounters_discharge_idx').on(t.endAt, t.departmentId, t.status, t.attendingDoctorId).where(sql`class = 'inpatient'`),
+    index('encounters_discharge_idx').on(t.endAt, t.departmentId, t.status, t.attendingDoctorId, t.id).where(sql`class = 'inpatient'`),
     uniqueIndex('encounters_source_unique').on(t.sourceSystem, t.sourceId),
   ],
 );
