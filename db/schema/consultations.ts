@@ -46,6 +46,16 @@ export const consultations = sqliteTable(
     /** How the answer goes back (web form): sms or email. */
     replyChannel: text('reply_channel', { enum: ['sms', 'email'] }),
     replyMessageId: text('reply_message_id'),
+    /**
+     * An automatic answer to a number or address with no patient file cannot be an outbox row (those belong to a
+     * patient): it is sent from here by the direct-replies job, through the same channels and retry rules.
+     */
+    replyStatus: text('reply_status', { enum: ['queued', 'sending', 'sent', 'held', 'failed'] }),
+    replyAttempts: integer('reply_attempts').notNull().default(0),
+    replyDueAt: text('reply_due_at'),
+    replyError: text('reply_error'),
+    replyProviderId: text('reply_provider_id'),
+    replySentAt: text('reply_sent_at'),
     /** The inbound SMS a question came in, so each is taken once. */
     sourceMessageId: text('source_message_id'),
     callbackDueAt: text('callback_due_at'),
@@ -65,20 +75,9 @@ export const consultations = sqliteTable(
     index('consultations_conversion_idx').on(t.conversion, t.createdAt),
     index('consultations_callback_idx').on(t.callbackDoneAt, t.callbackDueAt),
     index('consultations_status_idx').on(t.status, t.createdAt),
+    index('consultations_reply_idx').on(t.replyStatus, t.replyDueAt),
     // Statistics: a period's consultations by category and conversion, from the index alone.
     index('consultations_stats_idx').on(t.createdAt, t.category, t.conversion),
     uniqueIndex('consultations_source_message_unique').on(t.sourceMessageId),
   ],
-);
-
-/** Hits on the public forms per address, kept in the database so several instances share the limit. */
-export const publicFormHits = sqliteTable(
-  'public_form_hits',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    form: text('form').notNull(),
-    ip: text('ip').notNull(),
-    at: text('at').notNull(),
-  },
-  (t) => [index('public_form_hits_idx').on(t.form, t.ip, t.at)],
 );

@@ -97,6 +97,11 @@ export const feedbackLog = sqliteTable(
  * Notices to staff (assignment, escalation). Staff have no outbox of their own yet (messaging's outbox is for
  * patients), so they wait here for the e-mail relay and are shown in the manager's inbox.
  */
+/**
+ * Notices to staff, e-mailed by the staff-notices job (feedback.notices): `queued` until due, `sending` while
+ * claimed (due_at is then the lease's end), `sent` by SMTP, `held` by the sandbox (nothing left this machine),
+ * `failed` with the reason (no address, refused, given up after retries). Subjects carry no patient data.
+ */
 export const staffNotices = sqliteTable(
   'staff_notices',
   {
@@ -108,8 +113,16 @@ export const staffNotices = sqliteTable(
     channel: text('channel', { enum: ['email'] }).notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    status: text('status', { enum: ['queued', 'sent'] }).notNull(),
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'held', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    dueAt: text('due_at'),
+    /** The address it went to, masked: the outcome without keeping a copy of the staff directory. */
+    sentTo: text('sent_to'),
+    provider: text('provider'),
+    providerId: text('provider_id'),
+    lastError: text('last_error'),
+    sentAt: text('sent_at'),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('staff_notices_staff_idx').on(t.staffId, t.createdAt)],
+  (t) => [index('staff_notices_staff_idx').on(t.staffId, t.createdAt), index('staff_notices_due_idx').on(t.status, t.dueAt)],
 );

@@ -14,3 +14,4 @@ export * from './feedback.js';
 export * from './contacts.js';
 export * from './identity.js';
 export * from './stats.js';
+export * from './public-forms.js';

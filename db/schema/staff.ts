@@ -16,6 +16,8 @@ export const staff = sqliteTable(
     id: text('id').primaryKey(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
+    /** Where staff notices (a case assigned, escalated, handed over) are e-mailed; none: they stay on the pages. */
+    email: text('email'),
     role: text('role', { enum: ['admin', 'manager', 'doctor', 'nurse', 'agent'] }).notNull(),
     departmentId: text('department_id').references(() => departments.id),
     passwordHash: text('password_hash').notNull(),

@@ -46,7 +46,7 @@ export async function seedDemoHospital(
   ];
   for (const login of logins) {
     const departmentId = login.role === 'admin' || login.role === 'agent' ? null : departmentIds.get(first)!;
-    await createStaff(ctx, { username: login.username, displayName: login.username, role: login.role, departmentId, password: login.password });
+    await createStaff(ctx, { username: login.username, displayName: login.username, role: login.role, departmentId, password: login.password, email: demoEmail(login.username) });
   }
 
   const doctors = generateDoctors(departments, seed);
@@ -59,6 +59,7 @@ export async function seedDemoHospital(
       role: 'doctor',
       departmentId: departmentIds.get(doctor.departmentCode)!,
       password: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+      email: demoEmail(doctor.username),
     });
     doctorIds.set(doctor.username, created.id);
   }
@@ -112,4 +113,9 @@ export function seedPatients(
     if (batch.length === BATCH) flush();
   }
   if (batch.length > 0) flush();
+}
+
+// RFC 2606 reserves .example: a demo notice can never reach a real mailbox, even with a live SMTP relay configured.
+function demoEmail(username: string): string {
+  return `${username}@hospital.example`;
 }

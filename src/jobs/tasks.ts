@@ -4,8 +4,8 @@ import { careRemindersTask } from '../modules/care/tasks/care-reminders.task.js'
 import { birthdayGreetingsTask, festivalGreetingsTask } from '../modules/care/tasks/greetings.task.js';
 import { followupTasks } from '../modules/followup/tasks/followup.task.js';
 import { recordingRetentionTask } from '../modules/contacts/tasks/recording-retention.task.js';
-import { conversionTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
-import { autoCloseTask, escalationTask } from '../modules/feedback/tasks/feedback.task.js';
+import { conversionTask, directRepliesTask, smsQuestionsTask } from '../modules/consultations/tasks/conversion.task.js';
+import { autoCloseTask, escalationTask, staffNoticesTask } from '../modules/feedback/tasks/feedback.task.js';
 import { statsRollupTask } from '../modules/stats/tasks/rollup.task.js';
 import type { Task } from './task.js';
 
@@ -21,8 +21,10 @@ export function allTasks(modules: { care: CareDeps }): Task[] {
     ...followupTasks,
     conversionTask,
     smsQuestionsTask,
+    directRepliesTask,
     escalationTask,
     autoCloseTask,
+    staffNoticesTask,
     recordingRetentionTask,
     ...appointmentTasks,
     statsRollupTask,

@@ -38,7 +38,7 @@ export const questionnairePages: FastifyPluginAsync = async (app) => {
     pages.get<{ Params: { token: string } }>('/q/:token', { config, schema }, async (request, reply) => {
       const open = await openInvitation(request.ctx(), request.params.token);
       const saved = new URLSearchParams(request.url.split('?')[1] ?? '').get('saved') === '1';
-      return sendPage(reply, questionnaireForm({ ...viewOf(request, assets), definition: open.entry.definition, values: open.draft ?? {}, errors: [], expiresAt: open.expiresAt, saved }));
+      return sendPage(reply, questionnaireForm({ ...viewOf(request, assets), definition: open.entry.definition, values: open.draft ?? {}, errors: [], expiresAt: open.expiresAt, timeZone: request.ctx().timeZone, saved }));
     });
 
     pages.post<{ Params: { token: string }; Body: unknown }>('/q/:token', { config, schema }, async (request, reply) => {
@@ -55,7 +55,7 @@ export const questionnairePages: FastifyPluginAsync = async (app) => {
       } catch (error) {
         if (!(error instanceof Invalid) || error.code !== 'questionnaires.invalid_answers') throw error;
         const open = await openInvitation(ctx, token);
-        const view = { ...viewOf(request, assets), definition: open.entry.definition, values, errors: error.errors, expiresAt: open.expiresAt };
+        const view = { ...viewOf(request, assets), definition: open.entry.definition, values, errors: error.errors, expiresAt: open.expiresAt, timeZone: ctx.timeZone };
         return sendPage(reply, questionnaireForm(view), 400);
       }
       return seeOther(reply, `/q/thanks?lang=${lang}`);

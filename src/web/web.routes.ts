@@ -9,6 +9,7 @@ import { assetRoutes } from './routes/assets.js';
 import { messagePages } from './routes/messages.js';
 import { campaignPages } from './routes/campaigns.js';
 import { callCentrePages } from './routes/callcentre.js';
+import { callCentreReviewPages } from './routes/callcentre-review.js';
 import { carePages } from './routes/care.js';
 import { followupPages } from './routes/followup.js';
 import { jobPages } from './routes/jobs.js';
@@ -49,6 +50,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ care: CareDeps; scheduler: Sched
       await pages.register(staffBookingPages, { assets });
       await pages.register(followupPages, { assets });
       await pages.register(callCentrePages, { assets });
+      await pages.register(callCentreReviewPages, { assets });
       await pages.register(identityPages, { assets });
       await pages.register(statsPages, { assets, metrics });
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClinicSession } from '../../src/modules/appointments/appointments.schemas.js';
 import { createPatient } from '../../src/modules/patients/patients.service.js';
 import { useTestHospital } from '../helpers/app.js';
 import { aPatient, residentIdFor } from '../helpers/factories.js';
@@ -53,6 +54,21 @@ describe('choosing a department, a doctor and a time', () => {
     expect(slot.statusCode).toBe(404);
     expect(slot.body).not.toContain('<script>');
     expect((await get('/book/session/nope')).statusCode).toBe(404);
+    expect((await get('/book/done/nope')).statusCode).toBe(404);
+  });
+
+  it('shows a view-only department’s slots without a way to book them', async () => {
+    const setMode = (mode: string) => h.app.inject({ method: 'PUT', url: `/api/departments/${clinic.departmentId}/booking-mode`, headers: clinic.admin.headers, payload: { mode } });
+    expect((await setMode('view_only')).statusCode).toBe(200);
+    try {
+      const shown = await get(`/book/session/${tuesday!.id}`);
+      expect(shown.statusCode).toBe(200);
+      expect(shown.body).not.toContain('href="/book/slot/');
+      expect(shown.body).toContain('aria-disabled="true"');
+    } finally {
+      expect((await setMode('direct')).statusCode).toBe(200);
+    }
+    expect((await get(`/book/session/${tuesday!.id}`)).body).toContain(`href="/book/slot/${slots[0]!.id}"`);
   });
 });
 
@@ -183,11 +199,37 @@ describe('a signed-in patient', async () => {
     expect((await get('/book/mine', cookie)).body).not.toContain('>已预约<');
   });
 
+  it('is offered to move only into the doctor’s open clinics within the booking window', async () => {
+    const addClinic = async (date: string) => {
+      const reply = await h.app.inject({ method: 'POST', url: '/api/schedules', headers: clinic.admin.headers, payload: { doctorId: clinic.doctor.id, date, halfDay: 'afternoon', startTime: '14:00', endTime: '15:00', slotMinutes: 30, slotCapacity: 2 } });
+      expect(reply.statusCode, reply.body).toBe(201);
+      return ClinicSession.parse(reply.json());
+    };
+    const thursday = await addClinic('2026-11-26');
+    const stopped = await addClinic('2026-11-27');
+    expect((await h.app.inject({ method: 'POST', url: `/api/schedules/${stopped.id}/stop`, headers: clinic.admin.headers, payload: { reason: '医生外出会诊' } })).statusCode).toBe(200);
+    const beyond = await addClinic('2026-12-08'); // the window of 14 days ends on 7 December
+    const booked = await post(`/book/slot/${slots[1]!.id}`, { patientId: patient.id }, cookie);
+    expect(booked.statusCode, booked.body).toBe(303);
+    const id = /\/book\/mine\/([^/]+)\/move/.exec((await get('/book/mine', cookie)).body)![1]!;
+
+    const move = await get(`/book/mine/${id}/move`, cookie);
+    expect(move.statusCode).toBe(200);
+    const offered = [...move.body.matchAll(/name="slotId" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(offered).toEqual(expect.arrayContaining([...thursday.slots!.map((x) => x.id), slots[0]!.id]));
+    expect(offered).not.toContain(slots[1]!.id);
+    for (const slot of [...stopped.slots!, ...beyond.slots!]) expect(offered).not.toContain(slot.id);
+    const audited = h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.read' AND entity_id = ? AND patient_id = ?").get(id, patient.id) as { n: number };
+    expect(audited.n).toBeGreaterThan(0);
+    expect((await post(`/book/mine/${id}/cancel`, {}, cookie)).statusCode).toBe(303);
+  });
+
   it('cannot book for, see or cancel another patient’s booking', async () => {
     const stranger = await createPatient(h.system(), aPatient({ name: '外人', identifiers: [] }));
     expect((await post(`/book/slot/${slots[2]!.id}`, { patientId: stranger.id }, cookie)).statusCode).toBe(404);
     const theirs = await h.app.inject({ method: 'POST', url: '/api/appointments', headers: clinic.agent.headers, payload: { slotId: slots[2]!.id, patientId: stranger.id } });
     expect((await post(`/book/mine/${theirs.json().id}/cancel`, {}, cookie)).statusCode).toBe(404);
+    expect((await get(`/book/mine/${theirs.json().id}/move`, cookie)).statusCode).toBe(404);
   });
 
   it('is held to the cancellation cut-off, which staff are not', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/lib/transaction.js';
+import { getSession, weekWithSlots } from '../../src/modules/appointments/appointments.schedules.js';
 import { bookIn } from '../../src/modules/appointments/appointments.service.js';
 import { createPatient } from '../../src/modules/patients/patients.service.js';
 import { useTestHospital } from '../helpers/app.js';
@@ -78,5 +79,22 @@ describe('requests in approval mode', () => {
     expect(counted.json()).toMatchObject({ noShows90Days: 3, limited: true });
     const byAgent = await h.app.inject({ method: 'POST', url: '/api/appointments', headers: clinic.agent.headers, payload: { slotId: slot.id, patientId: patient.id } });
     expect(byAgent.statusCode, byAgent.body).toBe(201);
+  });
+});
+
+describe('the week on the staff booking page', () => {
+  it('gives every session the slots it reports on its own, open or stopped, for each channel', async () => {
+    const extra = await h.app.inject({ method: 'POST', url: '/api/schedules', headers: clinic.admin.headers, payload: { doctorId: clinic.doctor.id, date: '2026-11-26', halfDay: 'afternoon', startTime: '14:00', endTime: '15:30', slotMinutes: 30, slotCapacity: 2, reserve: { web: 1, phone: 0, desk: 0 } } });
+    expect(extra.statusCode, extra.body).toBe(201);
+    const stopped = await h.app.inject({ method: 'POST', url: '/api/schedules', headers: clinic.admin.headers, payload: { doctorId: clinic.doctor.id, date: '2026-11-27', halfDay: 'morning', startTime: '08:00', endTime: '09:00', slotMinutes: 30, slotCapacity: 1 } });
+    expect((await h.app.inject({ method: 'POST', url: `/api/schedules/${stopped.json().id}/stop`, headers: clinic.admin.headers, payload: { reason: '停诊' } })).statusCode).toBe(200);
+
+    for (const channel of ['phone', 'web'] as const) {
+      const week = await weekWithSlots(h.system(), { departmentId: clinic.departmentId, days: 7, channel });
+      expect(week.map((s) => s.id)).toEqual(expect.arrayContaining([tuesday!.id, extra.json().id, stopped.json().id]));
+      const oneByOne = await Promise.all(week.map((s) => getSession(h.system(), s.id, channel)));
+      expect(week).toEqual(oneByOne);
+      expect(week.find((s) => s.status === 'stopped')!.slots!.every((slot) => slot.free === 0)).toBe(true);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createArticle } from '../../src/modules/consultations/knowledge.service.js';
 import { createPatient } from '../../src/modules/patients/patients.service.js';
 import { aPatient } from '../helpers/factories.js';
+import { aWav } from '../helpers/security.js';
 import { useBrowserHospital } from '../web/browser.js';
 
 const { h, base, context: newContext, signedIn } = await useBrowserHospital();
@@ -63,5 +64,48 @@ describe('the agent console', () => {
     expect(await row.locator('.badge').first().textContent()).toMatch(/剩余 \d+ 小时/);
     expect(alerted).toBe(false);
     await context.close();
+  });
+
+  it("takes the manager from the inbox to their staff's contacts: plays the recording, scores the call; the agent only sees that a recording exists", async () => {
+    const deskAgent = await h.signIn('agent', { departmentId: department, username: 'agent.ent' });
+    const call = await h.app.inject({ method: 'POST', url: '/api/contacts', headers: deskAgent.headers, payload: { patientId: patient.id, kind: 'call_out', outcome: 'reached', summary: '提醒复诊 <b>明天</b>' } });
+    expect(call.statusCode, call.body).toBe(201);
+    const wav = aWav();
+    const up = await h.app.inject({ method: 'POST', url: `/api/contacts/${call.json().id}/recordings`, headers: { ...deskAgent.headers, 'content-type': 'audio/wav' }, payload: wav });
+    expect(up.statusCode, up.body).toBe(201);
+
+    const context = await newContext();
+    await context.addCookies([{ name: 'hcrm_session', value: manager.token, url: base, httpOnly: true, sameSite: 'Strict' }]);
+    const page = await context.newPage();
+    await page.goto('/app/feedback');
+    await page.getByRole('link', { name: '联络记录与质检' }).click();
+    await page.selectOption('#c-staff', { label: 'agent.ent' });
+    await page.click('form[action="/app/contacts"] button');
+    const row = page.locator(`tr[data-contact="${call.json().id}"]`);
+    expect(await row.textContent()).toContain('提醒复诊 <b>明天</b>');
+    const audio = row.locator('audio');
+    expect(await audio.getAttribute('src')).toBe(`/api/recordings/${up.json().id}`);
+    // The player's address plays with the page's session.
+    const played = await page.request.get(`/api/recordings/${up.json().id}`);
+    expect(played.status()).toBe(200);
+    expect(played.headers()['content-type']).toBe('audio/wav');
+    expect((await played.body()).equals(wav)).toBe(true);
+
+    await row.locator('select[name=score]').selectOption('4');
+    await row.locator('input[name=note]').fill('语气友好');
+    await row.locator('button').click();
+    await expect.poll(() => page.locator('.banner-success').textContent()).toContain('评分已保存');
+    expect(await page.locator(`tr[data-contact="${call.json().id}"] [data-score]`).getAttribute('data-score')).toBe('4');
+    await context.close();
+
+    const agentContext = await newContext();
+    await agentContext.addCookies([{ name: 'hcrm_session', value: deskAgent.token, url: base, httpOnly: true, sameSite: 'Strict' }]);
+    const agentPage = await agentContext.newPage();
+    await agentPage.goto('/app/contacts');
+    const own = agentPage.locator(`tr[data-contact="${call.json().id}"]`);
+    expect(await own.locator('audio').count()).toBe(0);
+    expect(await own.locator('[data-recording]').textContent()).toContain('已存录音');
+    expect(await own.locator('form').count()).toBe(0);
+    await agentContext.close();
   });
 });

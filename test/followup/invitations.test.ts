@@ -115,6 +115,17 @@ describe('the patient’s link', () => {
     expect(h.db.$client.prepare('SELECT count(*) AS n, max(satisfaction) AS s FROM questionnaire_responses WHERE patient_id = ?').get(patientId)).toEqual({ n: 1, s: 4 });
   });
 
+  it('tells the patient the last day of the link as a day in the hospital’s zone, not in UTC', async () => {
+    const { patientId } = await seenPatient();
+    // 17:00 UTC on 7 December is 01:00 on 8 December in Shanghai: the link is good through the 8th there.
+    const { token } = await invite(patientId, { expiresAt: '2026-12-07T17:00:00.000Z' });
+    const zh = await h.app.inject({ method: 'GET', url: `/q/${token}` });
+    expect(zh.body).toContain('此链接有效期至 2026-12-08。');
+    const en = await h.app.inject({ method: 'GET', url: `/q/${token}?lang=en` });
+    expect(en.body).toContain('This link is valid until 2026-12-08.');
+    expect(en.body).not.toContain('2026-12-07');
+  });
+
   it('refuses an expired link', async () => {
     const { patientId } = await seenPatient();
     const { token } = await invite(patientId, { expiresAt: new Date(h.clock.now().getTime() + 60_000).toISOString() });

@@ -188,4 +188,68 @@ describe('writing plans: bad input and scope', () => {
     expect((await enrolIn({ planCode: 'ortho-manual', encounterId: ownEncounter })).statusCode).toBe(409);
     expect(Problem.parse((await enrolIn({ planCode: 'ortho-manual', extra: 1 })).json()).status).toBe(400);
   });
+
+  it('refuses putting a visit on a plan it is already on, naming the code, and schedules nothing more', async () => {
+    const patientId = await operatedPatient('韩梅');
+    const encounterId = (h.db.$client.prepare('SELECT id FROM encounters WHERE patient_id = ?').get(patientId) as { id: string }).id;
+    const enrolIn = () => h.app.inject({ method: 'POST', url: `/api/patients/${patientId}/followup-enrolments`, headers: nurse.headers, payload: { planCode: 'ortho-manual', encounterId } });
+    const written = () => ({
+      enrolments: h.db.$client.prepare('SELECT count(*) AS n FROM followup_enrolments WHERE patient_id = ?').get(patientId),
+      steps: h.db.$client.prepare('SELECT count(*) AS n FROM followup_steps WHERE patient_id = ?').get(patientId),
+    });
+    // The surgery already put this visit on ortho-manual; by hand it is the same visit and the same plan.
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM followup_enrolments WHERE patient_id = ? AND plan_code = 'ortho-manual' AND encounter_id = ?").get(patientId, encounterId)).toEqual({ n: 1 });
+    const before = written();
+    const reply = await enrolIn();
+    expect(reply.statusCode).toBe(409);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(Problem.parse(reply.json())).toMatchObject({ status: 409, code: 'followup.already_enrolled' });
+    expect(written()).toEqual(before);
+  });
+
+  it('answers an enrolment that does not exist, or that the nurse may not see, with 404 and changes nothing', async () => {
+    const patientId = await operatedPatient('邓超');
+    const enrolmentId = (await scheduleOf(patientId)).enrolments[0]!.id;
+    const cardiologyNurse = await h.signIn('nurse', { departmentId: await h.department('CARD') });
+    const keep = (id: string, session: StaffSession) => h.app.inject({ method: 'POST', url: `/api/followup-enrolments/${id}/keep-version`, headers: session.headers, payload: { keep: true } });
+    for (const reply of [await keep('no-such-enrolment', nurse), await keep(enrolmentId, cardiologyNurse)]) {
+      expect(reply.statusCode).toBe(404);
+      expect(reply.headers['content-type']).toContain('application/problem+json');
+      expect(Problem.parse(reply.json())).toMatchObject({ status: 404, code: 'followup.enrolment_not_found' });
+    }
+    expect(h.db.$client.prepare('SELECT keep_version FROM followup_enrolments WHERE id = ?').get(enrolmentId)).toEqual({ keep_version: 0 });
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.enrolment.keep_version' AND entity_id = ?").get(enrolmentId)).toEqual({ n: 0 });
+  });
+});
+
+describe('enrolments on the patient’s timeline', () => {
+  it('page newest first with no entry lost or repeated, also where several share an instant', async () => {
+    expect((await save(admin, { ...v1, trigger: 'manual' }, 'ortho-timeline')).statusCode).toBe(201);
+    const patientId = await operatedPatient('许文');
+    const enrol = async () => expect((await h.app.inject({ method: 'POST', url: `/api/patients/${patientId}/followup-enrolments`, headers: nurse.headers, payload: { planCode: 'ortho-timeline' } })).statusCode).toBe(201);
+    // Three enrolments in one instant, two a minute later: a page boundary falls between entries of the same instant.
+    for (let i = 0; i < 3; i++) await enrol();
+    h.clock.advance(60_000);
+    try {
+      for (let i = 0; i < 2; i++) await enrol();
+    } finally {
+      h.clock.advance(-60_000);
+    }
+    const stored = (h.db.$client.prepare('SELECT id FROM followup_enrolments WHERE patient_id = ? ORDER BY created_at DESC, id DESC').all(patientId) as { id: string }[]).map((r) => r.id);
+    // Five by hand, besides any enrolment the surgery itself triggered.
+    expect(stored.length).toBeGreaterThanOrEqual(5);
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const reply = await h.app.inject({ method: 'GET', url: `/api/patients/${patientId}/timeline?kind=followup-enrolment&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: nurse.headers });
+      expect(reply.statusCode, reply.body).toBe(200);
+      const page = reply.json() as { items: { id: string; kind: string; title: string }[]; nextCursor: string | null };
+      expect(page.items.every((e) => e.kind === 'followup-enrolment' && e.title === 'followup.enrolment.active')).toBe(true);
+      pages.push(page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual(stored.map((_id, i) => i).filter((i) => i % 2 === 0).map((i) => Math.min(2, stored.length - i)));
+    expect(pages.flat()).toEqual(stored);
+  });
 });

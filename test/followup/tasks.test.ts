@@ -163,6 +163,34 @@ describe('a call task', () => {
   });
 });
 
+describe('a call task without a questionnaire', () => {
+  it('refuses answers with the code followup.no_questionnaire and records no attempt or response', async () => {
+    const plain = {
+      code: 'htn-plain-calls',
+      definition: {
+        name: { 'zh-CN': '高血压心脏病电话随访', en: 'Hypertensive heart disease calls' },
+        trigger: 'outpatient-visit',
+        conditions: { departments: ['CARD'], diagnosisPrefixes: ['I11'] },
+        steps: [{ key: 'day0-call', day: 0, kind: 'call', assignee: { role: 'nurse' }, title: '电话随访（无问卷）' }],
+      },
+    };
+    expect((await post('/api/followup-plans', staff.manager, plain)).statusCode).toBe(201);
+    const patient = await createPatient(h.system(), aPatient({ name: '周建华', gender: 'male', birthDate: '1950-02-14', identifiers: [] }));
+    await addEncounter(h.system(), patient.id, { class: 'outpatient', status: 'finished', departmentId: cardiology, startAt: '2026-11-23T01:00:00Z', chargesCents: 0, diagnoses: [{ code: 'I11.9', text: '高血压性心脏病', primary: true }], procedures: [] });
+    await carryOutDueSteps(h.system());
+    const task = await taskOf(patient.id);
+    expect(task.questionnaire).toBeNull();
+
+    const reply = await post(`/api/followup-tasks/${task.id}/outcome`, staff.nurse, { version: 1, outcome: 'reached', answers: questionnaireAnswers() });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(Problem.parse(reply.json())).toMatchObject({ status: 400, code: 'followup.no_questionnaire', errors: [{ field: 'answers', code: 'unexpected' }] });
+    expect(FollowupTaskDetail.parse((await get(`/api/followup-tasks/${task.id}`, staff.nurse)).json())).toMatchObject({ status: 'open', attempts: 0, outcome: null, responseId: null, history: [] });
+    expect(h.db.$client.prepare('SELECT count(*) AS n FROM questionnaire_responses WHERE patient_id = ?').get(patient.id)).toEqual({ n: 0 });
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.task.outcome' AND entity_id = ?").get(task.id)).toEqual({ n: 0 });
+  });
+});
+
 describe('assigning', () => {
   it('lets a manager give a task to a nurse of the department, not to someone elsewhere or without calls', async () => {
     const task = await taskOf(await hypertensivePatient());
@@ -227,6 +255,18 @@ describe('a follow-up visit (复诊)', () => {
     }
     expect((await post(`/api/patients/${patientId}/followup-visits`, staff.nurse, { inDays: 7 })).statusCode).toBe(403);
     expect(h.db.$client.prepare('SELECT count(*) AS n FROM followup_visits WHERE patient_id = ?').get(patientId)).toEqual({ n: 0 });
+  });
+
+  it('refuses a department that is not one of this hospital’s with followup.invalid_department, and queues no reminder', async () => {
+    const patientId = await hypertensivePatient();
+    const messagesBefore = h.db.$client.prepare('SELECT count(*) AS n FROM messages WHERE patient_id = ?').get(patientId);
+    const reply = await post(`/api/patients/${patientId}/followup-visits`, staff.doctor, { inDays: 14, departmentId: 'no-such-department' });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(Problem.parse(reply.json())).toMatchObject({ status: 400, code: 'followup.invalid_department', errors: [{ field: 'departmentId', code: 'unknown' }] });
+    expect(h.db.$client.prepare('SELECT count(*) AS n FROM followup_visits WHERE patient_id = ?').get(patientId)).toEqual({ n: 0 });
+    expect(h.db.$client.prepare('SELECT count(*) AS n FROM messages WHERE patient_id = ?').get(patientId)).toEqual(messagesBefore);
+    expect(h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.visit.plan' AND patient_id = ?").get(patientId)).toEqual({ n: 0 });
   });
 });
 

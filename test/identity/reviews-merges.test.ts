@@ -119,6 +119,52 @@ describe('the review queue', () => {
   });
 });
 
+describe('keeping the new file', () => {
+  const decide = (reviewId: string, payload: object) => h.app.inject({ method: 'POST', url: `/api/identity/reviews/${reviewId}/decision`, headers: manager.headers, payload });
+  const mergedInto = (id: string) => h.db.$client.prepare('SELECT active, merged_into_id AS m FROM patients WHERE id = ?').get(id);
+
+  it('merges the existing file into the one the import made when the reviewer keeps the new one', async () => {
+    const { reviewId, survivorId: existingId, duplicateId: newId } = await pairForReview();
+    const reply = await decide(reviewId, { decision: 'merge', keep: 'new', note: '新档案信息更全' });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const merge = MergeView.parse((await h.app.inject({ method: 'GET', url: `/api/identity/merges/${ReviewDetail.parse(reply.json()).mergeId}`, headers: admin.headers })).json());
+    expect(merge).toMatchObject({ survivorId: newId, mergedId: existingId, origin: 'review', reason: '新档案信息更全' });
+    expect(mergedInto(existingId)).toEqual({ active: 0, m: newId });
+    expect(mergedInto(newId)).toEqual({ active: 1, m: null });
+  });
+
+  it('is what the review page’s “keep the new file” button asks for', async () => {
+    const { reviewId, survivorId: existingId, duplicateId: newId } = await pairForReview();
+    const reply = await h.app.inject({
+      method: 'POST',
+      url: `/app/identity/reviews/${reviewId}`,
+      headers: { ...manager.headers, origin: 'http://localhost:80', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ decision: 'merge-keep-new', note: '' }).toString(),
+    });
+    expect(reply.statusCode, reply.body).toBe(303);
+    expect(mergedInto(existingId)).toEqual({ active: 0, m: newId });
+    expect((h.db.$client.prepare('SELECT status FROM identity_reviews WHERE id = ?').get(reviewId) as { status: string }).status).toBe('merged');
+  });
+
+  it('refuses keep beside survivorId or on a decision other than merge, and leaves the pair open', async () => {
+    const { reviewId, survivorId: existingId, duplicateId: newId } = await pairForReview();
+    for (const [payload, code] of [
+      [{ decision: 'merge', keep: 'new', survivorId: existingId }, 'conflicts'],
+      [{ decision: 'link', keep: 'new' }, 'not_merge'],
+      [{ decision: 'different', keep: 'existing' }, 'not_merge'],
+    ] as const) {
+      const reply = await decide(reviewId, payload);
+      expect(reply.statusCode).toBe(400);
+      expect(reply.headers['content-type']).toContain('application/problem+json');
+      expect(Problem.parse(reply.json())).toMatchObject({ status: 400, code: 'identity.invalid_keep', errors: [{ field: 'keep', code }] });
+    }
+    expect((await decide(reviewId, { decision: 'merge', keep: 'sideways' })).statusCode).toBe(400);
+    expect((h.db.$client.prepare('SELECT status FROM identity_reviews WHERE id = ?').get(reviewId) as { status: string }).status).toBe('open');
+    for (const id of [existingId, newId]) expect(mergedInto(id)).toEqual({ active: 1, m: null });
+    expect(count('SELECT count(*) AS n FROM patient_merges WHERE survivor_id IN (?, ?)', existingId, newId)).toBe(0);
+  });
+});
+
 describe('merge and unmerge', () => {
   it('links a reviewed pair: everything pending follows her to the surviving file, the other file points there', async () => {
     const { reviewId, survivorId, duplicateId } = await pairForReview();

@@ -7,8 +7,8 @@ import { auditVisitor, visitorPatients } from './appointments.codes.js';
 import { appointmentNotFound } from './appointments.errors.js';
 import * as repo from './appointments.repository.js';
 import type { Appointment, ClinicSession } from './appointments.schemas.js';
-import { sessionWithSlots, weekOf } from './appointments.schedules.js';
-import { bookIn, cancelIn, checkNewPatient, rescheduleIn, toAppointment, type Booker } from './appointments.service.js';
+import { sessionView, sessionWithSlots, weekOf, withSlots } from './appointments.schedules.js';
+import { bookIn, bookingWindow, cancelIn, checkNewPatient, rescheduleIn, toAppointment, type Booker } from './appointments.service.js';
 
 /*
  * The verbs of the patients' booking page. Nobody is signed in as staff: a patient either books with name, mobile
@@ -26,8 +26,24 @@ export async function publicWeek(ctx: ServiceContext, departmentId: string, from
   return inReadSnapshot(ctx, (tx) => ({ items: weekOf(tx, ctx, { departmentId, days: 7, ...(from ? { from } : {}) }, 'web'), bookingMode: repo.bookingMode(tx, departmentId) }));
 }
 
-export async function publicSession(ctx: ServiceContext, sessionId: string): Promise<ClinicSession> {
-  return inReadSnapshot(ctx, (tx) => sessionWithSlots(tx, sessionId, 'web'));
+/** A session with its slots for the web, and whether its department lets patients book online (not view-only). */
+export async function publicSession(ctx: ServiceContext, sessionId: string): Promise<{ session: ClinicSession; bookable: boolean }> {
+  return inReadSnapshot(ctx, (tx) => {
+    const session = sessionWithSlots(tx, sessionId, 'web');
+    return { session, bookable: repo.bookingMode(tx, session.departmentId) !== 'view_only' };
+  });
+}
+
+/**
+ * What the page shows after a booking: doctor, day, time and status. A first-time patient holds no visit token to
+ * prove the booking theirs, so the id is not a credential and nothing personal is read or returned.
+ */
+export async function bookingConfirmation(ctx: ServiceContext, id: string): Promise<{ doctorName: string; date: string; startAt: string; status: Appointment['status'] }> {
+  return inReadSnapshot(ctx, (tx) => {
+    const row = repo.findAppointment(tx, id);
+    if (!row) throw appointmentNotFound(id);
+    return { doctorName: repo.findDoctor(tx, row.doctorId)?.name ?? '', date: row.date, startAt: row.startAt, status: row.status };
+  });
 }
 
 export async function publicSlotSession(ctx: ServiceContext, slotId: string): Promise<{ session: ClinicSession; slotId: string } | null> {
@@ -89,10 +105,14 @@ export async function moveMine(ctx: ServiceContext, token: string | undefined, i
   return inTransaction(ctx, (tx) => toAppointment(tx, rescheduleIn(tx, ctx, mine(tx, ctx, token, id), WEB, slotId)));
 }
 
-export async function myAppointment(ctx: ServiceContext, token: string | undefined, id: string): Promise<Appointment> {
+/** The visitor's booking and where it may move: its doctor's open sessions within the booking window, with their web slots. */
+export async function moveChoices(ctx: ServiceContext, token: string | undefined, id: string): Promise<{ appointment: Appointment; sessions: ClinicSession[] }> {
   return inTransaction(ctx, (tx) => {
     const row = mine(tx, ctx, token, id);
     auditVisitor(tx, ctx, 'appointment.read', row.patientId, id);
-    return toAppointment(tx, row);
+    const doctor = repo.findDoctor(tx, row.doctorId);
+    const { from, to } = bookingWindow(ctx);
+    const open = doctor ? repo.sessionsOfDoctor(tx, doctor.id, from, to).filter((s) => s.status === 'open').map((s) => sessionView(tx, s, doctor, 'web', false)) : [];
+    return { appointment: toAppointment(tx, row), sessions: withSlots(tx, open, 'web') };
   });
 }

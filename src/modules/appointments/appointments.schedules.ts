@@ -219,6 +219,24 @@ export async function weekSchedule(ctx: ServiceContext, query: ScheduleQuery): P
   return inReadSnapshot(ctx, (tx) => ({ items: weekOf(tx, ctx, query, channelOf(ctx.actor, query.channel)), bookingMode: repo.bookingMode(tx, query.departmentId) }));
 }
 
+/** Sessions read without their slots, given them with one query for all (not one per session). */
+export function withSlots(tx: Tx, sessions: ClinicSession[], channel: repo.Channel): ClinicSession[] {
+  const bySession = new Map<string, repo.SlotRow[]>();
+  for (const slot of repo.slotsOfSessions(tx, sessions.map((s) => s.id))) {
+    const list = bySession.get(slot.sessionId);
+    if (list) list.push(slot);
+    else bySession.set(slot.sessionId, [slot]);
+  }
+  return sessions.map((s) => ({ ...s, slots: (bySession.get(s.id) ?? []).map((slot) => slotView(slot, channel, s.status === 'open')) }));
+}
+
+/** A department's week with every session's slots, for the actor's channel: what the staff booking page lays out. */
+export async function weekWithSlots(ctx: ServiceContext, query: ScheduleQuery): Promise<ClinicSession[]> {
+  authorize(ctx, 'appointments.read');
+  const channel = channelOf(ctx.actor, query.channel);
+  return inReadSnapshot(ctx, (tx) => withSlots(tx, weekOf(tx, ctx, query, channel), channel));
+}
+
 export function sessionWithSlots(tx: Tx, sessionId: string, channel: repo.Channel): ClinicSession {
   const row = repo.findSession(tx, sessionId);
   const doctor = row && repo.findDoctor(tx, row.doctorId);

@@ -53,6 +53,12 @@ export function toAppointment(tx: Tx, row: repo.AppointmentRow): Appointment {
   };
 }
 
+/** The days open for booking now: today in the hospital's zone through HCRM_BOOKING_WINDOW_DAYS ahead. */
+export function bookingWindow(ctx: ServiceContext): { from: string; to: string } {
+  const from = localDate(ctx.now, ctx.timeZone);
+  return { from, to: addDays(from, ctx.appointments.bookingWindowDays) };
+}
+
 /** A new caller's name, mobile and resident ID, checked as the patient file would check them. */
 export function checkNewPatient(ctx: ServiceContext, person: { name: string; phone: string; residentId: string }, prefix = 'newPatient.') {
   const problems: FieldError[] = [];
@@ -76,9 +82,8 @@ export function bookIn(tx: Tx, ctx: ServiceContext, booker: Booker, patientId: s
   const session = repo.findSession(tx, slot.sessionId)!;
   if (session.status !== 'open') throw errors.sessionStopped();
   if (new Date(slot.startAt) <= ctx.now) throw errors.slotInPast();
-  const today = localDate(ctx.now, ctx.timeZone);
-  const window = ctx.appointments.bookingWindowDays;
-  if (session.date > addDays(today, window)) throw errors.beyondWindow(window);
+  const { from: today, to: lastDay } = bookingWindow(ctx);
+  if (session.date > lastDay) throw errors.beyondWindow(ctx.appointments.bookingWindowDays);
   const patient = patientRef(tx, patientId);
   if (!patient?.active) throw errors.patientNotFound(patientId);
 
@@ -89,7 +94,7 @@ export function bookIn(tx: Tx, ctx: ServiceContext, booker: Booker, patientId: s
   if (open >= ctx.appointments.maxOpenBookings) throw errors.tooManyOpen(ctx.appointments.maxOpenBookings);
   const limit = ctx.appointments.noShowLimit;
   if (!booker.staff && limit > 0) {
-    const noShows = repo.noShowsSince(tx, patientId, new Date(ctx.now.getTime() - NO_SHOW_WINDOW_DAYS * DAY_MS).toISOString());
+    const noShows = recentNoShows(tx, ctx, patientId);
     if (noShows >= limit) throw errors.noShowLimited(noShows);
   }
 
@@ -120,6 +125,11 @@ export function bookIn(tx: Tx, ctx: ServiceContext, booker: Booker, patientId: s
   if (status === 'booked') queueReminders(tx, ctx, row);
   audit(tx, ctx, { action: 'appointment.book', entityType: 'appointment', entityId: id, patientId, detail: { channel: booker.channel, status, slotId: slot.id, rescheduledFromId } });
   return row;
+}
+
+/** No-shows in the last NO_SHOW_WINDOW_DAYS: what the web booking limit counts and the patient file shows. */
+function recentNoShows(tx: Tx, ctx: ServiceContext, patientId: string): number {
+  return repo.noShowsSince(tx, patientId, new Date(ctx.now.getTime() - NO_SHOW_WINDOW_DAYS * DAY_MS).toISOString());
 }
 
 function staffBooker(ctx: ServiceContext, actor: StaffActor, channel?: repo.Channel): Booker {
@@ -312,7 +322,7 @@ export async function noShowCount(ctx: ServiceContext, patientId: string): Promi
   authorize(ctx, 'appointments.read');
   return inTransaction(ctx, (tx) => {
     if (!patientRef(tx, patientId)) throw errors.patientNotFound(patientId);
-    const n = repo.noShowsSince(tx, patientId, new Date(ctx.now.getTime() - NO_SHOW_WINDOW_DAYS * DAY_MS).toISOString());
+    const n = recentNoShows(tx, ctx, patientId);
     audit(tx, ctx, { action: 'appointment.no_show_count', entityType: 'patient', entityId: patientId, patientId });
     const limit = ctx.appointments.noShowLimit;
     return { patientId, noShows90Days: n, limited: limit > 0 && n >= limit };

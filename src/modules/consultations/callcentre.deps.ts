@@ -12,6 +12,8 @@ export interface CallCentreSettings {
   consultationCategories: string[];
   /** A consultation not followed by a visit or booking within these days goes on the call-back list. */
   conversionDays: number;
+  /** A call-back asked for without a time is due this many hours later. */
+  callbackAfterHours: number;
   /** Outgoing calls to one patient per 7 days. */
   weeklyCallCap: number;
   /** A resolved case the patient does not answer closes after these days. */
@@ -34,6 +36,7 @@ export function defaultCallCentreSettings(dataDir: string): CallCentreSettings {
   return {
     consultationCategories: [...DEFAULT_CONSULTATION_CATEGORIES],
     conversionDays: 14,
+    callbackAfterHours: 24,
     weeklyCallCap: 3,
     feedbackCloseAfterDays: 7,
     atRiskSatisfaction: 2,

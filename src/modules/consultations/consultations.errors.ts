@@ -8,8 +8,6 @@ export const unknownCategory = (category: string, known: string[]) =>
     { field: 'category', code: 'unknown', message: `is not one of ${known.join(', ')}` },
   ]);
 
-export const badPhone = (field: string, message: string) => new Invalid('consultations.bad_phone', `${field} ${message}`, [{ field, code: 'invalid_phone', message }]);
-
 export const stale = (what: string, sent: number, current: number) =>
   new Conflict(`${what}.version_conflict`, `This record changed since you read it (you sent version ${sent}, it is now ${current}). Reload and apply your change again.`);
 

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
-import { consultations, knowledgeArticles, publicFormHits } from '../../../db/schema/index.js';
+import { consultations, knowledgeArticles } from '../../../db/schema/index.js';
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 export type ArticleRow = typeof knowledgeArticles.$inferSelect;
@@ -113,15 +113,18 @@ export function currentArticlesIn(tx: Tx, category: string): ArticleRow[] {
   return tx.select().from(knowledgeArticles).where(and(eq(knowledgeArticles.current, true), eq(knowledgeArticles.category, category))).all();
 }
 
-/** Counts this address's hits in the window and records this one; the caller's transaction makes it atomic. */
-export function hitPublicForm(tx: Tx, form: string, ip: string, since: string, at: string): number {
-  const n = (statement(tx, 'SELECT count(*) AS n FROM public_form_hits WHERE form = ? AND ip = ? AND at >= ?').get(form, ip, since) as { n: number }).n;
-  tx.insert(publicFormHits).values({ form, ip, at }).run();
-  statement(tx, 'DELETE FROM public_form_hits WHERE at < ?').run(since);
-  return n;
-}
-
-
 export function takenSourceMessage(tx: Tx, sourceMessageId: string): boolean {
   return statement(tx, 'SELECT 1 FROM consultations WHERE source_message_id = ?').get(sourceMessageId) !== undefined;
+}
+
+/** Direct replies to send now: queued and due, or claimed by a run whose lease ran out; SMS wait during quiet hours. */
+export function dueDirectReplies(tx: Tx, now: string, quiet: boolean, limit: number): ConsultationRow[] {
+  const where = [inArray(consultations.replyStatus, ['queued', 'sending']), lte(consultations.replyDueAt, now)];
+  if (quiet) where.push(eq(consultations.replyChannel, 'email'));
+  return tx.select().from(consultations).where(and(...where)).orderBy(asc(consultations.replyDueAt), asc(consultations.id)).limit(limit).all();
+}
+
+/** Delivery state of a direct reply: not an edit of the consultation, so its version stays. */
+export function updateDirectReply(tx: Tx, id: string, changes: Partial<Pick<typeof consultations.$inferInsert, 'replyStatus' | 'replyAttempts' | 'replyDueAt' | 'replyError' | 'replyProviderId' | 'replySentAt'>>): void {
+  tx.update(consultations).set(changes).where(eq(consultations.id, id)).run();
 }

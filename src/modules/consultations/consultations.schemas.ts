@@ -47,6 +47,7 @@ export const CreateConsultationBody = z
     phone: z.string().max(40).optional().describe('For a caller without a patient file'),
     durationSeconds: z.number().int().min(0).max(86_400).optional(),
     callbackDueAt: z.iso.datetime({ offset: true }).optional().describe('Set to put the caller on the call-back list'),
+    callback: z.boolean().optional().describe('Put the caller on the call-back list, due in the configured hours (24) unless callbackDueAt says when'),
   })
   .strict();
 export type CreateConsultationBody = z.infer<typeof CreateConsultationBody>;
@@ -73,6 +74,7 @@ export const Consultation = z
     patientId: z.string().nullable(),
     phone: z.string().nullable(),
     replyChannel: z.enum(['sms', 'email']).nullable(),
+    replyStatus: z.enum(['queued', 'sending', 'sent', 'held', 'failed']).nullable().describe('An automatic answer sent directly (no patient file): held means the sandbox kept it'),
     replyMessageId: z.string().nullable(),
     callbackDueAt: z.string().nullable(),
     callbackReason: z.enum(['requested', 'not_converted']).nullable(),

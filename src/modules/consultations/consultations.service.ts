@@ -1,8 +1,9 @@
 import type { Tx } from '../../../db/client.js';
 import { addDays, startOfLocalDay } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { Invalid, TooManyRequests } from '../../lib/errors.js';
+import { Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { limitPublicForm } from '../../lib/public-form-limit.js';
 import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
@@ -11,10 +12,10 @@ import { inboundQuestionsSince } from '../messaging/messaging.inbound.js';
 import { enqueueMessage } from '../messaging/messaging.service.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
-import { HOSPITAL_INFORMATION_CATEGORIES } from './callcentre.deps.js';
-import { alreadyAnswered, articleNotFound, badPhone, consultationNotFound, noCallback, stale, unknownCategory } from './consultations.errors.js';
+import { automaticAnswer } from './automatic-answers.js';
+import { alreadyAnswered, articleNotFound, consultationNotFound, noCallback, stale, unknownCategory } from './consultations.errors.js';
 import * as repo from './consultations.repository.js';
 import type {
   AnswerConsultationBody,
@@ -24,10 +25,9 @@ import type {
   CreateConsultationBody,
   PublicQuestionForm,
 } from './consultations.schemas.js';
-import { bestArticleFor } from './knowledge.service.js';
 
 export function toConsultation(row: repo.ConsultationRow): Consultation {
-  const { updatedAt: _u, email: _e, conversionCheckedAt: _c, ...rest } = row;
+  const { updatedAt: _u, email: _e, conversionCheckedAt: _c, replyAttempts: _a, replyDueAt: _d, replyError: _r, replyProviderId: _p, replySentAt: _s, ...rest } = row;
   return rest;
 }
 
@@ -42,9 +42,7 @@ export function checkCategory(ctx: Pick<ServiceContext, 'callcentre'>, category:
 
 function e164(field: string, input: string | undefined): string | null {
   if (input === undefined || input.trim() === '') return null;
-  const parsed = parsePhone(input);
-  if (!parsed.ok) throw badPhone(field, parsed.message);
-  return parsed.e164;
+  return phoneOrInvalid(input, field, 'consultations.bad_phone').e164;
 }
 
 /** An agent (or the front desk) logs a question and, usually, the answer given on the spot. */
@@ -52,6 +50,11 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
   const actor = authorize(ctx, 'consultations.write');
   checkCategory(ctx, body.category);
   const phone = e164('phone', body.phone);
+  const callbackDue = body.callbackDueAt
+    ? new Date(body.callbackDueAt).toISOString()
+    : body.callback
+      ? new Date(ctx.now.getTime() + ctx.callcentre.settings.callbackAfterHours * 3_600_000).toISOString()
+      : null;
   return inTransaction(ctx, (tx) => {
     if (body.patientId && !patientRef(tx, body.patientId)) throw patientNotFound(body.patientId);
     const article = body.articleVersionId ? repo.articleVersion(tx, body.articleVersionId) : undefined;
@@ -73,8 +76,8 @@ export async function createConsultation(ctx: ServiceContext, body: CreateConsul
       durationSeconds: body.durationSeconds ?? null,
       patientId: body.patientId ?? null,
       phone,
-      callbackDueAt: body.callbackDueAt ? new Date(body.callbackDueAt).toISOString() : null,
-      callbackReason: body.callbackDueAt ? 'requested' : null,
+      callbackDueAt: callbackDue,
+      callbackReason: callbackDue ? 'requested' : null,
       conversion: 'pending',
       createdAt: now,
       updatedAt: now,
@@ -203,9 +206,21 @@ function replyToPatient(tx: Tx, ctx: ServiceContext, row: repo.ConsultationRow, 
 const FORM = 'consultation-question';
 
 /**
- * A patient's question from the public web form. Hospital-information questions (address, departments, sessions)
- * with a standard answer are answered at once and marked automatic; anything else waits for an agent. The answer
- * goes through the outbox when the number or address belongs to a patient file; otherwise an agent calls back.
+ * How an automatic answer reaches the person: through the outbox when the number or address is a patient's (an
+ * outbox row that consent cancels leaves it to an agent's call-back); directly when there is no patient file
+ * (sendDirectReplies). Changes to apply to the new consultation row.
+ */
+function deliver(tx: Tx, ctx: ServiceContext, row: repo.ConsultationRow, answer: string): Partial<repo.ConsultationRow> {
+  const now = ctx.now.toISOString();
+  if (!row.patientId) return { replyStatus: 'queued', replyDueAt: now };
+  const replyMessageId = replyToPatient(tx, ctx, row, answer);
+  return replyMessageId ? { replyMessageId } : { callbackDueAt: now, callbackReason: 'requested' };
+}
+
+/**
+ * A patient's question from the public web form. Hospital-information questions (address, departments, a doctor's
+ * sessions and free places) are answered at once, from the live schedule or the knowledge base, and marked
+ * automatic; anything else waits for an agent.
  */
 export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, ip: string): Promise<{ id: string; automatic: boolean; answer: string | null }> {
   checkCategory(ctx, form.category);
@@ -215,12 +230,10 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
   if (form.replyChannel === 'sms' && !phone) throw new Invalid('consultations.reply_address', 'give a phone number for an answer by SMS', [{ field: 'phone', code: 'required', message: 'is needed for an answer by SMS' }]);
   if (form.replyChannel === 'email' && !email) throw new Invalid('consultations.reply_address', 'give an e-mail address for an answer by e-mail', [{ field: 'email', code: 'required', message: 'is needed for an answer by e-mail' }]);
   return inTransaction(ctx, (tx) => {
-    const since = new Date(ctx.now.getTime() - 3_600_000).toISOString();
-    const earlier = repo.hitPublicForm(tx, FORM, ip, since, ctx.now.toISOString());
-    if (earlier >= ctx.callcentre.settings.publicFormPerHour) throw new TooManyRequests('consultations.rate_limited', 'Too many questions from this address; please try again in an hour or call the hospital.', 3600);
+    limitPublicForm(tx, ctx, { form: FORM, ip, code: 'consultations.rate_limited', detail: 'Too many questions from this address; please try again in an hour or call the hospital.' });
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];
     const patientId = owners.length === 1 ? owners[0]! : null;
-    const article = HOSPITAL_INFORMATION_CATEGORIES.includes(form.category) ? bestArticleFor(tx, form.category, form.question) : undefined;
+    const answer = automaticAnswer(tx, ctx, form.question, form.category);
     const id = newId();
     const now = ctx.now.toISOString();
     repo.insertConsultation(tx, {
@@ -228,10 +241,10 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
       channel: 'web',
       category: form.category,
       question: form.question,
-      answer: article?.body ?? null,
-      automatic: article !== undefined,
-      articleVersionId: article?.id ?? null,
-      status: article ? 'answered' : 'open',
+      answer: answer?.text ?? null,
+      automatic: answer !== undefined,
+      articleVersionId: answer?.articleVersionId ?? null,
+      status: answer ? 'answered' : 'open',
       patientId,
       phone,
       email,
@@ -241,19 +254,16 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
       updatedAt: now,
     });
     const row = repo.findConsultation(tx, id)!;
-    const replyMessageId = article && patientId ? replyToPatient(tx, ctx, row, article.body) : null;
-    // An automatic answer that cannot go through the outbox (no patient file, no consent) is given by an agent's call.
-    const callback = article && !replyMessageId ? { callbackDueAt: now, callbackReason: 'requested' as const } : {};
-    repo.updateConsultationAtVersion(tx, id, row.version, { replyMessageId, ...callback, updatedAt: now });
-    audit(tx, ctx, { action: 'consultation.ask', entityType: 'consultation', entityId: id, patientId, detail: { automatic: article !== undefined, category: form.category } });
-    return { id, automatic: article !== undefined, answer: article?.body ?? null };
+    if (answer) repo.updateConsultationAtVersion(tx, id, row.version, { ...deliver(tx, ctx, row, answer.text), updatedAt: now });
+    audit(tx, ctx, { action: 'consultation.ask', entityType: 'consultation', entityId: id, patientId, detail: { automatic: answer !== undefined, category: form.category, live: answer !== undefined && answer.articleVersionId === null } });
+    return { id, automatic: answer !== undefined, answer: answer?.text ?? null };
   });
 }
 
 /**
- * Questions patients text the hospital (inbound SMS that were no keyword) become consultations, each once. One
- * that a hospital-information standard answer covers is answered at once through the outbox, marked automatic;
- * the rest wait for an agent.
+ * Questions texted to the hospital (inbound SMS that were no keyword) become consultations, each once. One about
+ * hospital information is answered at once (live schedule or knowledge base), marked automatic, also for numbers
+ * without a patient file; the rest wait for an agent.
  */
 export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { automatic: number; forAgents: number } {
   const since = new Date(ctx.now.getTime() - lookbackHours * 3_600_000).toISOString();
@@ -262,18 +272,18 @@ export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { aut
     let forAgents = 0;
     for (const sms of inboundQuestionsSince(tx, since, 500)) {
       if (repo.takenSourceMessage(tx, sms.id)) continue;
-      const answered = HOSPITAL_INFORMATION_CATEGORIES.map((category) => ({ category, article: bestArticleFor(tx, category, sms.body, true) })).find((a) => a.article);
+      const answer = automaticAnswer(tx, ctx, sms.body);
       const id = newId();
       const now = ctx.now.toISOString();
       repo.insertConsultation(tx, {
         id,
         channel: 'sms',
-        category: answered?.category ?? 'other',
+        category: answer?.category ?? 'other',
         question: sms.body,
-        answer: answered?.article?.body ?? null,
-        automatic: answered !== undefined,
-        articleVersionId: answered?.article?.id ?? null,
-        status: answered ? 'answered' : 'open',
+        answer: answer?.text ?? null,
+        automatic: answer !== undefined,
+        articleVersionId: answer?.articleVersionId ?? null,
+        status: answer ? 'answered' : 'open',
         patientId: sms.patientId,
         phone: sms.fromPhone,
         replyChannel: 'sms',
@@ -282,16 +292,11 @@ export function takeSmsQuestions(ctx: ServiceContext, lookbackHours = 24): { aut
         createdAt: sms.receivedAt,
         updatedAt: now,
       });
-      if (answered?.article && sms.patientId) {
-        const replyMessageId = replyToPatient(tx, ctx, repo.findConsultation(tx, id)!, answered.article.body);
-        repo.updateConsultationAtVersion(tx, id, 1, { replyMessageId, ...(replyMessageId ? {} : { callbackDueAt: now, callbackReason: 'requested' as const }), updatedAt: now });
-      }
-      audit(tx, ctx, { action: 'consultation.sms', entityType: 'consultation', entityId: id, patientId: sms.patientId, detail: { automatic: answered !== undefined } });
-      if (answered) automatic++;
+      if (answer) repo.updateConsultationAtVersion(tx, id, 1, { ...deliver(tx, ctx, repo.findConsultation(tx, id)!, answer.text), updatedAt: now });
+      audit(tx, ctx, { action: 'consultation.sms', entityType: 'consultation', entityId: id, patientId: sms.patientId, detail: { automatic: answer !== undefined } });
+      if (answer) automatic++;
       else forAgents++;
     }
     return { automatic, forAgents };
   });
 }
-
-export { repo as consultationsRepository };

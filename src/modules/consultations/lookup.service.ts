@@ -4,9 +4,8 @@ import { auditRead } from '../audit/audit.reads.js';
 import { invalidNumbersOf } from '../contacts/contacts.service.js';
 import { riskOf } from '../feedback/feedback.intake.js';
 import { callerIdentity, patientIdsWithPhone } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
-import { badPhone } from './consultations.errors.js';
 import type { CallerCard, LookupResult } from './consultations.schemas.js';
 
 /** How many files one number may open on the screen-pop (a family sharing a landline). */
@@ -19,8 +18,7 @@ const MAX_MATCHES = 10;
  */
 export async function lookupCaller(ctx: ServiceContext, phone: string): Promise<LookupResult> {
   const actor = authorize(ctx, 'consultations.lookup');
-  const parsed = parsePhone(phone);
-  if (!parsed.ok) throw badPhone('phone', parsed.message);
+  const parsed = phoneOrInvalid(phone, 'phone', 'consultations.bad_phone');
   const matches = inReadSnapshot(ctx, (tx) =>
     patientIdsWithPhone(tx, parsed.e164)
       .slice(0, MAX_MATCHES)

@@ -10,9 +10,10 @@ import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientRef } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
-import { activeStaffRef } from '../staff/staff.service.js';
+import { ROLES } from '../../lib/context.js';
+import { activeStaffRef, listStaff, staffOfDepartment } from '../staff/staff.service.js';
 import * as repo from './contacts.repository.js';
 import type { Contact, ContactSearchQuery, CreateContactBody } from './contacts.schemas.js';
 import { recordingPath, removeRecording, sha256, sniffAudio, storeRecording } from './recording-files.js';
@@ -42,11 +43,7 @@ function toContact(row: repo.ContactRow, recordings: repo.RecordingRow[]): Conta
 /** Numbers are kept in E.164 so the invalid-number flag and the lookup speak of the same number. */
 function normaliseAddress(kind: string, address: string | undefined): string | null {
   if (!address) return null;
-  if (CALL_KINDS.has(kind) || kind === 'sms') {
-    const parsed = parsePhone(address);
-    if (!parsed.ok) throw new Invalid('contacts.bad_address', `address ${parsed.message}`, [{ field: 'address', code: 'invalid_phone', message: parsed.message }]);
-    return parsed.e164;
-  }
+  if (CALL_KINDS.has(kind) || kind === 'sms') return phoneOrInvalid(address, 'address', 'contacts.bad_address').e164;
   return address;
 }
 
@@ -206,4 +203,15 @@ export function deleteExpiredRecordings(ctx: ServiceContext): { deleted: number 
     if (rows.length > 0) audit(tx, ctx, { action: 'recording.expire', entityType: 'recording', detail: { deleted: rows.length } });
     return { deleted: rows.length };
   });
+}
+
+/**
+ * Whose contacts the caller may pick on the contact-log page: an admin everyone active, a manager their
+ * department's staff (whose contacts they score), anyone else themselves.
+ */
+export async function contactStaffChoices(ctx: ServiceContext): Promise<{ id: string; name: string }[]> {
+  const actor = authorize(ctx, 'contacts.read');
+  if (actor.role === 'admin') return (await listStaff(ctx, { limit: 500 })).items.filter((s) => s.active).map((s) => ({ id: s.id, name: s.displayName }));
+  if (actor.role === 'manager' && actor.departmentId) return inReadSnapshot(ctx, (tx) => staffOfDepartment(tx, actor.departmentId!, ROLES).map((s) => ({ id: s.id, name: s.displayName })));
+  return [{ id: actor.id, name: actor.username }];
 }

@@ -1,13 +1,13 @@
 import type { Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { Invalid, TooManyRequests } from '../../lib/errors.js';
+import { Invalid } from '../../lib/errors.js';
+import { limitPublicForm } from '../../lib/public-form-limit.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
-import { consultationsRepository } from '../consultations/consultations.service.js';
 import { lastSatisfactionOf, markFollowupEventsHandled, pendingFollowupEvents } from '../followup/followup.queries.js';
 import { patientNotFound } from '../patients/patients.errors.js';
 import { patientIdsWithPhone, patientRef } from '../patients/patients.service.js';
-import { parsePhone } from '../patients/phone.js';
+import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
 import { departmentIdByCode } from '../staff/staff.service.js';
 import * as repo from './feedback.repository.js';
@@ -17,17 +17,9 @@ import { openCase } from './feedback.service.js';
 /** The patients' feedback form: anonymous allowed; a number that belongs to exactly one file links it. */
 export async function submitPublicFeedback(ctx: ServiceContext, form: PublicFeedbackForm, ip: string): Promise<{ id: string }> {
   const anonymous = form.anonymous !== undefined;
-  let phone: string | null = null;
-  if (!anonymous && form.phone) {
-    const parsed = parsePhone(form.phone);
-    if (!parsed.ok) throw new Invalid('feedback.bad_phone', `phone ${parsed.message}`, [{ field: 'phone', code: 'invalid_phone', message: parsed.message }]);
-    phone = parsed.e164;
-  }
+  const phone = !anonymous && form.phone ? phoneOrInvalid(form.phone, 'phone', 'feedback.bad_phone').e164 : null;
   return inTransaction(ctx, (tx) => {
-    const since = new Date(ctx.now.getTime() - 3_600_000).toISOString();
-    if (consultationsRepository.hitPublicForm(tx, 'feedback', ip, since, ctx.now.toISOString()) >= ctx.callcentre.settings.publicFormPerHour) {
-      throw new TooManyRequests('feedback.rate_limited', 'Too many messages from this address; please try again in an hour or call the hospital.', 3600);
-    }
+    limitPublicForm(tx, ctx, { form: 'feedback', ip, code: 'feedback.rate_limited', detail: 'Too many messages from this address; please try again in an hour or call the hospital.' });
     const departmentId = form.departmentCode ? departmentIdByCode(tx, form.departmentCode) : undefined;
     if (form.departmentCode && !departmentId) throw new Invalid('feedback.unknown_department', 'departmentCode is not a department of this hospital', [{ field: 'departmentCode', code: 'unknown', message: 'is not a department of this hospital' }]);
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { statement, type Tx } from '../../../db/client.js';
 import { feedback, feedbackLog, feedbackRoutingRules, staffNotices } from '../../../db/schema/index.js';
 
@@ -33,6 +33,23 @@ export function insertNotice(tx: Tx, row: typeof staffNotices.$inferInsert): voi
 
 export function noticesOf(tx: Tx, staffId: string, limit: number): (typeof staffNotices.$inferSelect)[] {
   return tx.select().from(staffNotices).where(eq(staffNotices.staffId, staffId)).orderBy(desc(staffNotices.createdAt)).limit(limit).all();
+}
+
+export type NoticeRow = typeof staffNotices.$inferSelect;
+
+/** Notices to e-mail now: queued and due, or claimed by a run whose lease ran out. */
+export function dueNotices(tx: Tx, now: string, limit: number): NoticeRow[] {
+  return tx
+    .select()
+    .from(staffNotices)
+    .where(and(inArray(staffNotices.status, ['queued', 'sending']), or(isNull(staffNotices.dueAt), lte(staffNotices.dueAt, now))))
+    .orderBy(asc(staffNotices.dueAt), asc(staffNotices.id))
+    .limit(limit)
+    .all();
+}
+
+export function updateNotice(tx: Tx, id: string, changes: Partial<typeof staffNotices.$inferInsert>): void {
+  tx.update(staffNotices).set(changes).where(eq(staffNotices.id, id)).run();
 }
 
 /** The inbox: by deadline (none last), then id; the department index answers a manager's page. */

@@ -5,7 +5,7 @@ import { Problem } from '../../lib/problem.js';
 import type { Feedback as FeedbackType } from './feedback.schemas.js';
 import { patientRisk, recentEscalations } from './feedback.intake.js';
 import { createRoutingRule, listRoutingRules, updateRoutingRule } from './feedback.rules.js';
-import { closeFeedback, createFeedback, escalateFeedback, feedbackInbox, getFeedback, handOverFeedback, reopenFeedback, resolveFeedback, startFeedback } from './feedback.service.js';
+import { closeFeedback, createFeedback, escalateFeedback, feedbackInbox, getFeedback, handOverFeedback, reopenFeedback, resolveFeedback, startFeedback, staffNotices } from './feedback.service.js';
 import {
   AtRisk,
   CloseBody,
@@ -24,6 +24,7 @@ import {
   RoutingRuleBody,
   RoutingRuleList,
   RuleIdParams,
+  StaffNoticeList,
   UpdateRoutingRuleBody,
   VersionBody,
 } from './feedback.schemas.js';
@@ -47,6 +48,11 @@ export const feedbackRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/feedback/escalations',
     { schema: { tags, summary: 'Escalations of the last 30 days (admins)', 'x-permission': 'feedback.escalations.read', response: { 200: EscalationList, ...errors } } },
     async (request) => recentEscalations(request.ctx()),
+  );
+  app.get(
+    '/api/feedback/notices',
+    { schema: { tags, summary: 'My notices (case assigned, escalated, handed over) and whether each was e-mailed', 'x-permission': 'feedback.read', response: { 200: StaffNoticeList, ...errors } } },
+    async (request) => ({ items: await staffNotices(request.ctx(), 50) }),
   );
   app.get(
     '/api/feedback/rules',

@@ -128,3 +128,18 @@ export const RoutingRuleList = z.object({ items: z.array(RoutingRule) });
 export const EscalationEntry = z.object({ feedbackId: z.string(), at: z.string(), level: z.number().nullable(), toStaffId: z.string().nullable(), note: z.string().nullable(), kind: z.enum(KINDS), status: z.enum(STATUSES), departmentId: z.string().nullable(), deadlineAt: z.string().nullable() });
 export const EscalationList = z.object({ items: z.array(EscalationEntry) });
 export const AtRisk = z.object({ patientId: z.string(), atRisk: z.boolean(), reasons: z.array(z.string()), openComplaints: z.number().int() });
+
+export const StaffNotice = z
+  .object({
+    id: z.string(),
+    subject: z.string(),
+    feedbackId: z.string().nullable(),
+    status: z.enum(['queued', 'sending', 'sent', 'held', 'failed']).describe('held: kept by the sandbox channel, nothing left this machine'),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    sentAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'StaffNotice' });
+export type StaffNotice = z.infer<typeof StaffNotice>;
+export const StaffNoticeList = z.object({ items: z.array(StaffNotice) });

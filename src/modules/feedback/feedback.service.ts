@@ -13,7 +13,7 @@ import { activeStaffRef, departmentExists } from '../staff/staff.service.js';
 import { badTransition, feedbackNotFound, notResponsible, staleFeedback, unknownDepartment, unknownStaff } from './feedback.errors.js';
 import * as repo from './feedback.repository.js';
 import { escalationTargets, routeCase, type Route } from './feedback.routing.js';
-import type { CreateFeedbackBody, Feedback, InboxQuery } from './feedback.schemas.js';
+import type { CreateFeedbackBody, Feedback, InboxQuery, StaffNotice } from './feedback.schemas.js';
 
 export function toFeedback(row: repo.FeedbackRow): Feedback {
   const { contactEmail: _e, ruleId: _r, followupEventId: _f, satisfaction: _s, escalatedAt: _a, ...rest } = row;
@@ -85,11 +85,15 @@ function log(tx: Tx, ctx: ServiceContext, feedbackId: string, action: string, ex
   repo.insertLog(tx, { id: newId(), feedbackId, at: ctx.now.toISOString(), actor: actorLabel(ctx), action, level: extra.level ?? null, toStaffId: extra.toStaffId ?? null, note: extra.note ?? null });
 }
 
-/** A notice per recipient, logged; staff e-mail is relayed from staff_notices (see db/schema/feedback.ts). */
+/**
+ * A notice per recipient, queued for the staff-notices job (staff-notices.ts) to e-mail, and logged. Subject and
+ * body carry the case's number, kind, severity and a link, never the patient's name, number or words.
+ */
 function notify(tx: Tx, ctx: ServiceContext, feedbackId: string, staffIds: string[], why: 'assigned' | 'escalated' | 'handover', c: { kind: string; severity: string; category: string }, level?: number): void {
   for (const staffId of staffIds) {
-    const subject = why === 'escalated' ? `【升级 L${level}】${c.kind} ${c.severity}` : why === 'handover' ? `【转交】${c.kind} ${c.severity}` : `【新反馈】${c.kind} ${c.severity}`;
-    repo.insertNotice(tx, { id: newId(), staffId, feedbackId, channel: 'email', subject, body: `${subject} · ${c.category} · /app/feedback/${feedbackId}`, status: 'queued', createdAt: ctx.now.toISOString() });
+    const subject = `${why === 'escalated' ? `【升级 L${level}】` : why === 'handover' ? '【转交】' : '【新反馈】'}HCRM 反馈 ${feedbackId}`;
+    const body = [subject, `${c.kind} · ${c.severity} · ${c.category}`, `${ctx.messaging.settings.publicUrl}/app/feedback#f-${feedbackId}`].join('\n');
+    repo.insertNotice(tx, { id: newId(), staffId, feedbackId, channel: 'email', subject, body, status: 'queued', dueAt: ctx.now.toISOString(), createdAt: ctx.now.toISOString() });
     log(tx, ctx, feedbackId, 'notified', { toStaffId: staffId, ...(level !== undefined ? { level } : {}), note: why });
   }
 }
@@ -268,7 +272,10 @@ export function closeUnanswered(ctx: ServiceContext): { closed: number } {
   });
 }
 
-export async function staffNotices(ctx: ServiceContext, limit = 20): Promise<{ id: string; subject: string; feedbackId: string | null; createdAt: string }[]> {
+/** The caller's own notices with what became of each (sent, held by the sandbox, failed and why). */
+export async function staffNotices(ctx: ServiceContext, limit = 20): Promise<StaffNotice[]> {
   const actor = authorize(ctx, 'feedback.read');
-  return inReadSnapshot(ctx, (tx) => repo.noticesOf(tx, actor.id, limit).map((n) => ({ id: n.id, subject: n.subject, feedbackId: n.feedbackId, createdAt: n.createdAt })));
+  return inReadSnapshot(ctx, (tx) =>
+    repo.noticesOf(tx, actor.id, limit).map((n) => ({ id: n.id, subject: n.subject, feedbackId: n.feedbackId, status: n.status, attempts: n.attempts, lastError: n.lastError, sentAt: n.sentAt, createdAt: n.createdAt })),
+  );
 }

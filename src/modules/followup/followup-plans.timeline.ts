@@ -26,19 +26,15 @@ export const followupPlanTimelineProviders: TimelineProvider[] = [
   {
     kind: 'followup-enrolment',
     entries(tx: Tx, patientId: string, query: TimelineQuery): TimelineEntry[] {
-      return plansRepo
-        .enrolmentsOfPatient(tx, patientId)
-        .filter((e) => !query.before || e.createdAt < query.before[0] || (e.createdAt === query.before[0] && e.id < query.before[1]))
-        .slice(0, query.limit)
-        .map((e) => ({
-          id: e.id,
-          at: e.createdAt,
-          kind: 'followup-enrolment',
-          title: `followup.enrolment.${e.status}`,
-          detail: query.clinical ? `${e.planCode} v${e.planVersion} · ${e.reason}` : null,
-          departmentId: query.clinical ? e.departmentId : null,
-          clinical: false,
-        }));
+      return plansRepo.enrolmentsOfPatientBefore(tx, patientId, query.before, query.limit).map((e) => ({
+        id: e.id,
+        at: e.createdAt,
+        kind: 'followup-enrolment',
+        title: `followup.enrolment.${e.status}`,
+        detail: query.clinical ? `${e.planCode} v${e.planVersion} · ${e.reason}` : null,
+        departmentId: query.clinical ? e.departmentId : null,
+        clinical: false,
+      }));
     },
   },
 ];

@@ -51,17 +51,22 @@ export async function getReview(ctx: ServiceContext, id: string): Promise<Review
 
 /**
  * A person's decision on a pair. `link`: the new file merges into the existing one; `merge`: the same, with the
- * survivor of the reviewer's choice; `different`: two people, both files stay. A review is decided once (409).
+ * survivor of the reviewer's choice (by id, or `keep` new or existing); `different`: two people, both files stay.
+ * A review is decided once (409).
  */
 export async function decideReview(ctx: ServiceContext, id: string, body: z.infer<typeof ReviewDecisionBody>): Promise<ReviewDetail> {
   authorize(ctx, 'identity.reviews.decide');
+  if (body.keep && (body.decision !== 'merge' || body.survivorId)) {
+    const message = body.survivorId ? 'names the survivor a second time: send keep or survivorId, not both' : 'applies to a merge only';
+    throw new Invalid('identity.invalid_keep', `keep ${message}.`, [{ field: 'keep', code: body.survivorId ? 'conflicts' : 'not_merge', message }]);
+  }
   inTransaction(ctx, (tx) => {
     const review = repo.findReview(tx, id);
     if (!review) throw reviewNotFound(id);
     if (review.status !== 'open') throw reviewDecided(id, review.status);
     let mergeId: string | null = null;
     if (body.decision !== 'different') {
-      const survivorId = body.decision === 'merge' && body.survivorId ? body.survivorId : review.candidatePatientId;
+      const survivorId = survivorOf(review, body);
       if (survivorId !== review.patientId && survivorId !== review.candidatePatientId) {
         throw new Invalid('identity.survivor_not_in_review', 'survivorId must be one of the two files of this review.', [{ field: 'survivorId', code: 'not_in_review', message: 'is neither file of this review' }]);
       }
@@ -75,6 +80,12 @@ export async function decideReview(ctx: ServiceContext, id: string, body: z.infe
     audit(tx, ctx, { action: `identity.review.${status}`, entityType: 'identity_review', entityId: id, patientId: review.candidatePatientId, reason: body.note ?? null, detail: { patientId: review.patientId, candidatePatientId: review.candidatePatientId, mergeId } });
   });
   return getReview(ctx, id);
+}
+
+/** The file a decision keeps: the reviewer's choice on a merge, else the existing one (the candidate). */
+function survivorOf(review: repo.ReviewRow, body: z.infer<typeof ReviewDecisionBody>): string {
+  if (body.decision !== 'merge') return review.candidatePatientId;
+  return body.survivorId ?? (body.keep === 'new' ? review.patientId : review.candidatePatientId);
 }
 
 function summary(r: repo.ReviewRow): Omit<ReviewSummary, 'patientName' | 'candidateName'> {

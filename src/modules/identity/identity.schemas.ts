@@ -150,6 +150,7 @@ export const ReviewDecisionBody = z
   .strictObject({
     decision: z.enum(['link', 'different', 'merge']).describe('link: the same person, the new file merges into the existing one; merge: the same person, you choose the surviving file; different: two people'),
     survivorId: id.optional().describe('merge only: which of the two files survives (the existing one by default)'),
+    keep: z.enum(['existing', 'new']).optional().describe('merge only, instead of survivorId: keep the existing file (the candidate) or the new one the incoming record made'),
     note: z.string().trim().max(1000).optional(),
   })
   .meta({ id: 'ReviewDecisionBody' });

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { Invalid } from '../../lib/errors.js';
 
 /**
  * Phone numbers are kept in E.164. Numbers without a country code are read as mainland China's: an 11-digit
@@ -25,6 +26,16 @@ export function parsePhone(input: string): ParsedPhone {
   const type = parsed.getType();
   const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'landline' : 'other';
   return { ok: true, e164: parsed.number, kind };
+}
+
+/**
+ * A number an entry point must be able to use: its E.164 form and kind, or a 400 with the caller's error code naming the
+ * field (`consultations.bad_phone`, `feedback.bad_phone`, `contacts.bad_address`), so every module says it alike.
+ */
+export function phoneOrInvalid(input: string, field: string, code: string): Extract<ParsedPhone, { ok: true }> {
+  const parsed = parsePhone(input);
+  if (!parsed.ok) throw new Invalid(code, `${field} ${parsed.message}`, [{ field, code: 'invalid_phone', message: parsed.message }]);
+  return parsed;
 }
 
 /** Digits only, for search: accepts what callers type (+86 138-1234-5678). */

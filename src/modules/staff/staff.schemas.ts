@@ -10,6 +10,8 @@ export const Username = z
   .min(3)
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, dot, dash or underscore');
+/** Where staff notices go: one address, validated as an e-mail address (not checked for delivery). */
+export const StaffEmail = z.string().trim().max(254).pipe(z.email('is not an e-mail address'));
 export const Password = z.string().min(10, 'must be at least 10 characters').max(256);
 
 export const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -20,6 +22,7 @@ export const StaffUser = z
     id: z.string(),
     username: z.string(),
     displayName: z.string(),
+    email: z.string().nullable().describe('Where staff notices are e-mailed'),
     role: Role,
     departmentId: z.string().nullable(),
     active: z.boolean(),
@@ -36,6 +39,7 @@ export const LoginReply = z.object({ token: z.string(), expiresAt: z.string(), u
 export const CreateStaffBody = z.strictObject({
   username: Username,
   displayName: z.string().trim().min(1).max(100),
+  email: StaffEmail.nullable().default(null),
   role: Role,
   departmentId: z.string().max(64).nullable().default(null),
   password: Password,
@@ -45,6 +49,7 @@ export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
 export const UpdateStaffBody = z.strictObject({
   version: z.number().int().min(1),
   displayName: z.string().trim().min(1).max(100).optional(),
+  email: StaffEmail.nullable().optional().describe('null removes it'),
   role: Role.optional(),
   departmentId: z.string().max(64).nullable().optional(),
   active: z.boolean().optional(),

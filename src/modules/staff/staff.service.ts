@@ -14,6 +14,7 @@ export function toStaffUser(row: repo.StaffRow): StaffUser {
     id: row.id,
     username: row.username,
     displayName: row.displayName,
+    email: row.email,
     role: row.role,
     departmentId: row.departmentId,
     active: row.active,
@@ -44,7 +45,8 @@ export async function ensureBootstrapAdmin(ctx: ServiceContext, admin: { usernam
   });
 }
 
-export async function createStaff(ctx: ServiceContext, body: CreateStaffBody): Promise<StaffUser> {
+/** `email` may be left out by callers that build accounts in code (seed, tests): no address, notices stay on the pages. */
+export async function createStaff(ctx: ServiceContext, body: Omit<CreateStaffBody, 'email'> & { email?: string | null }): Promise<StaffUser> {
   authorize(ctx, 'staff.manage');
   const passwordHash = await hashPassword(body.password);
   return inTransaction(ctx, (tx) => {
@@ -56,7 +58,7 @@ export async function createStaff(ctx: ServiceContext, body: CreateStaffBody): P
     requireDepartment(tx, body.departmentId);
     const id = newId();
     const nowIso = ctx.now.toISOString();
-    const row = { id, username: body.username, displayName: body.displayName, role: body.role, departmentId: body.departmentId, passwordHash, createdAt: nowIso, updatedAt: nowIso };
+    const row = { id, username: body.username, displayName: body.displayName, email: body.email ?? null, role: body.role, departmentId: body.departmentId, passwordHash, createdAt: nowIso, updatedAt: nowIso };
     repo.insertStaff(tx, row);
     audit(tx, ctx, { action: 'staff.create', entityType: 'staff', entityId: id, detail: { role: body.role, departmentId: body.departmentId } });
     return toStaffUser(repo.findStaffById(tx, id)!);
@@ -81,6 +83,7 @@ export async function updateStaff(ctx: ServiceContext, id: string, body: UpdateS
     const nowIso = ctx.now.toISOString();
     const changes = {
       ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+      ...(body.email !== undefined ? { email: body.email } : {}),
       ...(body.role !== undefined ? { role: body.role } : {}),
       ...(body.departmentId !== undefined ? { departmentId: body.departmentId } : {}),
       ...(body.active !== undefined ? { active: body.active } : {}),
@@ -176,4 +179,10 @@ export function staffOfDepartment(tx: Parameters<typeof repo.findDepartmentById>
 export function activeStaffRef(tx: Parameters<typeof repo.findStaffById>[0], id: string): { id: string; displayName: string; role: string; departmentId: string | null } | undefined {
   const row = repo.findStaffById(tx, id);
   return row && row.active ? { id: row.id, displayName: row.displayName, role: row.role, departmentId: row.departmentId } : undefined;
+}
+
+/** Where a staff member's notices are e-mailed: their address while the account is active, else nothing. */
+export function noticeAddressOf(tx: Parameters<typeof repo.findStaffById>[0], staffId: string): string | null {
+  const row = repo.findStaffById(tx, staffId);
+  return row && row.active ? row.email : null;
 }

@@ -1,24 +1,21 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { addDays, localDate } from '../../lib/clock.js';
 import { AppError, Invalid, NotFound } from '../../lib/errors.js';
 import { requestCode, verifyCode } from '../../modules/appointments/appointments.codes.js';
 import { acceptOffer, openOffer } from '../../modules/appointments/appointments.waitlist.js';
 import {
   bookAsNewPatient,
   bookAsVisitor,
+  bookingConfirmation,
   bookingDepartments,
   cancelMine,
   moveMine,
-  myAppointment,
   myAppointments,
+  moveChoices,
   publicSession,
   publicSlotSession,
   publicWeek,
   visitorFiles,
 } from '../../modules/appointments/appointments.patients.js';
-import { inReadSnapshot } from '../../lib/transaction.js';
-import * as repo from '../../modules/appointments/appointments.repository.js';
-import { sessionWithSlots } from '../../modules/appointments/appointments.schedules.js';
 import { loadAssets, type Assets } from '../assets.js';
 import { langOf, rememberLang, translator } from '../i18n/index.js';
 import { sendPage, seeOther } from '../page-context.js';
@@ -62,9 +59,8 @@ export const bookPages: FastifyPluginAsync = async (app) => {
     });
 
     pages.get<{ Params: { id: string } }>('/book/session/:id', { config, schema }, async (request, reply) => {
-      const session = await publicSession(request.ctx(), request.params.id);
-      const mode = inReadSnapshot(request.ctx(), (tx) => repo.bookingMode(tx, session.departmentId));
-      return sendPage(reply, sessionPage(viewOf(request, assets), session, mode !== 'view_only'));
+      const { session, bookable } = await publicSession(request.ctx(), request.params.id);
+      return sendPage(reply, sessionPage(viewOf(request, assets), session, bookable));
     });
 
     pages.get<{ Params: { slotId: string } }>('/book/slot/:slotId', { config, schema }, async (request, reply) => renderSlot(request, reply, assets, request.params.slotId, {}, {}, null));
@@ -88,11 +84,7 @@ export const bookPages: FastifyPluginAsync = async (app) => {
     });
 
     pages.get<{ Params: { id: string } }>('/book/done/:id', { config, schema }, async (request, reply) => {
-      // The confirmation names doctor and time only: no personal data behind an id that is not a credential.
-      const appointment = inReadSnapshot(request.ctx(), (tx) => repo.findAppointment(tx, request.params.id));
-      if (!appointment) throw new NotFound('appointments.not_found', 'No such booking.');
-      const doctor = inReadSnapshot(request.ctx(), (tx) => repo.findDoctor(tx, appointment.doctorId));
-      return sendPage(reply, donePage(viewOf(request, assets), { doctorName: doctor?.name ?? '', date: appointment.date, startAt: appointment.startAt, status: appointment.status }));
+      return sendPage(reply, donePage(viewOf(request, assets), await bookingConfirmation(request.ctx(), request.params.id)));
     });
 
     pages.get('/book/signin', { config, schema }, async (request, reply) => {
@@ -188,15 +180,7 @@ async function renderSlot(request: FastifyRequest, reply: FastifyReply, assets: 
 }
 
 async function renderMove(request: FastifyRequest, reply: FastifyReply, assets: Assets, id: string, problem: string | null, status = 200) {
-  const ctx = request.ctx();
-  const appointment = await myAppointment(ctx, request.cookies[VISIT_COOKIE], id);
-  const today = localDate(ctx.now, ctx.timeZone);
-  const sessions = inReadSnapshot(ctx, (tx) =>
-    repo
-      .sessionsOfDoctor(tx, appointment.doctorId, today, addDays(today, ctx.appointments.bookingWindowDays))
-      .filter((s) => s.status === 'open')
-      .map((s) => sessionWithSlots(tx, s.id, 'web')),
-  );
+  const { appointment, sessions } = await moveChoices(request.ctx(), request.cookies[VISIT_COOKIE], id);
   return sendPage(reply, movePage({ ...viewOf(request, assets), appointment, sessions, problem }), status);
 }
 

@@ -2,8 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, Invalid } from '../../lib/errors.js';
-import { inReadSnapshot } from '../../lib/transaction.js';
-import { sessionWithSlots, channelOf, weekSchedule } from '../../modules/appointments/appointments.schedules.js';
+import { weekWithSlots } from '../../modules/appointments/appointments.schedules.js';
 import { bookAppointment, decideRequest, listAppointments } from '../../modules/appointments/appointments.service.js';
 import { getPatientFile } from '../../modules/patients/patients.service.js';
 import { can } from '../../modules/staff/permissions.js';
@@ -28,15 +27,13 @@ export const staffBookingPages: FastifyPluginAsyncZod<{ assets: Assets }> = asyn
     const b = bookTranslator(page.lang);
     const departments = (await listDepartments(ctx)).filter((d) => d.active).map((d) => ({ id: d.id, name: page.lang === 'en' ? d.nameEn : d.nameZh }));
     const departmentId = query.department ?? departments[0]?.id ?? null;
-    const week = departmentId ? (await weekSchedule(ctx, { departmentId, days: 7 })).items : [];
-    const channel = channelOf(ctx.actor);
-    const withSlots = inReadSnapshot(ctx, (tx) => week.map((s) => sessionWithSlots(tx, s.id, channel)));
+    const week = departmentId ? await weekWithSlots(ctx, { departmentId, days: 7 }) : [];
     const pending = (await listAppointments(ctx, { status: 'requested', limit: 50 })).items;
     const patient = query.patientId ? await getPatientFile(ctx, query.patientId, 'booking an appointment') : null;
     const canBook = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'appointments.book');
     return sendPage(
       reply,
-      staffBookingPage(page, { b, timeZone: ctx.timeZone, departments, departmentId, patient: patient ? { id: patient.id, name: patient.name } : null, week: withSlots, pending, canBook, notice: query.booked ? b('staff.booked') : null, problem }),
+      staffBookingPage(page, { b, timeZone: ctx.timeZone, departments, departmentId, patient: patient ? { id: patient.id, name: patient.name } : null, week, pending, canBook, notice: query.booked ? b('staff.booked') : null, problem }),
       status,
     );
   };

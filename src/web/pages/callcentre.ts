@@ -1,5 +1,6 @@
 import type { CallerCard, Consultation, KnowledgeArticle, LookupResult } from '../../modules/consultations/consultations.schemas.js';
 import type { Feedback } from '../../modules/feedback/feedback.schemas.js';
+import { can } from '../../modules/staff/permissions.js';
 import { localDateTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { banner, layout } from '../layout.js';
@@ -103,10 +104,11 @@ export function feedbackInboxPage(page: PageContext, view: { items: Feedback[]; 
     title: t('cc.inbox'),
     section: 'feedback',
     body: html`<h1 class="page-title">${t('cc.inbox')}</h1>
+<p class="timeline-nav">${page.actor && can(page.actor.role, 'feedback.rules.manage') ? html`<a href="/app/feedback/rules">${t('cc.rules.title')}</a> ` : ''}${page.actor && can(page.actor.role, 'contacts.review') ? html`<a href="/app/contacts">${t('cc.review.title')}</a>` : ''}</p>
 <section class="card"><table class="table">
 <thead><tr><th scope="col">${t('cc.deadline')}</th><th scope="col">${t('cc.kindOfFeedback')}</th><th scope="col">${t('cc.severity')}</th><th scope="col">${t('cc.status')}</th><th scope="col">${t('cc.level')}</th><th scope="col">${t('cc.complaintText')}</th></tr></thead>
 <tbody>${view.items.map(
-      (f) => html`<tr data-feedback="${f.id}"><td>${countdown(f.deadlineAt)}</td><td>${t.maybe(`cc.feedback.${f.kind}`) ?? f.kind}</td><td>${t.maybe(`cc.severity.${f.severity}`) ?? f.severity}</td><td>${f.status}</td><td>${f.escalationLevel}</td><td>${f.text}</td></tr>`,
+      (f) => html`<tr id="f-${f.id}" data-feedback="${f.id}"><td>${countdown(f.deadlineAt)}</td><td>${t.maybe(`cc.feedback.${f.kind}`) ?? f.kind}</td><td>${t.maybe(`cc.severity.${f.severity}`) ?? f.severity}</td><td>${f.status}</td><td>${f.escalationLevel}</td><td>${f.text}</td></tr>`,
     )}</tbody></table>${view.items.length === 0 ? html`<p class="muted">${t('cc.none')}</p>` : ''}</section>`,
   });
 }

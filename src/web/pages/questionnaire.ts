@@ -1,3 +1,4 @@
+import { localDate } from '../../lib/clock.js';
 import type { FieldError } from '../../lib/errors.js';
 import { enabledItems } from '../../modules/followup/questionnaire/enable-when.js';
 import {
@@ -26,6 +27,8 @@ export interface FormView {
   values: Record<string, string[]>;
   errors: FieldError[];
   expiresAt: string;
+  /** The hospital's zone: the link's last day is the patient's calendar day there, not UTC's. */
+  timeZone: string;
   saved?: boolean;
 }
 
@@ -69,7 +72,7 @@ ${(definition.item ?? []).map((item) => renderItem(item, view, enabled, errorsOf
 <button type="submit" name="action" value="save" class="button-secondary">${t('qform.save')}</button>
 <button type="submit" name="action" value="submit" class="button">${t('qform.submit')}</button>
 </div>
-<p class="muted small">${t('qform.expires', { date: view.expiresAt.slice(0, 10) })}</p>
+<p class="muted small">${t('qform.expires', { date: localDate(new Date(view.expiresAt), view.timeZone) })}</p>
 </form>`;
   return patientPage(view, title, body, true);
 }

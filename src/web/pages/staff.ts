@@ -30,6 +30,7 @@ export function staffPage(page: PageContext, view: StaffView): SafeHtml {
   const labels = {
     username: t('staff.username'),
     displayName: t('staff.displayName'),
+    email: t('staff.email'),
     role: t('staff.role'),
     departmentId: t('staff.department'),
     password: t('staff.password'),
@@ -45,7 +46,7 @@ ${view.problem ? banner('error', view.problem) : ''}
   <section class="card" aria-labelledby="staff-list-title">
     <h2 id="staff-list-title">${t('staff.list')}</h2>
     <table class="table staff-table">
-      <thead><tr><th scope="col">${labels.username}</th><th scope="col">${labels.displayName}</th><th scope="col">${labels.role}</th><th scope="col">${labels.departmentId}</th><th scope="col">${t('staff.status')}</th><th scope="col">${t('staff.actions')}</th></tr></thead>
+      <thead><tr><th scope="col">${labels.username}</th><th scope="col">${labels.displayName}</th><th scope="col">${labels.email}</th><th scope="col">${labels.role}</th><th scope="col">${labels.departmentId}</th><th scope="col">${t('staff.status')}</th><th scope="col">${t('staff.actions')}</th></tr></thead>
       <tbody>${view.staff.map((s) => staffRow(page, s, departmentName(s.departmentId), view))}</tbody>
     </table>
     <p class="timeline-nav">
@@ -59,6 +60,7 @@ ${view.problem ? banner('error', view.problem) : ''}
     <form method="post" action="/app/staff" class="form" novalidate>
       ${textField({ ...base, name: 'username', label: labels.username, hint: t('staff.usernameHint'), maxlength: 64, required: true, autocomplete: 'off' })}
       ${textField({ ...base, name: 'displayName', label: labels.displayName, maxlength: 100, required: true, autocomplete: 'off' })}
+      ${textField({ ...base, name: 'email', label: labels.email, type: 'email', hint: t('staff.emailHint'), maxlength: 254, autocomplete: 'off' })}
       ${selectField({ ...base, name: 'role', label: labels.role, required: true, options: ROLES.map((r) => ({ value: r, label: t(`role.${r}`) })) })}
       ${selectField({
         ...base,
@@ -81,6 +83,13 @@ function staffRow(page: PageContext, s: StaffUser, department: string, view: Sta
   return html`<tr>
   <td data-label="${t('staff.username')}"><span class="mono">${s.username}</span>${me ? html` <span class="badge badge-muted">${t('staff.you')}</span>` : ''}</td>
   <td data-label="${t('staff.displayName')}">${s.displayName}</td>
+  <td data-label="${t('staff.email')}">
+    <form method="post" action="/app/staff/${encodeURIComponent(s.id)}" class="row-actions">
+      <input type="hidden" name="version" value="${s.version}">
+      <input type="email" name="email" value="${s.email ?? ''}" maxlength="254" aria-label="${t('staff.emailOf', { name: s.username })}">
+      <button type="submit" name="action" value="email" class="button button-small">${t('staff.saveEmail')}</button>
+    </form>
+  </td>
   <td data-label="${t('staff.role')}">${t(`role.${s.role}`)}</td>
   <td data-label="${t('staff.department')}">${department}</td>
   <td data-label="${t('staff.status')}">

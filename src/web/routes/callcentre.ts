@@ -91,7 +91,7 @@ export const callCentrePages: FastifyPluginAsyncZod<{ assets: Assets }> = async 
       articleVersionId: blank(formValue(form, 'articleVersionId')),
       patientId: blank(formValue(form, 'patientId')),
       phone: blank(formValue(form, 'phone')),
-      callbackDueAt: formValue(form, 'callback') === 'on' ? new Date(ctx.now.getTime() + 86_400_000).toISOString() : undefined,
+      callback: formValue(form, 'callback') === 'on',
     });
     await createConsultation(ctx, body);
   });

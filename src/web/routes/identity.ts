@@ -34,8 +34,7 @@ export const identityPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (a
     const ctx = request.ctx();
     const { id } = request.params;
     if (choice === 'merge-keep-new') {
-      const review = await getReview(ctx, id);
-      await decideReview(ctx, id, { decision: 'merge', survivorId: review.patientId, ...(note ? { note } : {}) });
+      await decideReview(ctx, id, { decision: 'merge', keep: 'new', ...(note ? { note } : {}) });
     } else if (choice === 'link' || choice === 'different') {
       await decideReview(ctx, id, { decision: choice, ...(note ? { note } : {}) });
     } else throw new Invalid('web.unknown_action', `No review decision "${choice}".`);

@@ -16,7 +16,7 @@ const StaffPageQuery = z.object({
 });
 const ACTIONS = { deactivate: { active: false }, reactivate: { active: true }, unlock: { unlock: true } } as const;
 const PAGE_SIZE = 50;
-const CREATE_FIELDS = ['username', 'displayName', 'role', 'departmentId'] as const;
+const CREATE_FIELDS = ['username', 'displayName', 'email', 'role', 'departmentId'] as const;
 
 /** Paths are under /app. The staff service refuses anyone but an admin (403 page); the page only draws. */
 export const staffPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (app, { assets }) => {
@@ -51,7 +51,7 @@ export const staffPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (app,
   app.post('/staff', { schema: { hide: true, body: FormBody } }, async (request, reply) => {
     const values: FormValues = Object.fromEntries(CREATE_FIELDS.map((name) => [name, formValue(request.body, name).trim()]));
     const again = async (status: number, errors: FieldError[]) => sendPage(reply, await render(request, { values, errors }), status);
-    const body = CreateStaffBody.safeParse({ ...values, departmentId: values['departmentId'] || null, password: formValue(request.body, 'password') });
+    const body = CreateStaffBody.safeParse({ ...values, email: values['email'] || null, departmentId: values['departmentId'] || null, password: formValue(request.body, 'password') });
     if (!body.success) return again(400, zodFieldErrors(body.error));
     try {
       await createStaff(request.ctx(), body.data);
@@ -64,8 +64,12 @@ export const staffPages: FastifyPluginAsyncZod<{ assets: Assets }> = async (app,
 
   app.post('/staff/:id', { schema: { hide: true, params: StaffIdParams, body: FormBody } }, async (request, reply) => {
     const action = formValue(request.body, 'action');
-    if (!Object.hasOwn(ACTIONS, action)) throw new Invalid('web.unknown_action', `No staff action "${action}".`);
-    const update = UpdateStaffBody.safeParse({ version: Number(formValue(request.body, 'version')), ...ACTIONS[action as keyof typeof ACTIONS] });
+    if (!Object.hasOwn(ACTIONS, action) && action !== 'email') throw new Invalid('web.unknown_action', `No staff action "${action}".`);
+    const email = formValue(request.body, 'email').trim();
+    const changes = action === 'email' ? { email: email || null } : ACTIONS[action as keyof typeof ACTIONS];
+    const update = UpdateStaffBody.safeParse({ version: Number(formValue(request.body, 'version')), ...changes });
+    // An address that is not one comes back as a message on the list, like the service's refusals.
+    if (!update.success && action === 'email') return seeOther(reply, '/app/staff?problem=staff.bad_email');
     if (!update.success) throw new Invalid('web.bad_form', 'The staff form was not complete.');
     try {
       await updateStaff(request.ctx(), request.params.id, update.data);

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../../../lib/context.js';
 import { decideConversions, takeSmsQuestions } from '../consultations.service.js';
+import { sendDirectReplies, type DirectReplyReport } from '../direct-replies.js';
 
 /** Nightly: consultations older than the conversion window are marked converted, or put on the call-back list (咨询后未来院). */
 export const conversionTask = {
@@ -16,5 +17,14 @@ export const smsQuestionsTask = {
   schedule: '* * * * *',
   run(ctx: ServiceContext): { automatic: number; forAgents: number } {
     return takeSmsQuestions(ctx);
+  },
+};
+
+/** Every minute: automatic answers to numbers and addresses without a patient file, sent and retried. */
+export const directRepliesTask = {
+  name: 'consultations.direct-replies',
+  schedule: '* * * * *',
+  async run(ctx: ServiceContext): Promise<DirectReplyReport> {
+    return sendDirectReplies(ctx);
   },
 };

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../../../lib/context.js';
 import { takeFollowupEvents } from '../feedback.intake.js';
 import { closeUnanswered, escalateOverdue } from '../feedback.service.js';
+import { sendStaffNotices, type NoticeReport } from '../staff-notices.js';
 
 /** Every five minutes: overdue cases one level up, follow-up events into complaints. */
 export const escalationTask = {
@@ -18,5 +19,14 @@ export const autoCloseTask = {
   schedule: '15 3 * * *',
   run(ctx: ServiceContext): { closed: number } {
     return closeUnanswered(ctx);
+  },
+};
+
+/** Every minute: notices to staff (assigned, escalated, handed over) e-mailed, retried with backoff when the relay is down. */
+export const staffNoticesTask = {
+  name: 'feedback.staff-notices',
+  schedule: '* * * * *',
+  async run(ctx: ServiceContext): Promise<NoticeReport> {
+    return sendStaffNotices(ctx);
   },
 };

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { statement, type Tx } from '../../../../db/client.js';
 import { followupEnrolments, followupPlans, followupSteps } from '../../../../db/schema/followup-plans.js';
 import type { PlanDefinition } from './plan-definition.js';
@@ -79,6 +79,18 @@ export function findEnrolment(tx: Tx, id: string): EnrolmentRow | undefined {
 
 export function enrolmentsOfPatient(tx: Tx, patientId: string): EnrolmentRow[] {
   return tx.select().from(followupEnrolments).where(eq(followupEnrolments.patientId, patientId)).orderBy(desc(followupEnrolments.createdAt), desc(followupEnrolments.id)).all();
+}
+
+/** One timeline page of a patient's enrolments: strictly before (createdAt, id), newest first, at most `limit`. */
+export function enrolmentsOfPatientBefore(tx: Tx, patientId: string, before: [string, string] | undefined, limit: number): EnrolmentRow[] {
+  const e = followupEnrolments;
+  return tx
+    .select()
+    .from(e)
+    .where(and(eq(e.patientId, patientId), before ? or(lt(e.createdAt, before[0]), and(eq(e.createdAt, before[0]), lt(e.id, before[1]))) : undefined))
+    .orderBy(desc(e.createdAt), desc(e.id))
+    .limit(limit)
+    .all();
 }
 
 export function activeEnrolmentsOfPatient(tx: Tx, patientId: string): EnrolmentRow[] {

@@ -1,2 +1,0 @@
-CREATE INDEX `feedback_open_complaints_idx` ON `feedback` (`created_at`) WHERE kind = 'complaint' AND resolved_at IS NULL;--> statement-breakpoint
-CREATE INDEX `feedback_complaints_resolved_idx` ON `feedback` (`kind`,`resolved_at`);

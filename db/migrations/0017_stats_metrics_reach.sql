@@ -1,1 +1,0 @@
-CREATE INDEX `followup_tasks_department_of_idx` ON `followup_tasks` (`id`,`department_id`);

@@ -1,2 +1,0 @@
-DROP INDEX `encounters_discharge_idx`;--> statement-breakpoint
-CREATE INDEX `encounters_discharge_idx` ON `encounters` (`end_at`,`department_id`,`status`,`attending_doctor_id`,`id`) WHERE class = 'inpatient';
