@@ -76,6 +76,8 @@ export const consultations = sqliteTable(
     index('consultations_callback_idx').on(t.callbackDoneAt, t.callbackDueAt),
     index('consultations_status_idx').on(t.status, t.createdAt),
     index('consultations_reply_idx').on(t.replyStatus, t.replyDueAt),
+    // Statistics: a period's consultations by category and conversion, from the index alone.
+    index('consultations_stats_idx').on(t.createdAt, t.category, t.conversion),
     uniqueIndex('consultations_source_message_unique').on(t.sourceMessageId),
   ],
 );

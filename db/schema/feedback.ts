@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { patients } from './patients.js';
 import { departments, staff } from './staff.js';
@@ -46,6 +47,11 @@ export const feedback = sqliteTable(
     index('feedback_department_inbox_idx').on(t.departmentId, t.status, t.deadlineAt),
     index('feedback_status_deadline_idx').on(t.status, t.deadlineAt),
     index('feedback_patient_idx').on(t.patientId, t.createdAt),
+    // Statistics: a period's feedback, and complaints by time for the at-risk list.
+    index('feedback_created_idx').on(t.createdAt, t.kind, t.category, t.departmentId, t.resolvedAt, t.deadlineAt, t.escalatedAt),
+    index('feedback_complaints_idx').on(t.kind, t.createdAt),
+    index('feedback_open_complaints_idx').on(t.createdAt).where(sql`kind = 'complaint' AND resolved_at IS NULL`),
+    index('feedback_complaints_resolved_idx').on(t.kind, t.resolvedAt),
     uniqueIndex('feedback_followup_event_unique').on(t.followupEventId),
   ],
 );

@@ -144,6 +144,8 @@ export const encounters = sqliteTable(
     // Statistics read encounters by period (visits, new and returning, the pyramid): covering, so a month of a big
     // hospital's visits is read from the index without a lookup per visit.
     index('encounters_start_idx').on(t.startAt, t.status, t.patientId, t.departmentId),
+    // Statistics read discharges (inpatient stays by their end) for follow-up coverage.
+    index('encounters_discharge_idx').on(t.endAt, t.departmentId, t.status, t.attendingDoctorId, t.id).where(sql`class = 'inpatient'`),
     uniqueIndex('encounters_source_unique').on(t.sourceSystem, t.sourceId),
   ],
 );

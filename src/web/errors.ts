@@ -19,7 +19,9 @@ export function installPageErrorHandling(app: FastifyInstance, assets: Assets): 
     const shown: ErrorStatus = status === 403 || status === 404 || status === 429 ? status : status < 500 ? 400 : 500;
     const page = pageContext(request, assets);
     const message = error instanceof AppError && error.code === 'web.bad_origin' ? page.t('error.badOrigin') : undefined;
-    return sendPage(reply, errorPage(page, shown, { requestId: request.id, ...(message ? { message } : {}) }), shown);
+    // A refusal's stable code (stats.unknown_table …) is public, as in problem+json; an internal error's is not.
+    const code = error instanceof AppError && status < 500 ? error.code : undefined;
+    return sendPage(reply, errorPage(page, shown, { requestId: request.id, ...(message ? { message } : {}), ...(code ? { code } : {}) }), shown);
   });
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, errorPage(pageContext(request, assets), 404, { requestId: request.id }), 404));

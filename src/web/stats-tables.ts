@@ -87,14 +87,18 @@ const rateCells = (t: Translate, x: Json) => [pct(x.value), x.numerator, x.denom
 const rateColumns = (t: Translate, share: string) => [share, t('stats.col.numerator'), t('stats.col.denominator'), t('stats.col.denominatorName')];
 
 export interface DashboardTable {
+  /** The figure behind the table; the table shows to whoever may run it (hospital-wide ones: administrators). */
   metric: string;
   title: Parameters<Translate>[0];
-  /** Hospital-wide figures are shown to administrators only. */
-  hospital?: boolean;
   /** Computed over every encounter of the patients (RFM): on its own page, linked from the dashboard, not on it. */
   ownPage?: boolean;
-  build(t: Translate, result: Json, when: (instant: string) => string): MetricTable;
+  /** What the metric is asked beyond the page's filter (a grouping, a limit, the drill-down's narrowing). */
+  query?(page: { grain: string; channel?: string | undefined; status?: string | undefined }): Record<string, unknown>;
+  build(t: Translate, result: Json, when: (instant: string) => string, drill: Drill): MetricTable;
 }
+
+/** The page's filter plus `extra`, as a link to another table (the list behind a row). */
+export type Drill = (table: string, extra: Record<string, string>) => string;
 
 /** Every table of the dashboard beyond satisfaction, by name (the CSV export's path). */
 export const MORE_TABLES: Record<string, DashboardTable> = {
@@ -130,15 +134,23 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
   'at-risk': {
     metric: 'patients.at-risk',
     title: 'stats.atRisk',
+    query: () => ({ limit: 100 }),
     build: (t, res, when) => ({
-      columns: [t('stats.col.patient'), t('stats.col.name'), t('stats.by.department'), t('stats.col.satisfaction'), t('stats.col.when')],
-      rows: res.items.map((i: Json) => [i.patientId, i.name, i.department, i.satisfaction, when(i.answeredAt)]),
+      columns: [t('stats.col.patient'), t('stats.col.name'), t('stats.by.department'), t('stats.col.reasons'), t('stats.col.openComplaints'), t('stats.col.satisfaction'), t('stats.col.when')],
+      rows: res.items.map((i: Json) => [
+        i.patientId,
+        i.name,
+        i.department,
+        i.reasons.map((reason: string) => t.maybe(`stats.risk.${reason}`) ?? reason).join(t('common.listJoin')),
+        i.openComplaints,
+        i.satisfaction,
+        i.answeredAt ? when(i.answeredAt) : null,
+      ]),
     }),
   },
   messages: {
     metric: 'messages.delivery',
     title: 'stats.messages',
-    hospital: true,
     build: (t, res) => ({
       columns: [t('stats.col.channel'), t('stats.col.purpose'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.failedShare'), t('stats.col.cancelled'), t('stats.col.held'), t('stats.col.optedOut')],
       rows: res.rows.map((m: Json) => [
@@ -159,7 +171,6 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
   campaigns: {
     metric: 'messages.campaigns',
     title: 'stats.campaigns',
-    hospital: true,
     build: (t, res, when) => ({
       columns: [t('stats.col.campaign'), t('stats.col.when'), t('stats.col.queued'), t('stats.col.attempted'), t('stats.col.delivered'), t('stats.col.deliveredShare'), t('stats.col.failed'), t('stats.col.cancelled')],
       rows: res.campaigns.map((c: Json) => [c.name, when(c.sendAt), c.queued, c.attempted, c.delivered.numerator, pct(c.delivered.value), c.failed.numerator, c.cancelled]),
@@ -182,6 +193,104 @@ function rfmTable(t: Translate, res: Json, when: (instant: string) => string): M
     ],
   };
 }
+
+/** The appointments figures of one row: booked, moved, cancelled and no-shows with their denominators, lead time. */
+const appointmentColumns = (t: Translate) => [
+  t('stats.col.booked'),
+  t('stats.col.moved'),
+  ...rateColumns(t, t('stats.col.cancelRate')),
+  t('stats.col.noShows'),
+  ...rateColumns(t, t('stats.col.noShowRate')),
+  t('stats.col.leadDays'),
+];
+const appointmentCells = (t: Translate, f: Json) => [f.booked, f.moved, ...rateCells(t, f.cancelled), f.noShow.numerator, ...rateCells(t, f.noShow), f.leadDays.median];
+
+function appointmentsTable(t: Translate, res: Json, drill: Drill, heading: string, param: string): MetricTable {
+  return {
+    columns: [heading, ...appointmentColumns(t)],
+    rows: [...res.rows.map((row: Json) => [row.label, ...appointmentCells(t, row)]), [t('stats.total'), ...appointmentCells(t, res.total)]],
+    links: [...res.rows.map((row: Json) => drill('appointment-list', { [param]: row.key })), drill('appointment-list', {})],
+  };
+}
+
+/** A rate per department and overall (the follow-up figures). */
+function rateByDepartmentTable(t: Translate, res: Json): MetricTable {
+  return {
+    columns: [t('stats.by.department'), ...rateColumns(t, t('stats.col.rate'))],
+    rows: [...res.rows.map((row: Json) => [row.label, ...rateCells(t, row.rate)]), [t('stats.total'), ...rateCells(t, res.overall)]],
+  };
+}
+
+const feedbackCells = (t: Translate, f: Json) => [f.received, f.resolved, r(f.medianHoursToResolve, 2), ...rateCells(t, f.deadlineMet), f.escalated];
+
+/** Every table of the call centre, follow-up and appointments (issue 9, service). */
+const SERVICE_TABLES: Record<string, DashboardTable> = {
+  appointments: { metric: 'appointments.volume', title: 'stats.appointments', query: () => ({ by: 'department' }), build: (t, res, _when, drill) => appointmentsTable(t, res, drill, t('stats.by.department'), 'departmentId') },
+  'appointment-doctors': { metric: 'appointments.volume', title: 'stats.appointmentDoctors', query: () => ({ by: 'doctor' }), build: (t, res, _when, drill) => appointmentsTable(t, res, drill, t('stats.by.doctor'), 'doctorId') },
+  'appointment-channels': {
+    metric: 'appointments.volume',
+    title: 'stats.appointmentChannels',
+    query: () => ({ by: 'channel' }),
+    build: (t, res, _when, drill) => {
+      const table = appointmentsTable(t, res, drill, t('stats.by.channel'), 'channel');
+      return { ...table, rows: table.rows.map((row, i) => (i < res.rows.length ? [t.maybe(`stats.channel.${res.rows[i].key}`) ?? row[0]!, ...row.slice(1)] : row)) };
+    },
+  },
+  'appointment-trend': {
+    metric: 'appointments.trend',
+    title: 'stats.appointmentTrend',
+    query: (page) => ({ grain: page.grain }),
+    build: (t, res) => ({ columns: [t('stats.col.period'), ...appointmentColumns(t)], rows: res.buckets.map((b: Json) => [b.bucket, ...appointmentCells(t, b)]) }),
+  },
+  'appointment-list': {
+    metric: 'appointments.list',
+    title: 'stats.appointmentList',
+    ownPage: true,
+    query: (page) => ({ channel: page.channel, status: page.status, limit: 500 }),
+    build: (t, res, when) => ({
+      columns: [t('stats.col.visitDay'), t('stats.col.patient'), t('stats.by.department'), t('stats.by.doctor'), t('stats.by.channel'), t('stats.col.status'), t('stats.col.leadDays'), t('stats.col.bookedAt')],
+      rows: res.items.map((i: Json) => [
+        when(i.startAt),
+        i.patientId,
+        i.department,
+        i.doctor,
+        t.maybe(`stats.channel.${i.channel}`) ?? i.channel,
+        i.moved ? t('stats.status.moved') : (t.maybe(`stats.status.${i.status}`) ?? i.status),
+        i.leadDays,
+        when(i.bookedAt),
+      ]),
+    }),
+  },
+  'followup-coverage': { metric: 'followup.coverage', title: 'stats.followupCoverage', build: (t, res) => rateByDepartmentTable(t, res) },
+  'followup-completion': { metric: 'followup.completion', title: 'stats.followupCompletion', build: (t, res) => rateByDepartmentTable(t, res) },
+  'followup-on-time': { metric: 'followup.on-time', title: 'stats.followupOnTime', build: (t, res) => rateByDepartmentTable(t, res) },
+  'followup-reach': { metric: 'followup.reach', title: 'stats.followupReach', build: (t, res) => rateByDepartmentTable(t, res) },
+  consultations: {
+    metric: 'consultations.by-category',
+    title: 'stats.consultations',
+    build: (t, res) => ({
+      columns: [t('stats.by.category'), t('stats.col.consultations'), t('stats.col.pending'), ...rateColumns(t, t('stats.col.conversion'))],
+      rows: [
+        ...res.rows.map((c: Json) => [t.maybe(`cc.category.${c.category}`) ?? c.category, c.consultations, c.pending, ...rateCells(t, c.conversion)]),
+        [t('stats.total'), res.total, res.rows.reduce((n: number, c: Json) => n + c.pending, 0), ...rateCells(t, res.conversion)],
+      ],
+    }),
+  },
+  feedback: {
+    metric: 'feedback.summary',
+    title: 'stats.feedback',
+    build: (t, res) => ({
+      columns: [t('stats.col.dimension'), t('stats.col.group'), t('stats.col.received'), t('stats.col.resolved'), t('stats.col.hoursToResolve'), ...rateColumns(t, t('stats.col.deadlineMet')), t('stats.col.escalated')],
+      rows: [
+        [t('stats.total'), '', ...feedbackCells(t, res.total)],
+        ...res.byKind.map((k: Json) => [t('stats.by.kind'), t.maybe(`cc.feedback.${k.key}`) ?? k.label, ...feedbackCells(t, k)]),
+        ...res.byCategory.map((c: Json) => [t('stats.by.category'), t.maybe(`cc.fcategory.${c.key}`) ?? c.label, ...feedbackCells(t, c)]),
+        ...res.byDepartment.map((d: Json) => [t('stats.by.department'), d.label, ...feedbackCells(t, d)]),
+      ],
+    }),
+  },
+};
+Object.assign(MORE_TABLES, SERVICE_TABLES);
 
 function countsTable(t: Translate, res: Json): MetricTable {
   return { columns: [t('stats.col.group'), t('stats.col.patients'), ...rateColumns(t, t('stats.col.share'))], rows: res.rows.map((x: Json) => [x.label, x.patients, ...rateCells(t, x.share)]) };

@@ -7,6 +7,7 @@ import { rebuildAllRollups } from '../../src/modules/stats/rollup.service.js';
 import { instantsOf } from '../../src/modules/stats/periods.js';
 import { emit, note, percentile, timeEach, timeEachAsync } from './report.js';
 import { statsHospital } from './stats-fixture.js';
+import { serviceViews } from './stats-service.bench.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
@@ -18,6 +19,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
  */
 export async function run(): Promise<void> {
   const scale = Number(process.env.BENCH_STATS_SCALE ?? 100);
+  // BENCH_STATS_PART=service runs only the service figures (their own hospital file); =satisfaction only these.
+  if (process.env.BENCH_STATS_PART === 'service') return serviceViews(scale);
   const { db, deps, counts } = await statsHospital(scale);
   const c = db.$client;
   const tag = `@x${scale}`;
@@ -89,4 +92,5 @@ export async function run(): Promise<void> {
   }
   await app.close();
   c.close();
+  if (process.env.BENCH_STATS_PART !== 'satisfaction') await serviceViews(scale);
 }

@@ -86,30 +86,3 @@ export function rfmAsOf(tx: Tx, asOf: string, yearBefore: string, departmentId: 
     FROM encounters WHERE start_at < ${asOf} AND status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(department_id, '') = ${departmentId}` : sql``}
     GROUP BY patient_id`);
 }
-
-export interface AtRiskRow {
-  patientId: string;
-  name: string;
-  responseId: string;
-  authoredAt: string;
-  satisfaction: number;
-  departmentId: string | null;
-  lastVisitAt: string | null;
-}
-
-/**
- * Patients whose latest answer to an overall-satisfaction question, given in the period, is at most `maxScore`. The
- * latest is ranked among the period's answers only (a later one would be in the period too), so one pass over the
- * period's responses finds it instead of a look for a later answer per response.
- */
-export function lowLastSatisfaction(tx: Tx, start: string, end: string, departmentId: string | undefined, maxScore: number, limit: number): AtRiskRow[] {
-  return tx.all<AtRiskRow>(sql`SELECT p.id AS patientId, p.name AS name, l.id AS responseId, l.authored_at AS authoredAt, l.satisfaction AS satisfaction,
-      l.department_id AS departmentId, p.last_visit_at AS lastVisitAt
-    FROM (SELECT r.id, r.patient_id, r.authored_at, r.satisfaction, r.department_id,
-        row_number() OVER (PARTITION BY r.patient_id ORDER BY r.authored_at DESC, r.id DESC) AS rank
-      FROM questionnaire_responses r WHERE r.authored_at >= ${start} AND r.authored_at < ${end} AND r.satisfaction IS NOT NULL) l
-    JOIN patients p ON p.id = l.patient_id
-    WHERE l.rank = 1 AND l.satisfaction <= ${maxScore} AND p.active = 1 AND p.deceased_at IS NULL AND p.merged_into_id IS NULL
-      ${departmentId !== undefined ? sql`AND coalesce(l.department_id, '') = ${departmentId}` : sql``}
-    ORDER BY l.satisfaction, l.authored_at DESC, l.id LIMIT ${limit}`);
-}

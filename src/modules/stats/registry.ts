@@ -18,6 +18,8 @@ export interface MetricTable {
   rows: (string | number | null)[][];
   /** What the page says above the table (as of when, from where); not exported. */
   caption?: string;
+  /** Per row, where its first cell leads (the list behind it); not exported. */
+  links?: (string | null)[];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { Forbidden, NotFound } from '../../lib/errors.js';
 import { inReadSnapshot } from '../../lib/transaction.js';
 import { auditRead } from '../audit/audit.reads.js';
-import { authorize } from '../staff/permissions.js';
+import { authorize, can } from '../staff/permissions.js';
 import { resolveRange } from './periods.js';
 import { metricPath, type MetricDefinition, type MetricRegistry } from './registry.js';
 import type { StatsFilter } from './stats.schemas.js';
@@ -37,13 +37,28 @@ export async function runDefinition<Q extends StatsFilter>(ctx: ServiceContext, 
 
 /** The query as this staff member may run it. */
 export function scopeQuery<Q extends StatsFilter>(ctx: ServiceContext, metric: Pick<MetricDefinition, 'scope' | 'id'>, query: Q): Q {
-  const actor = authorize(ctx, metric.scope === 'hospital' ? 'stats.hospital' : 'stats.read');
-  if (actor.role !== 'manager') return query;
-  if (!actor.departmentId) throw new Forbidden('stats.no_department', 'A manager without a department has no figures to see.');
-  if (query.departmentId !== undefined && query.departmentId !== actor.departmentId) {
+  const held = heldToDepartment(ctx, metric);
+  if (held === undefined) return query;
+  if (query.departmentId !== undefined && query.departmentId !== held) {
     throw new Forbidden('stats.other_department', 'Managers see the figures of their own department only.');
   }
-  return { ...query, departmentId: actor.departmentId };
+  return { ...query, departmentId: held };
+}
+
+/**
+ * The one department scope rule: managers are held to their own department (undefined: not held). Checks the
+ * right to the metric first; a manager without a department has no figures to see.
+ */
+export function heldToDepartment(ctx: ServiceContext, metric: Pick<MetricDefinition, 'scope'>): string | undefined {
+  const actor = authorize(ctx, metric.scope === 'hospital' ? 'stats.hospital' : 'stats.read');
+  if (actor.role !== 'manager') return undefined;
+  if (!actor.departmentId) throw new Forbidden('stats.no_department', 'A manager without a department has no figures to see.');
+  return actor.departmentId;
+}
+
+/** Whether this staff member may see a metric at all (hospital-wide ones: administrators). */
+export function maySee(ctx: ServiceContext, metric: Pick<MetricDefinition, 'scope'>): boolean {
+  return ctx.actor.kind === 'staff' && can(ctx.actor.role, metric.scope === 'hospital' ? 'stats.hospital' : 'stats.read');
 }
 
 export async function listMetrics(ctx: ServiceContext, registry: MetricRegistry): Promise<{ items: { id: string; path: string; summary: string; listsPatients: boolean }[] }> {

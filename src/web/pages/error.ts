@@ -4,12 +4,12 @@ import type { PageContext } from '../page-context.js';
 
 export type ErrorStatus = 400 | 403 | 404 | 429 | 500;
 
-export function errorPage(page: PageContext, status: ErrorStatus, options: { requestId: string; message?: string }): SafeHtml {
+export function errorPage(page: PageContext, status: ErrorStatus, options: { requestId: string; message?: string; code?: string }): SafeHtml {
   const { t } = page;
   const title = t(`error.title.${status}`);
   return layout(page, {
     title,
-    body: html`<section class="card narrow error-page">
+    body: html`<section class="card narrow error-page"${options.code ? html` data-code="${options.code}"` : ''}>
   <p class="error-status">${status}</p>
   <h1>${title}</h1>
   <p>${options.message ?? t(`error.body.${status}`, { id: options.requestId })}</p>

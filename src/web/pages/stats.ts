@@ -85,7 +85,7 @@ export function tableBody(page: PageContext, name: string, table: MetricTable): 
   return html`${table.caption ? html`<p class="muted small">${table.caption}</p>` : ''}${table.rows.length === 0
     ? html`<p class="muted">${t('stats.noData')}</p>`
     : html`<div class="table-scroll"><table class="table" data-table="${name}"><thead><tr>${table.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-  <tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${cell ?? ''}</td>`)}</tr>`)}</tbody></table></div>`}`;
+  <tbody>${table.rows.map((row, r) => html`<tr>${row.map((cell, i) => html`<td data-label="${table.columns[i] ?? ''}">${i === 0 && table.links?.[r] ? html`<a href="${table.links[r]}">${cell ?? ''}</a>` : (cell ?? '')}</td>`)}</tr>`)}</tbody></table></div>`}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { tableToCsv } from '../../modules/stats/csv.js';
 import { resolveRange } from '../../modules/stats/periods.js';
 import type { MetricRegistry, MetricTable } from '../../modules/stats/registry.js';
 import * as s from '../../modules/stats/stats.schemas.js';
-import { metricNamed, runDefinition, scopeQuery } from '../../modules/stats/stats.service.js';
+import { heldToDepartment, maySee, metricNamed, runDefinition, scopeQuery } from '../../modules/stats/stats.service.js';
 import { listDepartments } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
 import { localDateTime } from '../format.js';
@@ -14,8 +14,7 @@ import { html, raw } from '../html.js';
 import type { Translate } from '../i18n/index.js';
 import { pageContext, sendPage } from '../page-context.js';
 import { queryOf, statsDashboardPage, statsListPage, tableBody, type StatsFilterView } from '../pages/stats.js';
-import { aspectsTable, breakdownTable, commentsTable, itemsTable, MORE_TABLES, responsesTable, trendTable } from '../stats-tables.js';
-import { can } from '../../modules/staff/permissions.js';
+import { aspectsTable, breakdownTable, commentsTable, itemsTable, MORE_TABLES, responsesTable, trendTable, type Drill } from '../stats-tables.js';
 
 // The filter form sends every field; an empty one means "any".
 const blank = (value: unknown) => (value === '' ? undefined : value);
@@ -31,12 +30,14 @@ const PageQuery = z
     by: z.preprocess(blank, s.BreakdownQuery.shape.by),
     maxSatisfaction: z.preprocess(blank, s.CommentsQuery.shape.maxSatisfaction),
     contains: z.preprocess(blank, s.CommentsQuery.shape.contains),
+    channel: z.preprocess(blank, z.enum(['web', 'phone', 'desk']).optional()),
+    status: z.preprocess(blank, z.enum(['booked', 'checked_in', 'completed', 'cancelled', 'no_show']).optional()),
     lang: z.string().optional(),
   })
   .strict();
 type PageQuery = z.infer<typeof PageQuery>;
 const TABLES = ['breakdown', 'trend', 'aspects', 'items', 'responses', 'comments', ...Object.keys(MORE_TABLES)];
-const ExportParams = z.object({ table: z.string().regex(/^[a-z]+\.csv$/) });
+const ExportParams = z.object({ table: z.string().regex(/^[a-z][a-z-]*\.csv$/) });
 
 /** Paths are under /app: the dashboard, the lists behind its bars, and every table as CSV. */
 export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: MetricRegistry }> = async (app, { assets, metrics }) => {
@@ -54,8 +55,9 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
   async function filterView(ctx: ServiceContext, q: PageQuery, t: Translate, period: { from: string; to: string }) {
     const scoped = metricQuery(ctx, q, t);
     const all = await listDepartments(ctx);
-    const fixedDepartment = ctx.actor.kind === 'staff' && ctx.actor.role === 'manager';
-    const departments = all.filter((d) => !fixedDepartment || d.id === scoped.departmentId).map((d) => ({ id: d.id, name: t.lang === 'en' ? d.nameEn : d.nameZh }));
+    const held = heldToDepartment(ctx, metric('satisfaction.summary'));
+    const fixedDepartment = held !== undefined;
+    const departments = all.filter((d) => !fixedDepartment || d.id === held).map((d) => ({ id: d.id, name: t.lang === 'en' ? d.nameEn : d.nameZh }));
     const filter: StatsFilterView = { from: period.from, to: period.to, departmentId: scoped.departmentId ?? '', doctorId: q.doctorId ?? '', grain: q.grain, by: q.by };
     return { filter, departments, departmentFixed: fixedDepartment };
   }
@@ -82,8 +84,9 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       default: {
         const more = MORE_TABLES[name];
         if (!more) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
-        const result = await runDefinition(ctx, metric(more.metric), more.metric === 'patients.at-risk' ? { ...mq, limit: 100 } : mq);
-        return { title: t(more.title), table: more.build(t, result, when) };
+        const result = await runDefinition(ctx, metric(more.metric), { ...mq, ...more.query?.({ grain: q.grain, channel: q.channel, status: q.status }) });
+        const drill: Drill = (to, extra) => `/app/stats/table/${to}?${queryOf({ from: mq.from, to: mq.to, departmentId: mq.departmentId ?? '', doctorId: mq.doctorId ?? '' }, extra)}`;
+        return { title: t(more.title), table: more.build(t, result, when, drill) };
       }
     }
   }
@@ -102,9 +105,8 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       { name: 'aspects', ...(await table(ctx, 'aspects', q, page.t, ctx.timeZone)) },
       { name: 'items', ...(await table(ctx, 'items', q, page.t, ctx.timeZone)) },
     ];
-    const hospitalWide = ctx.actor.kind === 'staff' && can(ctx.actor.role, 'stats.hospital');
     const lazyTables = Object.entries(MORE_TABLES)
-      .filter(([, more]) => !(more.hospital && !hospitalWide) && !more.ownPage)
+      .filter(([, more]) => maySee(ctx, metric(more.metric)) && !more.ownPage)
       .map(([name, more]) => ({ name, title: page.t(more.title) }));
     const fv = await filterView(ctx, q, page.t, summary.period);
     const ownPages = Object.entries(MORE_TABLES)
@@ -129,7 +131,7 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
           ? html`<label>${page.t('stats.maxSatisfaction')}<input type="number" name="maxSatisfaction" min="0" max="10" value="${q.maxSatisfaction ?? ''}"></label>
   <label>${page.t('stats.contains')}<input type="text" name="contains" maxlength="100" value="${q.contains ?? ''}"></label>`
           : raw('');
-      const exportQuery = queryOf({ ...fv.filter }, { ...(q.maxSatisfaction !== undefined ? { maxSatisfaction: String(q.maxSatisfaction) } : {}), ...(q.contains ? { contains: q.contains } : {}), ...(q.questionnaireId ? { questionnaireId: q.questionnaireId } : {}), ...(q.encounterClass ? { encounterClass: q.encounterClass } : {}) });
+      const exportQuery = queryOf({ ...fv.filter }, { ...(q.maxSatisfaction !== undefined ? { maxSatisfaction: String(q.maxSatisfaction) } : {}), ...(q.contains ? { contains: q.contains } : {}), ...(q.questionnaireId ? { questionnaireId: q.questionnaireId } : {}), ...(q.encounterClass ? { encounterClass: q.encounterClass } : {}), ...(q.channel ? { channel: q.channel } : {}), ...(q.status ? { status: q.status } : {}) });
       return sendPage(reply, statsListPage(page, { title: built.title, action: path.endsWith(':name') ? `/app/stats/table/${name}` : `/app/stats/${name}`, filterView: fv, extra, name, table: built.table, exportHref: `/app/stats/export/${name}.csv?${exportQuery}` }));
     });
   }

@@ -177,40 +177,6 @@ const rfm: MetricDefinition<typeof StatsFilter, typeof RfmResult> = {
   },
 };
 
-const AtRiskQuery = StatsFilter.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
-const AtRiskResult = z.object({
-  period: Period,
-  rule: z.string(),
-  items: z.array(z.object({ patientId: z.string(), name: z.string(), reason: z.literal('low_last_satisfaction'), satisfaction: z.number(), answeredAt: z.string(), responseId: z.string(), department: z.string(), lastVisitAt: z.string().nullable() })),
-});
-
-const atRisk: MetricDefinition<typeof AtRiskQuery, typeof AtRiskResult> = {
-  id: 'patients.at-risk',
-  summary: 'Patients at risk of leaving: their latest overall-satisfaction answer, given in the period, is low (the call centre adds open complaints after merge). Audited',
-  query: AtRiskQuery,
-  result: AtRiskResult,
-  listsPatients: true,
-  compute: ({ tx, ctx, range, query }) => {
-    const labels = new Labels(tx, ctx, query.lang);
-    const { start, end } = instantsOf(range, ctx.timeZone);
-    const max = ctx.followup.lowSatisfactionScore;
-    return {
-      period: range,
-      rule: `latest overall satisfaction ≤ ${max}`,
-      items: repo.lowLastSatisfaction(tx, start, end, query.departmentId, max, query.limit).map((r) => ({
-        patientId: r.patientId,
-        name: r.name,
-        reason: 'low_last_satisfaction' as const,
-        satisfaction: r.satisfaction,
-        answeredAt: r.authoredAt,
-        responseId: r.responseId,
-        department: labels.department(r.departmentId),
-        lastVisitAt: r.lastVisitAt,
-      })),
-    };
-  },
-};
-
 export function registerPatientMetrics(registry: MetricRegistry): void {
-  for (const m of [sources, regions, pyramid, newReturning, diseaseMix, rfm, atRisk]) registry.register(m as unknown as MetricDefinition);
+  for (const m of [sources, regions, pyramid, newReturning, diseaseMix, rfm]) registry.register(m as unknown as MetricDefinition);
 }
