@@ -42,10 +42,16 @@ export function startWalCheckpointer(path: string, everyMs: number): WalCheckpoi
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver } });
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // A worker that fails to open the database must not take the service down: checkpoints are only an optimisation
+  // (SQLite checkpoints at the next FULL commit anyway); asking one of a dead worker is refused at once.
+  let failure: Error | null = null;
+  worker.on('error', (error) => (failure = error));
+  void exited.then(() => (failure ??= new Error('the WAL checkpointer has stopped')));
   let asked = 0;
   return {
     checkpointNow: () =>
       new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
         const id = ++asked;
         const answer = (reply: { id: number; log: number; checkpointed: number; error?: string }) => {
           if (reply.id !== id) return;

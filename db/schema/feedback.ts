@@ -94,10 +94,6 @@ export const feedbackLog = sqliteTable(
 );
 
 /**
- * Notices to staff (assignment, escalation). Staff have no outbox of their own yet (messaging's outbox is for
- * patients), so they wait here for the e-mail relay and are shown in the manager's inbox.
- */
-/**
  * Notices to staff, e-mailed by the staff-notices job (feedback.notices): `queued` until due, `sending` while
  * claimed (due_at is then the lease's end), `sent` by SMTP, `held` by the sandbox (nothing left this machine),
  * `failed` with the reason (no address, refused, given up after retries). Subjects carry no patient data.

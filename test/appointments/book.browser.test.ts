@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useBrowserHospital } from '../web/browser.js';
+import { nextMondayMorning, useBrowserHospital } from '../web/browser.js';
 import { residentIdFor } from '../helpers/factories.js';
 import { cardiologyClinic, messagesOf } from './clinic.js';
 
@@ -7,7 +7,8 @@ import { cardiologyClinic, messagesOf } from './clinic.js';
  * 陈静 books her father’s first cardiology visit on her phone (375 pixels), then signs in with the SMS code to move
  * it to a later time and, when plans change, cancels it. Everything on real HTTP in Debian's Chromium.
  */
-const { h, context } = await useBrowserHospital();
+// On a Monday morning, so the Tuesday clinic is tomorrow and the one after: online moves are open for both.
+const { h, context } = await useBrowserHospital({ now: nextMondayMorning() });
 const clinic = await cardiologyClinic(h, { capacity: 2, reserve: { web: 1, phone: 0, desk: 0 } });
 
 describe('the booking page on a phone', () => {

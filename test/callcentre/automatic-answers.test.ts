@@ -92,4 +92,14 @@ describe('automatic answers from the live schedule', () => {
     expect(consultation('phone', '+8613700005555')).toMatchObject({ category: 'address_route', automatic: 1, answer: '建国路88号，地铁1号线国贸站B口', replyStatus: 'queued' });
     expect(consultation('phone', '+8613700006666')).toMatchObject({ category: 'other', automatic: 0, status: 'open', replyStatus: null });
   });
+
+  it('leaves a number shared by two patient files to an agent: which consent applies is not a stranger\'s question', async () => {
+    await createPatient(h.system(), aPatient({ phone: '13700007777' }));
+    await createPatient(h.system(), aPatient({ phone: '13700007777', name: '李四' }));
+    const reply = await ask({ category: 'doctor_sessions', question: '李明主任周二出诊吗？', phone: '13700007777', replyChannel: 'sms' }, '192.0.2.77');
+    expect(reply.statusCode, reply.body).toBe(200);
+    const row = consultation('question', '李明主任周二出诊吗？');
+    expect(row).toMatchObject({ automatic: 1, patientId: null, replyStatus: null });
+    expect(row.callbackDueAt).not.toBeNull();
+  });
 });

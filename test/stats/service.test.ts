@@ -71,6 +71,11 @@ describe('appointments', () => {
     const audit = h.db.$client.prepare("SELECT detail FROM audit_log WHERE action = 'stats.patients.list' ORDER BY seq DESC LIMIT 1").get() as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ metric: 'appointments.list', patients: [f.appointments.a5moved.patientId, f.appointments.a2.patientId] });
   });
+
+  it('the cancelled behind the cancelled rate: a booking moved to another time is not among them', async () => {
+    const list = await get(`/api/stats/appointments/list?${PERIOD}&status=cancelled`);
+    expect(list.items.map((i: { appointmentId: string }) => i.appointmentId)).toEqual([f.appointments.a3.id]);
+  });
 });
 
 describe('follow-up', () => {

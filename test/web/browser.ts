@@ -19,10 +19,10 @@ export interface BrowserHospital {
 }
 
 /** One hospital on a loopback port and one headless Chromium for a test file; both close after its tests. */
-export async function useBrowserHospital(): Promise<BrowserHospital> {
-  // Chromium judges cookie expiry by the real clock, so the hospital's clock starts at real time here: a fixed
-  // test instant would make the session cookie arrive already expired once the day passes it.
-  const h = await useTestHospital({ now: new Date().toISOString() });
+export async function useBrowserHospital(options: { now?: string } = {}): Promise<BrowserHospital> {
+  // Chromium judges cookie expiry by the real clock, so the hospital's clock starts at real time here (or later,
+  // never earlier): a fixed past instant would make the session cookie arrive already expired.
+  const h = await useTestHospital({ now: options.now ?? new Date().toISOString() });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const address = h.app.server.address();
   if (!address || typeof address === 'string') throw new Error('the test server has no TCP address');
@@ -45,4 +45,14 @@ export async function useBrowserHospital(): Promise<BrowserHospital> {
       return { context: ctx, staff };
     },
   };
+}
+
+/**
+ * The next Monday, 10:00 in Beijing, after the real now: for a browser test whose story depends on the day of the
+ * week (a Tuesday clinic booked and moved online), at any real time. Ahead of the real clock, so cookies stay valid.
+ */
+export function nextMondayMorning(real = new Date()): string {
+  const monday = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), real.getUTCDate(), 2));
+  while (monday.getUTCDay() !== 1 || monday <= real) monday.setUTCDate(monday.getUTCDate() + 1);
+  return monday.toISOString();
 }

@@ -208,10 +208,13 @@ const FORM = 'consultation-question';
 /**
  * How an automatic answer reaches the person: through the outbox when the number or address is a patient's (an
  * outbox row that consent cancels leaves it to an agent's call-back); directly when there is no patient file
- * (sendDirectReplies). Changes to apply to the new consultation row.
+ * (sendDirectReplies); a number shared by several files goes to an agent's call-back. Changes to apply to the
+ * new consultation row.
  */
 function deliver(tx: Tx, ctx: ServiceContext, row: repo.ConsultationRow, answer: string): Partial<repo.ConsultationRow> {
   const now = ctx.now.toISOString();
+  // A number on several files is no stranger's: which patient's consent applies is for an agent to find out.
+  if (!row.patientId && row.phone && patientIdsWithPhone(tx, row.phone).length > 0) return { callbackDueAt: now, callbackReason: 'requested' };
   if (!row.patientId) return { replyStatus: 'queued', replyDueAt: now };
   const replyMessageId = replyToPatient(tx, ctx, row, answer);
   return replyMessageId ? { replyMessageId } : { callbackDueAt: now, callbackReason: 'requested' };
@@ -230,7 +233,7 @@ export async function askFromWeb(ctx: ServiceContext, form: PublicQuestionForm, 
   if (form.replyChannel === 'sms' && !phone) throw new Invalid('consultations.reply_address', 'give a phone number for an answer by SMS', [{ field: 'phone', code: 'required', message: 'is needed for an answer by SMS' }]);
   if (form.replyChannel === 'email' && !email) throw new Invalid('consultations.reply_address', 'give an e-mail address for an answer by e-mail', [{ field: 'email', code: 'required', message: 'is needed for an answer by e-mail' }]);
   return inTransaction(ctx, (tx) => {
-    limitPublicForm(tx, ctx, { form: FORM, ip, code: 'consultations.rate_limited', detail: 'Too many questions from this address; please try again in an hour or call the hospital.' });
+    limitPublicForm(tx, ctx, { form: FORM, ip, perHour: ctx.callcentre.settings.publicFormPerHour, code: 'consultations.rate_limited', detail: 'Too many questions from this address; please try again in an hour or call the hospital.' });
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];
     const patientId = owners.length === 1 ? owners[0]! : null;
     const answer = automaticAnswer(tx, ctx, form.question, form.category);

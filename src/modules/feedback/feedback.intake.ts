@@ -19,7 +19,7 @@ export async function submitPublicFeedback(ctx: ServiceContext, form: PublicFeed
   const anonymous = form.anonymous !== undefined;
   const phone = !anonymous && form.phone ? phoneOrInvalid(form.phone, 'phone', 'feedback.bad_phone').e164 : null;
   return inTransaction(ctx, (tx) => {
-    limitPublicForm(tx, ctx, { form: 'feedback', ip, code: 'feedback.rate_limited', detail: 'Too many messages from this address; please try again in an hour or call the hospital.' });
+    limitPublicForm(tx, ctx, { form: 'feedback', ip, perHour: ctx.callcentre.settings.publicFormPerHour, code: 'feedback.rate_limited', detail: 'Too many messages from this address; please try again in an hour or call the hospital.' });
     const departmentId = form.departmentCode ? departmentIdByCode(tx, form.departmentCode) : undefined;
     if (form.departmentCode && !departmentId) throw new Invalid('feedback.unknown_department', 'departmentCode is not a department of this hospital', [{ field: 'departmentCode', code: 'unknown', message: 'is not a department of this hospital' }]);
     const owners = phone ? patientIdsWithPhone(tx, phone) : [];

@@ -77,12 +77,18 @@ export interface AppointmentListRow {
   moved: number;
 }
 
+/** `status=cancelled` means what the cancelled rate counts: a booking moved to another time is not cancelled. */
+function statusIs(status: string | undefined): SQL {
+  if (status === undefined) return sql``;
+  return status === 'cancelled' ? sql` AND a.status = 'cancelled' AND coalesce(a.cancel_reason, '') <> 'rescheduled'` : sql` AND a.status = ${status}`;
+}
+
 /** The bookings behind a bar, latest first; `status` narrows to cancelled or no-shows. */
 export function appointmentsBehind(tx: Tx, from: string, to: string, scope: AppointmentScope & { status?: string | undefined }, limit: number): AppointmentListRow[] {
   return tx.all<AppointmentListRow>(sql`SELECT a.id AS appointmentId, a.patient_id AS patientId, a.date AS date, a.start_at AS startAt, a.department_id AS departmentId,
       a.doctor_id AS doctorId, a.channel AS channel, a.status AS status, a.lead_days AS leadDays, a.created_at AS bookedAt,
       coalesce(a.cancel_reason, '') = 'rescheduled' AS moved
-    FROM appointments a WHERE ${where(from, to, scope)}${scope.status !== undefined ? sql` AND a.status = ${scope.status}` : sql``}
+    FROM appointments a WHERE ${where(from, to, scope)}${statusIs(scope.status)}
     ORDER BY a.start_at DESC, a.id LIMIT ${limit}`);
 }
 

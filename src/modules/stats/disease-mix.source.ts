@@ -27,20 +27,17 @@ export function diagnosesByChapter(tx: Tx, timeZone: string, range: DayRange, de
   return out;
 }
 
-/** Rebuilds one local day's diagnosis rollup (start and end are the day's instants); returns its diagnoses. */
-export function rebuildDiagnosisDay(tx: Tx, day: string, start: string, end: string): number {
+/** Rebuilds one local day's diagnosis rollup (start and end are the day's instants). */
+export function rebuildDiagnosisDay(tx: Tx, day: string, start: string, end: string): void {
   const cells = new Map<string, { departmentId: string; chapter: string; diagnoses: number }>();
-  let total = 0;
   for (const r of repo.diagnosesByDepartmentCategory(tx, start, end)) {
     const chapter = chapterKey(r.category);
     const key = `${r.departmentId}\u0000${chapter}`;
     const cell = cells.get(key) ?? { departmentId: r.departmentId, chapter, diagnoses: 0 };
     cell.diagnoses += r.diagnoses;
-    total += r.diagnoses;
     cells.set(key, cell);
   }
   repo.replaceDiagnosisDay(tx, day, [...cells.values()]);
-  return total;
 }
 
 /** The runs of consecutive days of the range that are not rolled up. */

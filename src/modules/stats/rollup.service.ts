@@ -1,3 +1,4 @@
+import type { Tx } from '../../../db/client.js';
 import { addDays, localDate, toInstant } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
@@ -16,7 +17,7 @@ export interface RollupReport {
 }
 
 /** The first instant any rollup has data for: the first response or the first visit (disease mix). */
-function firstInstant(tx: Parameters<typeof repo.firstResponseInstant>[0]): string | null {
+function firstInstant(tx: Tx): string | null {
   const [a, b] = [repo.firstResponseInstant(tx), firstEncounterInstant(tx)];
   return a === null ? b : b === null ? a : a < b ? a : b;
 }

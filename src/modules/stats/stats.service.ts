@@ -50,7 +50,7 @@ export function scopeQuery<Q extends StatsFilter>(ctx: ServiceContext, metric: P
  * right to the metric first; a manager without a department has no figures to see.
  */
 export function heldToDepartment(ctx: ServiceContext, metric: Pick<MetricDefinition, 'scope'>): string | undefined {
-  const actor = authorize(ctx, metric.scope === 'hospital' ? 'stats.hospital' : 'stats.read');
+  const actor = authorize(ctx, rightFor(metric));
   if (actor.role !== 'manager') return undefined;
   if (!actor.departmentId) throw new Forbidden('stats.no_department', 'A manager without a department has no figures to see.');
   return actor.departmentId;
@@ -58,7 +58,12 @@ export function heldToDepartment(ctx: ServiceContext, metric: Pick<MetricDefinit
 
 /** Whether this staff member may see a metric at all (hospital-wide ones: administrators). */
 export function maySee(ctx: ServiceContext, metric: Pick<MetricDefinition, 'scope'>): boolean {
-  return ctx.actor.kind === 'staff' && can(ctx.actor.role, metric.scope === 'hospital' ? 'stats.hospital' : 'stats.read');
+  return ctx.actor.kind === 'staff' && can(ctx.actor.role, rightFor(metric));
+}
+
+/** Hospital-wide figures (no department to hold a manager to) are for administrators. */
+function rightFor(metric: Pick<MetricDefinition, 'scope'>) {
+  return metric.scope === 'hospital' ? ('stats.hospital' as const) : ('stats.read' as const);
 }
 
 export async function listMetrics(ctx: ServiceContext, registry: MetricRegistry): Promise<{ items: { id: string; path: string; summary: string; listsPatients: boolean }[] }> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../lib/context.js';
 import { NotFound } from '../../lib/errors.js';
 import { tableToCsv } from '../../modules/stats/csv.js';
+import { Channel, ListStatus } from '../../modules/stats/metrics/appointments.js';
 import { resolveRange } from '../../modules/stats/periods.js';
 import type { MetricRegistry, MetricTable } from '../../modules/stats/registry.js';
 import * as s from '../../modules/stats/stats.schemas.js';
@@ -30,13 +31,17 @@ const PageQuery = z
     by: z.preprocess(blank, s.BreakdownQuery.shape.by),
     maxSatisfaction: z.preprocess(blank, s.CommentsQuery.shape.maxSatisfaction),
     contains: z.preprocess(blank, s.CommentsQuery.shape.contains),
-    channel: z.preprocess(blank, z.enum(['web', 'phone', 'desk']).optional()),
-    status: z.preprocess(blank, z.enum(['booked', 'checked_in', 'completed', 'cancelled', 'no_show']).optional()),
+    channel: z.preprocess(blank, Channel),
+    status: z.preprocess(blank, ListStatus),
     lang: z.string().optional(),
   })
   .strict();
 type PageQuery = z.infer<typeof PageQuery>;
 const TABLES = ['breakdown', 'trend', 'aspects', 'items', 'responses', 'comments', ...Object.keys(MORE_TABLES)];
+
+function knownTable(name: string): void {
+  if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+}
 const ExportParams = z.object({ table: z.string().regex(/^[a-z][a-z-]*\.csv$/) });
 
 /** Paths are under /app: the dashboard, the lists behind its bars, and every table as CSV. */
@@ -122,7 +127,7 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
       const page = pageContext(request, assets);
       const q = request.query;
       const name = path.endsWith(':name') ? (request.params as unknown as { name: string }).name : path.slice('/stats/'.length);
-      if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+      knownTable(name);
       const mq = metricQuery(ctx, q, page.t);
       const built = await table(ctx, name, q, page.t, ctx.timeZone);
       const fv = await filterView(ctx, q, page.t, { from: mq.from, to: mq.to });
@@ -141,14 +146,14 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
     const ctx = request.ctx();
     const page = pageContext(request, assets);
     const { name } = request.params;
-    if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+    knownTable(name);
     const built = await table(ctx, name, request.query, page.t, ctx.timeZone);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(tableBody(page, name, built.table).toString());
   });
 
   app.get('/stats/export/:table', { schema: { hide: true, params: ExportParams, querystring: PageQuery } }, async (request, reply) => {
     const name = request.params.table.replace(/\.csv$/, '');
-    if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
+    knownTable(name);
     const ctx = request.ctx();
     const page = pageContext(request, assets);
     const mq = metricQuery(ctx, request.query, page.t);

@@ -175,13 +175,17 @@ class Connection {
         try {
           return this.#commit(ctx, [arrived], [mapped[i]!])[0]!;
         } catch (single) {
-          // Not applied and not quarantined: AE, so the sender tries again.
-          this.options.log.error({ err: single }, 'MLLP: message could not be applied');
-          return buildAck({ ...arrived.head, code: 'AE', now: ctx.now, error: { code: 'internal', text: 'The message could not be stored; send it again.' } });
+          return this.#notApplied(ctx, arrived, single);
         }
       });
     }
     if (this.socket.writable) this.socket.write(Buffer.concat(acks.map((ack) => frame(ack))));
+  }
+
+  /** Not applied and not quarantined: AE, so the sender tries again. */
+  #notApplied(ctx: ServiceContext, arrived: Arrived, error: unknown): string {
+    this.options.log.error({ err: error }, 'MLLP: message could not be applied');
+    return buildAck({ ...arrived.head, code: 'AE', now: ctx.now, error: { code: 'internal', text: 'The message could not be stored; send it again.' } });
   }
 
   #adapt(ctx: ServiceContext, arrived: Arrived): Mapped | Error {
@@ -199,7 +203,8 @@ class Connection {
       return inImportTransaction(ctx, (tx) =>
         group.map((arrived, i) => {
           const item = mapped[i]!;
-          if (item instanceof Error) throw item;
+          // An adapter that broke on this message (not a refusal: those are quarantined) costs only this message.
+          if (item instanceof Error) return this.#notApplied(ctx, arrived, item);
           let run = this.#runs.get(arrived.source);
           if (!run) this.#runs.set(arrived.source, (run = startRun(ctx, 'hl7', arrived.source, 'mllp')));
           const [result] = applyBatchIn(tx, ctx, run, [item]);

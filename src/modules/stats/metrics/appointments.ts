@@ -19,7 +19,7 @@ const AppointmentFigures = z.object({
 type AppointmentFigures = z.infer<typeof AppointmentFigures>;
 
 /** The one formula every appointments view uses: sums over cells, rates with their denominators, the lead-time median. */
-export function appointmentFigures(cells: readonly repo.AppointmentCell[]): AppointmentFigures {
+function appointmentFigures(cells: readonly repo.AppointmentCell[]): AppointmentFigures {
   const t = { booked: 0, moved: 0, cancelled: 0, due: 0, noShows: 0 };
   const leads = new Map<number, number>();
   for (const c of cells) {
@@ -40,7 +40,8 @@ export function appointmentFigures(cells: readonly repo.AppointmentCell[]): Appo
 }
 
 const scopeOf = (q: StatsFilter & { channel?: string | undefined }): repo.AppointmentScope => ({ departmentId: q.departmentId, doctorId: q.doctorId, channel: q.channel });
-const Channel = z.enum(CHANNELS).optional().describe('web, phone or desk');
+export const Channel = z.enum(CHANNELS).optional().describe('web, phone or desk');
+export const ListStatus = z.enum(['booked', 'checked_in', 'completed', 'cancelled', 'no_show']).optional().describe('Only cancelled ones, only no-shows …');
 
 const VolumeQuery = StatsFilter.extend({ by: z.enum(repo.APPOINTMENT_DIMENSIONS).default('department'), channel: Channel }).strict();
 const VolumeResult = z.object({ period: Period, by: z.enum(repo.APPOINTMENT_DIMENSIONS), total: AppointmentFigures, rows: z.array(AppointmentFigures.extend({ key: z.string(), label: z.string() })) });
@@ -81,7 +82,7 @@ const trend: MetricDefinition<typeof AppointmentTrendQuery, typeof TrendResult> 
 
 const ListQuery = StatsFilter.extend({
   channel: Channel,
-  status: z.enum(['booked', 'checked_in', 'completed', 'cancelled', 'no_show']).optional().describe('Only cancelled ones, only no-shows …'),
+  status: ListStatus,
   limit: z.coerce.number().int().min(1).max(500).default(100),
 }).strict();
 const ListResult = z.object({

@@ -47,27 +47,27 @@ const coverage: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = 
   },
 };
 
-const completion: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = {
-  id: 'followup.completion',
-  summary: 'Follow-up tasks done, of tasks due in the period (eligible: due time passed, cancelled ones left out), by department',
-  query: StatsFilter,
-  result: RateByDepartment,
-  compute: ({ tx, ctx, range, query }) => {
-    const rows = repo.tasksDue(tx, daysOf(range, ctx.timeZone, ctx.now), ctx.now.toISOString(), query).map((r) => ({ key: r.key, numerator: r.done, denominator: r.due }));
-    return byDepartment(new Labels(tx, ctx, query.lang), range, rows, 'eligible');
-  },
-};
+/** A share of the tasks due in the period (eligible: due time passed, cancelled ones left out), by department. */
+function ofTasksDue(id: string, summary: string, numerator: (r: ReturnType<typeof repo.tasksDue>[number]) => number): MetricDefinition<typeof StatsFilter, typeof RateByDepartment> {
+  return {
+    id,
+    summary,
+    query: StatsFilter,
+    result: RateByDepartment,
+    compute: ({ tx, ctx, range, query }) => {
+      const rows = repo.tasksDue(tx, daysOf(range, ctx.timeZone, ctx.now), ctx.now.toISOString(), query).map((r) => ({ key: r.key, numerator: numerator(r), denominator: r.due }));
+      return byDepartment(new Labels(tx, ctx, query.lang), range, rows, 'eligible');
+    },
+  };
+}
 
-const onTime: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = {
-  id: 'followup.on-time',
-  summary: 'Follow-up tasks done by the end of their due day (the worklist flags them overdue from the next day), of tasks due in the period (eligible), by department',
-  query: StatsFilter,
-  result: RateByDepartment,
-  compute: ({ tx, ctx, range, query }) => {
-    const rows = repo.tasksDue(tx, daysOf(range, ctx.timeZone, ctx.now), ctx.now.toISOString(), query).map((r) => ({ key: r.key, numerator: r.onTime, denominator: r.due }));
-    return byDepartment(new Labels(tx, ctx, query.lang), range, rows, 'eligible');
-  },
-};
+const completion = ofTasksDue('followup.completion', 'Follow-up tasks done, of tasks due in the period (eligible: due time passed, cancelled ones left out), by department', (r) => r.done);
+
+const onTime = ofTasksDue(
+  'followup.on-time',
+  'Follow-up tasks done by the end of their due day (the worklist flags them overdue from the next day), of tasks due in the period (eligible), by department',
+  (r) => r.onTime,
+);
 
 const reach: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = {
   id: 'followup.reach',

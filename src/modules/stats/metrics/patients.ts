@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Tx } from '../../../../db/client.js';
 import { addDays, localDate } from '../../../lib/clock.js';
 import { rate } from '../formulas.js';
 import { diagnosesByChapter } from '../disease-mix.source.js';
@@ -123,7 +124,7 @@ const RfmResult = z.object({
 });
 type Movement = { from: RfmSegment | 'none'; to: RfmSegment | 'none'; patients: number };
 
-function segmentsAsOf(tx: Parameters<typeof repo.rfmAsOf>[0], asOfDay: string, timeZone: string, departmentId: string | undefined): Map<string, RfmSegment> {
+function segmentsAsOf(tx: Tx, asOfDay: string, timeZone: string, departmentId: string | undefined): Map<string, RfmSegment> {
   const { end } = instantsOf({ from: asOfDay, to: asOfDay }, timeZone);
   const { start: yearBefore } = instantsOf({ from: addDays(asOfDay, -364), to: asOfDay }, timeZone);
   const out = new Map<string, RfmSegment>();
@@ -135,7 +136,7 @@ function segmentsAsOf(tx: Parameters<typeof repo.rfmAsOf>[0], asOfDay: string, t
 }
 
 /** How patients moved between two days, computed from every visit (what a snapshot stores, for any two days). */
-function liveMovement(tx: Parameters<typeof repo.rfmAsOf>[0], timeZone: string, asOf: string, previousAsOf: string, departmentId: string | undefined): Movement[] {
+function liveMovement(tx: Tx, timeZone: string, asOf: string, previousAsOf: string, departmentId: string | undefined): Movement[] {
   const now = segmentsAsOf(tx, asOf, timeZone, departmentId);
   const before = segmentsAsOf(tx, previousAsOf, timeZone, departmentId);
   const moves = new Map<string, number>();

@@ -16,7 +16,7 @@ export interface CsvMapOptions {
 }
 
 /** No patient row comes near this; a longer one is a file that stopped being CSV. */
-const MAX_RECORD_CHARS = 1024 * 1024;
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 const GENDER: Record<string, CanonicalPerson['gender']> = { m: 'male', male: 'male', f: 'female', female: 'female', o: 'other', other: 'other', u: 'unknown', unknown: 'unknown' };
 
@@ -28,7 +28,7 @@ const GENDER: Record<string, CanonicalPerson['gender']> = { m: 'male', male: 'ma
 export async function* adaptCsv(input: Readable, o: CsvMapOptions): AsyncGenerator<Mapped & { header: string }> {
   const decoder = iconv.decodeStream(o.encoding ?? o.mapping.encoding);
   const parser = input.pipe(decoder).pipe(
-    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true, max_record_size: MAX_RECORD_CHARS }),
+    parse({ delimiter: o.mapping.delimiter, bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES }),
   );
   // A row that is not CSV (an unclosed quote) is skipped by the parser and reported here, to be quarantined.
   const broken: Mapped[] = [];
