@@ -54,7 +54,10 @@ export const callCentreReviewPages: FastifyPluginAsyncZod<{ assets: Assets }> = 
     const page = pageContext(request, assets);
     const { items } = await listRoutingRules(ctx);
     const departments = (await listDepartments(ctx)).map((d) => ({ value: d.id, label: page.lang === 'en' ? d.nameEn : d.nameZh }));
-    const staff = (await listStaff(ctx, { limit: 500 })).items.filter((s) => s.active && (s.role === 'manager' || s.role === 'admin')).map((s) => ({ value: s.id, label: s.displayName }));
+    // Managers and admins are the usual assignees; whoever a rule names already (set through the API) stays a
+    // choice, so saving that rule from the page does not silently clear its assignee.
+    const named = new Set(items.map((r) => r.assigneeId));
+    const staff = (await listStaff(ctx, { limit: 500 })).items.filter((s) => s.active && (s.role === 'manager' || s.role === 'admin' || named.has(s.id))).map((s) => ({ value: s.id, label: s.displayName }));
     return sendPage(reply, routingRulesPage(page, { rules: items, kinds: KINDS, categories: FEEDBACK_CATEGORIES, severities: SEVERITIES, departments, staff, notice }), status);
   }
 
