@@ -650,6 +650,7 @@ export const en: Record<MessageKey, string> = {
   'cc.review.save': 'Score',
   'cc.review.saved': 'The score was saved.',
   'error.code.contacts.bad_score': 'Give a score from 1 to 5.',
+  'error.code.contacts.own_only': 'Only managers and administrators see other staff members\' contacts.',
   'cc.inbox': 'Feedback inbox',
   'cc.deadline': 'Deadline',
   'cc.kindOfFeedback': 'Kind',

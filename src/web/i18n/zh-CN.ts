@@ -651,6 +651,7 @@ export const zhCN = {
   'cc.review.save': '评分',
   'cc.review.saved': '评分已保存。',
   'error.code.contacts.bad_score': '请给出 1 到 5 分。',
+  'error.code.contacts.own_only': '只有科室主任和管理员可以查看其他员工的联络记录。',
   'cc.inbox': '反馈收件箱',
   'cc.deadline': '时限',
   'cc.kindOfFeedback': '类型',
