@@ -649,6 +649,8 @@ export const en: Record<MessageKey, string> = {
   'cc.review.unscored': 'Not scored',
   'cc.review.save': 'Score',
   'cc.review.saved': 'The score was saved.',
+  'cc.review.field.score': 'Score',
+  'cc.review.field.note': 'Note',
   'error.code.contacts.bad_score': 'Give a score from 1 to 5.',
   'error.code.contacts.own_only': 'Only managers and administrators see other staff members\' contacts.',
   'cc.inbox': 'Feedback inbox',

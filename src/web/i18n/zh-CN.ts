@@ -650,6 +650,8 @@ export const zhCN = {
   'cc.review.unscored': '未评分',
   'cc.review.save': '评分',
   'cc.review.saved': '评分已保存。',
+  'cc.review.field.score': '评分',
+  'cc.review.field.note': '备注',
   'error.code.contacts.bad_score': '请给出 1 到 5 分。',
   'error.code.contacts.own_only': '只有科室主任和管理员可以查看其他员工的联络记录。',
   'cc.inbox': '反馈收件箱',
