@@ -79,6 +79,10 @@ import { publicFormPages } from './web/public-forms.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 export interface AppOptions {
+  /**
+   * The collaborators. They belong to whoever made them, who closes them after the app (main.ts: the read-audit
+   * journal once the last request is answered); closing the app leaves them open, so apps may share one set.
+   */
   deps: Deps;
   version: string;
   logLevel?: string;
@@ -195,9 +199,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
-
-  // Read audit rows still waiting for their forced sync reach stable storage before the service stops.
-  app.addHook('onClose', async () => options.deps.readAudit?.close());
 
   await app.register(cookie);
   await app.register(formbody);

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
     await scheduler.stopCron();
     await mllp?.close();
     await app.close();
+    // Read audit rows still waiting for their forced sync reach stable storage before the service stops.
+    await deps.readAudit?.close();
     db.$client.close();
     process.exit(0);
   };

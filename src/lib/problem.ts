@@ -56,8 +56,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const where = error.validationContext ?? 'request';
-    const errors = error.validation.flatMap((issue) => fieldErrorsOf(issue, where));
+    const errors = validationFieldErrors(error);
     return {
       type: `${PROBLEM_BASE}validation`,
       title: 'Invalid request',
@@ -88,6 +87,13 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     detail: `Something went wrong on our side. Quote request id ${request.id} when you report it.`,
     requestId: request.id,
   };
+}
+
+/** The fields a route's schema refused, named as problem+json names them (the pages list the same). */
+export function validationFieldErrors(error: FastifyError): FieldError[] {
+  if (!hasZodFastifySchemaValidationErrors(error)) return [];
+  const where = error.validationContext ?? 'request';
+  return error.validation.flatMap((issue) => fieldErrorsOf(issue, where));
 }
 
 interface ZodIssueLike {

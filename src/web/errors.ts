@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SESSION_COOKIE } from '../lib/request-context.js';
 import { AppError } from '../lib/errors.js';
+import { validationFieldErrors } from '../lib/problem.js';
 import type { Assets } from './assets.js';
 import { pageContext, sendPage, seeOther } from './page-context.js';
 import { errorPage, type ErrorStatus } from './pages/error.js';
@@ -21,7 +22,9 @@ export function installPageErrorHandling(app: FastifyInstance, assets: Assets): 
     const message = error instanceof AppError && error.code === 'web.bad_origin' ? page.t('error.badOrigin') : undefined;
     // A refusal's stable code (stats.unknown_table …) is public, as in problem+json; an internal error's is not.
     const code = error instanceof AppError && status < 500 ? error.code : undefined;
-    return sendPage(reply, errorPage(page, shown, { requestId: request.id, ...(message ? { message } : {}), ...(code ? { code } : {}) }), shown);
+    // What was wrong and where, as the API would say it: a bad filter in a bookmarked link is then fixable.
+    const errors = error instanceof AppError ? error.errors : validationFieldErrors(error);
+    return sendPage(reply, errorPage(page, shown, { requestId: request.id, ...(message ? { message } : {}), ...(code ? { code } : {}), ...(status < 500 && errors.length > 0 ? { errors } : {}) }), shown);
   });
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, errorPage(pageContext(request, assets), 404, { requestId: request.id }), 404));

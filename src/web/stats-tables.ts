@@ -141,7 +141,7 @@ export const MORE_TABLES: Record<string, DashboardTable> = {
         i.patientId,
         i.name,
         i.department,
-        i.reasons.map((reason: string) => t.maybe(`stats.risk.${reason}`) ?? reason).join(t('common.listJoin')),
+        i.reasons.map((reason: string) => t.maybe(`cc.risk.${reason}`) ?? reason).join(t('common.listJoin')),
         i.openComplaints,
         i.satisfaction,
         i.answeredAt ? when(i.answeredAt) : null,

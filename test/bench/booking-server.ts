@@ -61,7 +61,8 @@ process.on('SIGUSR2', () => {
   process.stdout.write(`${JSON.stringify(counts)}\n`);
 });
 process.on('SIGTERM', () => {
-  void Promise.all([app.close(), bare.close()]).then(() => {
+  void Promise.all([app.close(), bare.close()]).then(async () => {
+    await deps.readAudit?.close();
     db.$client.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);

@@ -26,7 +26,8 @@ const submitTokens = invite(Number(process.env.BENCH_SUBMIT_TOKENS ?? 40_000));
 process.stdout.write(`${JSON.stringify({ appUrl, bareUrl, renderTokens, submitTokens })}\n`);
 
 process.on('SIGTERM', () => {
-  void Promise.all([app.close(), bare.close()]).then(() => {
+  void Promise.all([app.close(), bare.close()]).then(async () => {
+    await deps.readAudit?.close();
     db.$client.close();
     process.exit(0);
   });

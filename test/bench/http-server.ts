@@ -24,7 +24,8 @@ const queries = (db.$client.prepare('SELECT substr(name_pinyin, 1, 6) AS q FROM 
 process.stdout.write(`${JSON.stringify({ appUrl, bareUrl, token, ids, coldIds, queries })}\n`);
 
 process.on('SIGTERM', () => {
-  void Promise.all([app.close(), bare.close()]).then(() => {
+  void Promise.all([app.close(), bare.close()]).then(async () => {
+    await deps.readAudit?.close();
     db.$client.close();
     process.exit(0);
   });

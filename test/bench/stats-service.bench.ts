@@ -70,5 +70,6 @@ export async function serviceViews(scale: number): Promise<void> {
     emit('stats', `${view.figure}_p99_ms${tag}`, percentile(server, 99), 'ms', percentile(raw, 99));
   }
   await app.close();
+  await deps.readAudit?.close();
   c.close();
 }

@@ -91,6 +91,7 @@ export async function run(): Promise<void> {
     emit('stats', `${view.figure}_p99_ms${tag}`, percentile(server, 99), 'ms', percentile(raw, 99));
   }
   await app.close();
+  await deps.readAudit?.close();
   c.close();
   if (process.env.BENCH_STATS_PART !== 'satisfaction') await serviceViews(scale);
 }

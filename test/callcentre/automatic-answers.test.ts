@@ -102,4 +102,59 @@ describe('automatic answers from the live schedule', () => {
     expect(row).toMatchObject({ automatic: 1, patientId: null, replyStatus: null });
     expect(row.callbackDueAt).not.toBeNull();
   });
+
+  it('sends a patient who wants to cancel or move a booking to an agent, though the words name a doctor and 预约', async () => {
+    text('+8613700009001', '李明医生周二的预约我要取消');
+    text('+8613700009002', '心内科挂的号能改期吗');
+    await run('consultations.sms-questions');
+    expect(consultation('phone', '+8613700009001')).toMatchObject({ automatic: 0, status: 'open', answer: null, replyStatus: null });
+    expect(consultation('phone', '+8613700009002')).toMatchObject({ automatic: 0, status: 'open', answer: null, replyStatus: null });
+    const web = await ask({ category: 'doctor_sessions', question: '取消预约：李明主任 11月24日上午', email: 'cancel@example.cn', replyChannel: 'email' }, '192.0.2.91');
+    expect(web.statusCode, web.body).toBe(200);
+    expect(consultation('question', '取消预约：李明主任 11月24日上午')).toMatchObject({ automatic: 0, status: 'open', replyStatus: null });
+  });
+
+  it('quotes only what a patient could book: within the booking window, in a department that takes online bookings, of doctors still active', async () => {
+    const another = await h.app.inject({ method: 'POST', url: '/api/schedule-templates', headers: clinic.admin.headers, payload: { doctorId: clinic.doctor.id, weekday: 3, halfDay: 'afternoon', startTime: '14:00', endTime: '15:00', slotMinutes: 30, slotCapacity: 2, reserve: { web: 0, phone: 0, desk: 0 } } });
+    expect(another.statusCode, another.body).toBe(201);
+    text('+8613700009101', '李明医生哪天出诊');
+    await run('consultations.sms-questions');
+    expect(consultation('phone', '+8613700009101').answer).toContain('11月25日下午 李明（心内科）余4个号');
+
+    // A window of one day ahead (today and tomorrow): Wednesday's clinic is not quoted, and the answer says how far it looked.
+    const window = h.deps.appointments.bookingWindowDays;
+    h.deps.appointments.bookingWindowDays = 1;
+    try {
+      text('+8613700009102', '李明医生哪天出诊');
+      await run('consultations.sms-questions');
+      const answer = consultation('phone', '+8613700009102').answer!;
+      expect(answer).not.toContain('11月25日');
+    } finally {
+      h.deps.appointments.bookingWindowDays = window;
+    }
+
+    // A department that publishes its schedule only is not quoted: an agent answers.
+    const mode = (m: string) => h.app.inject({ method: 'PUT', url: `/api/departments/${clinic.departmentId}/booking-mode`, headers: clinic.admin.headers, payload: { mode: m } });
+    expect((await mode('view_only')).statusCode).toBe(200);
+    try {
+      text('+8613700009103', '心内科这周还有号吗');
+      await run('consultations.sms-questions');
+      expect(consultation('phone', '+8613700009103')).toMatchObject({ automatic: 0, status: 'open', replyStatus: null });
+    } finally {
+      expect((await mode('direct')).statusCode).toBe(200);
+    }
+
+    // A doctor who no longer sees patients (there is no verb for it yet: the HIS's roster sets the flag).
+    const colleague = await h.app.inject({ method: 'POST', url: '/api/doctors', headers: clinic.admin.headers, payload: { departmentId: clinic.departmentId, name: '赵六', title: 'attending', feeClass: 'general' } });
+    expect(colleague.statusCode, colleague.body).toBe(201);
+    const gone = colleague.json() as { id: string };
+    const theirs = await h.app.inject({ method: 'POST', url: '/api/schedule-templates', headers: clinic.admin.headers, payload: { doctorId: gone.id, weekday: 2, halfDay: 'afternoon', startTime: '14:00', endTime: '15:00', slotMinutes: 30, slotCapacity: 2, reserve: { web: 0, phone: 0, desk: 0 } } });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    h.db.$client.prepare('UPDATE doctor_profiles SET active = 0 WHERE id = ?').run(gone.id);
+    text('+8613700009104', '心内科明天下午有号吗');
+    await run('consultations.sms-questions');
+    const answer = consultation('phone', '+8613700009104').answer!;
+    expect(answer).toMatch(/^心内科近期可预约的出诊：/);
+    expect(answer).not.toContain('11月24日下午');
+  });
 });

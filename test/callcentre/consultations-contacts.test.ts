@@ -112,6 +112,27 @@ describe('contact log', () => {
     expect(before.json().items).toEqual([]);
   });
 
+  it("shows an agent only their own contacts: another agent's are refused by name and left out of a search by period", async () => {
+    const colleague = await h.signIn('agent');
+    const mine = (await post('/api/contacts', { patientId: patient.id, kind: 'call_in', outcome: 'reached', summary: '问挂号' })).json();
+    const theirs = (await post('/api/contacts', { patientId: patient.id, kind: 'call_out', outcome: 'reached', summary: '回访' }, colleague)).json();
+    const list = (query: string, session = agent) => h.app.inject({ method: 'GET', url: `/api/contacts?${query}&limit=100`, headers: session.headers });
+
+    const refused = await list(`staffId=${colleague.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({ code: 'contacts.own_only', errors: [{ field: 'staffId', code: 'own_only' }] });
+
+    const byPeriod = (await list('from=2026-11-01T00:00:00Z')).json().items.map((c: { id: string }) => c.id);
+    expect(byPeriod).toContain(mine.id);
+    expect(byPeriod).not.toContain(theirs.id);
+    expect((await list(`staffId=${agent.id}`)).json().items.map((c: { staffId: string }) => c.staffId)).toEqual(expect.arrayContaining([agent.id]));
+    expect(new Set((await list('from=2026-11-01T00:00:00Z')).json().items.map((c: { staffId: string }) => c.staffId))).toEqual(new Set([agent.id]));
+    // The patient's log stays whole for whoever serves the patient, and managers see every staff member's work.
+    expect((await list(`patientId=${patient.id}`)).json().items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([mine.id, theirs.id]));
+    expect((await list(`staffId=${colleague.id}`, manager)).json().items.map((c: { id: string }) => c.id)).toEqual([theirs.id]);
+  });
+
   it('puts consultations and contacts on the patient\'s timeline, next to the outbox messages', async () => {
     const timeline = await h.app.inject({ method: 'GET', url: `/api/patients/${patient.id}/timeline?limit=100`, headers: agent.headers });
     const kinds = new Set(timeline.json().items.map((e: { kind: string }) => e.kind));

@@ -105,6 +105,7 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     },
     async close() {
       await app.close();
+      await deps.readAudit?.close();
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },

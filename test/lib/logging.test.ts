@@ -33,6 +33,7 @@ describe('request logs', () => {
       await app.inject({ method: 'GET', url: `/api/patients?q=${encodeURIComponent(q)}`, headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-me-12345' } });
     }
     await app.close();
+    await deps.readAudit?.close();
 
     const log = lines.join('');
     expect(log).toContain('trace-me-12345');

@@ -38,4 +38,28 @@ describe('the dashboard loads its further tables on demand', () => {
     expect(await loaded()).toBe(total);
     expect(errors).toEqual([]);
   });
+
+  it('says when a table could not be fetched and fetches it again when asked', async () => {
+    const { context } = await signedIn('admin');
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1200, height: 700 });
+    // The first fetch of the pyramid meets a server that is restarting; the next one gets through.
+    let refused = 0;
+    await page.route('**/app/stats/fragment/pyramid?*', async (route) => {
+      if (refused++ === 0) return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' });
+      return route.continue();
+    });
+    await page.goto('/app/stats?from=2026-11-01&to=2026-11-21');
+    const box = page.locator('#t-pyramid').locator('xpath=ancestor::section').locator('[data-lazy-table]');
+    await page.locator('#t-pyramid').scrollIntoViewIfNeeded();
+    const failed = box.locator('.lazy-failed');
+    await expect.poll(() => failed.isVisible()).toBe(true);
+    expect(await failed.textContent()).toContain('此表未能加载');
+    expect(await box.locator('.lazy-loading').isVisible()).toBe(false);
+
+    await box.locator('[data-lazy-retry]').click();
+    await expect.poll(() => page.locator('table[data-table="pyramid"] tbody tr').count()).toBe(10);
+    expect(await box.getAttribute('data-loaded')).toBe('true');
+    expect(refused).toBe(2);
+  });
 });

@@ -50,4 +50,37 @@ describe('tables loaded on demand', () => {
     expect(rfm).toContain('<th scope="col">→ Champions</th>');
     expect(rfm).toContain('Not seen before');
   });
+
+  it('refuses a bad channel or status on a table, its fragment and its CSV: 400, the field named, nothing computed', async () => {
+    for (const [url, field] of [
+      [`/app/stats/table/appointment-list?${PERIOD}&channel=fax`, 'channel'],
+      [`/app/stats/table/appointment-list?${PERIOD}&status=lost`, 'status'],
+      [`/app/stats/fragment/appointments?${PERIOD}&channel=WEB`, 'channel'],
+      [`/app/stats/fragment/appointment-channels?${PERIOD}&channel=web&channel=phone`, 'channel'],
+      [`/app/stats/export/appointment-list.csv?${PERIOD}&status=${encodeURIComponent('<script>alert(1)</script>')}`, 'status'],
+      [`/app/stats/export/appointments.csv?${PERIOD}&channel=${'w'.repeat(5000)}`, 'channel'],
+    ] as const) {
+      const reply = await get(url);
+      expect(reply.statusCode, url).toBe(400);
+      expect(reply.headers['content-type']).toContain('text/html');
+      expect(reply.body).toContain(`<li data-field="${field}"><code>${field}</code>: `);
+      expect(reply.body).not.toContain('<script>alert(1)</script>');
+      expect(reply.body).not.toContain('data-table=');
+    }
+    // The same filters with good values: the table and its CSV.
+    expect((await get(`/app/stats/table/appointment-list?${PERIOD}&channel=phone&status=cancelled`)).statusCode).toBe(200);
+    const csv = await get(`/app/stats/export/appointment-list.csv?${PERIOD}&channel=web&status=no_show`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+  });
+
+  it('serves fragments of the lazy sections only: a table on the first screen or with a page of its own answers 404 there', async () => {
+    for (const name of ['rfm', 'appointment-list', 'responses', 'comments', 'aspects', 'breakdown']) {
+      const fragment = await get(`/app/stats/fragment/${name}?${PERIOD}`);
+      expect(fragment.statusCode, name).toBe(404);
+      expect(fragment.body).toContain('data-code="stats.not_a_section"');
+      expect(fragment.body).not.toContain('data-table=');
+      expect((await get(`/app/stats/table/${name}?${PERIOD}`)).statusCode, name).toBe(200);
+    }
+  });
 });

@@ -155,8 +155,8 @@ describe('the at-risk list', () => {
     const list = await get(`/api/stats/patients/at-risk?${PERIOD}`);
     expect(list.items.map((i: { patientId: string; reasons: string[] }) => [i.patientId, i.reasons])).toEqual([
       [f.patients.waiting, ['open_complaint']],
-      [f.patients.complainant, ['repeat_complaints', 'low_last_satisfaction']],
-      [f.patients.unhappy, ['low_last_satisfaction']],
+      [f.patients.complainant, ['repeat_complaints', 'low_satisfaction']],
+      [f.patients.unhappy, ['low_satisfaction']],
     ]);
     expect(list.items[0]).toMatchObject({ name: '孙丽', openComplaints: 1, department: '骨科', satisfaction: null });
     expect(list.items[1]).toMatchObject({ name: '刘洋', complaints180Days: 2, satisfaction: 2, department: '心内科' });
@@ -169,7 +169,28 @@ describe('the at-risk list', () => {
 
   it('cut to the limit, the patients shown still carry every reason they have', async () => {
     const one = await get(`/api/stats/patients/at-risk?${PERIOD}&limit=2`);
-    expect(one.items.map((i: { reasons: string[] }) => i.reasons)).toEqual([['open_complaint'], ['repeat_complaints', 'low_last_satisfaction']]);
+    expect(one.items.map((i: { reasons: string[] }) => i.reasons)).toEqual([['open_complaint'], ['repeat_complaints', 'low_satisfaction']]);
+  });
+
+  it('runs each rule once: the rows that fill the list also explain it', async () => {
+    const client = h.db.$client;
+    const statements: string[] = [];
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((source: string) => (statements.push(source), prepare(source))) as typeof client.prepare;
+    try {
+      await get(`/api/stats/patients/at-risk?${PERIOD}&limit=2`);
+    } finally {
+      client.prepare = prepare;
+    }
+    const runs = (marker: string) => statements.filter((text) => text.includes(marker)).length;
+    expect([runs("resolved_at IS NULL"), runs('HAVING count(*) >= 2'), runs('PARTITION BY r.patient_id')]).toEqual([1, 1, 1]);
+  });
+
+  it("speaks the patient file's words: the reasons are those of the patient's own risk banner", async () => {
+    const banner = await get(`/api/feedback/patients/${f.patients.complainant}/risk`);
+    const listed = (await get(`/api/stats/patients/at-risk?${PERIOD}`)).items.find((i: { patientId: string }) => i.patientId === f.patients.complainant);
+    expect(banner.reasons).toContain('repeat_complaints');
+    for (const reason of banner.reasons) expect(listed.reasons).toContain(reason);
   });
 });
 

@@ -1,9 +1,8 @@
 import type { Tx } from '../../../db/client.js';
-import { addDays, localDate } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { departmentNames } from '../staff/staff.service.js';
 import * as repo from './appointments.repository.js';
-import { freeFor } from './appointments.schedules.js';
+import { weekOf } from './appointments.schedules.js';
 
 export interface OpenSessionQuote {
   doctor: string;
@@ -19,42 +18,52 @@ export interface OpenSessionQuote {
 export interface NamedSchedule {
   named: { kind: 'doctor' | 'department'; names: string[] };
   sessions: OpenSessionQuote[];
+  /** The days looked at: the booking window (HCRM_BOOKING_WINDOW_DAYS), so nothing quoted is refused at booking. */
+  days: number;
 }
 
 /**
  * For automatic answers to patients' questions ("王建国医生哪天出诊", "心内科还有号吗"): the doctors or, failing
- * that, the departments a text names, and their next open sessions with free places in the coming days, live
- * from the schedule. Null when the text names no doctor and no department with doctors. No patient data.
+ * that, the departments a text names, and their next open sessions with free places within the booking window,
+ * live from the schedule (the booking page's own week, so only active doctors). Only what a patient could book
+ * online is quoted: an inactive department, or one that publishes its schedule only (view-only), counts as not
+ * named. Null when the text names no such doctor and no such department. No patient data.
  */
-export function openSessionsNamedIn(tx: Tx, ctx: Pick<ServiceContext, 'now' | 'timeZone'>, text: string, options: { days?: number; limit?: number } = {}): NamedSchedule | null {
-  const days = options.days ?? 14;
+export function openSessionsNamedIn(tx: Tx, ctx: ServiceContext, text: string, options: { limit?: number } = {}): NamedSchedule | null {
   const limit = options.limit ?? 3;
-  const from = localDate(ctx.now, ctx.timeZone);
-  const to = addDays(from, days - 1);
+  const days = ctx.appointments.bookingWindowDays;
   const lower = text.toLowerCase();
-  const names = (departmentId: string) => departmentNames(tx, departmentId);
-  const doctors = repo.doctorsOf(tx, undefined);
+  const departments = new Map<string, { nameZh: string; nameEn: string } | null>();
+  const bookable = (departmentId: string) => {
+    if (!departments.has(departmentId)) {
+      const names = departmentNames(tx, departmentId);
+      departments.set(departmentId, names?.active && repo.bookingMode(tx, departmentId) !== 'view_only' ? names : null);
+    }
+    return departments.get(departmentId) ?? null;
+  };
+  const doctors = repo.doctorsOf(tx, undefined).filter((d) => bookable(d.departmentId));
   const mentioned = doctors.filter((d) => d.name.length >= 2 && text.includes(d.name));
-  const doctorById = new Map(doctors.map((d) => [d.id, d]));
+  // The window as booking checks it: today through bookingWindowDays ahead.
+  const week = (departmentId: string, doctorId?: string) => weekOf(tx, ctx, { departmentId, days: days + 1, ...(doctorId ? { doctorId } : {}) }, 'web');
   let named: NamedSchedule['named'];
-  let rows: repo.SessionRow[];
+  let sessions;
   if (mentioned.length > 0) {
     named = { kind: 'doctor', names: mentioned.map((d) => d.name) };
-    rows = mentioned.flatMap((d) => repo.sessionsOfDoctor(tx, d.id, from, to));
+    sessions = mentioned.flatMap((d) => week(d.departmentId, d.id));
   } else {
-    const departments = [...new Set(doctors.map((d) => d.departmentId))].filter((id) => {
-      const n = names(id);
-      return n !== undefined && ((n.nameZh.length >= 2 && text.includes(n.nameZh)) || (n.nameEn.length >= 3 && lower.includes(n.nameEn.toLowerCase())));
+    const ids = [...new Set(doctors.map((d) => d.departmentId))].filter((id) => {
+      const n = bookable(id)!;
+      return (n.nameZh.length >= 2 && text.includes(n.nameZh)) || (n.nameEn.length >= 3 && lower.includes(n.nameEn.toLowerCase()));
     });
-    if (departments.length === 0) return null;
-    named = { kind: 'department', names: departments.map((id) => names(id)!.nameZh) };
-    rows = departments.flatMap((id) => repo.sessionsOfDepartment(tx, id, from, to));
+    if (ids.length === 0) return null;
+    named = { kind: 'department', names: ids.map((id) => bookable(id)!.nameZh) };
+    sessions = ids.flatMap((id) => week(id));
   }
   const nowIso = ctx.now.toISOString();
-  const sessions = rows
-    .filter((r) => r.status === 'open' && r.startAt > nowIso && freeFor(r, 'web') > 0)
+  const quotes = sessions
+    .filter((s) => s.status === 'open' && s.startAt > nowIso && s.free > 0)
     .sort((a, b) => a.startAt.localeCompare(b.startAt))
     .slice(0, limit)
-    .map((r) => ({ doctor: doctorById.get(r.doctorId)?.name ?? '', department: names(r.departmentId)?.nameZh ?? '', date: r.date, halfDay: r.halfDay, startAt: r.startAt, free: freeFor(r, 'web') }));
-  return { named, sessions };
+    .map((s) => ({ doctor: s.doctor.name, department: bookable(s.departmentId)!.nameZh, date: s.date, halfDay: s.halfDay, startAt: s.startAt, free: s.free }));
+  return { named, sessions: quotes, days };
 }

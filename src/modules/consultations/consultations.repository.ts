@@ -124,6 +124,11 @@ export function dueDirectReplies(tx: Tx, now: string, quiet: boolean, limit: num
   return tx.select().from(consultations).where(and(...where)).orderBy(asc(consultations.replyDueAt), asc(consultations.id)).limit(limit).all();
 }
 
+/** Asked only for a leftover of a dead run that the provider may already have (rare): no index of its own. */
+export function directReplyWithProviderId(tx: Tx, providerId: string): boolean {
+  return tx.select({ id: consultations.id }).from(consultations).where(eq(consultations.replyProviderId, providerId)).get() !== undefined;
+}
+
 /** Delivery state of a direct reply: not an edit of the consultation, so its version stays. */
 export function updateDirectReply(tx: Tx, id: string, changes: Partial<Pick<typeof consultations.$inferInsert, 'replyStatus' | 'replyAttempts' | 'replyDueAt' | 'replyError' | 'replyProviderId' | 'replySentAt'>>): void {
   tx.update(consultations).set(changes).where(eq(consultations.id, id)).run();

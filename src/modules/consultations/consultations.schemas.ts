@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../lib/pagination.js';
+import { AtRiskReason } from '../feedback/feedback.schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().min(1).max(64);
@@ -19,7 +20,7 @@ export const CallerCard = z
     residentId: z.string().nullable().describe('Masked: 110105********1234'),
     phone: z.string().nullable(),
     consent: z.array(z.object({ channel: z.string(), purpose: z.string(), granted: z.boolean() })),
-    atRisk: z.object({ atRisk: z.boolean(), reasons: z.array(z.string()) }),
+    atRisk: z.object({ atRisk: z.boolean(), reasons: z.array(AtRiskReason) }),
     invalidNumbers: z.array(z.string()),
     sections: z.array(CardSection),
     actions: z.array(z.object({ key: z.string(), title: z.string(), href: z.string() })),

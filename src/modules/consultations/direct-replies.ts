@@ -1,63 +1,46 @@
 import type { Deps } from '../../lib/context.js';
-import { inTransaction } from '../../lib/transaction.js';
-import type { OutgoingMessage } from '../messaging/channels/channel.js';
-import { recordOf, sendEach } from '../messaging/direct.js';
-import { inQuietHours } from '../messaging/rules.js';
+import { sendDirectQueue, type DirectOptions, type DirectQueue, type DirectReport } from '../messaging/direct-queue.js';
+import type { TemplateDefinition } from '../messaging/templates.js';
 import * as repo from './consultations.repository.js';
 
-export type DirectReplyReport = { sent: number; held: number; retried: number; failed: number };
+export type DirectReplyReport = DirectReport;
 
 /**
- * Automatic answers to numbers and addresses without a patient file (an anonymous SMS, the web form): sent through
- * the configured SMS or e-mail channel (the sandbox keeps them `held`), claimed with a lease, retried with the
- * outbox's backoff, the outcome kept on the consultation. SMS wait out the quiet hours like every other text.
+ * Automatic answers to numbers and addresses without a patient file (an anonymous SMS, the web form) as a direct
+ * queue: sent through the configured SMS or e-mail channel (the sandbox keeps them `held`), the outcome kept on the
+ * consultation. SMS wait out the quiet hours like every other text.
  */
-export async function sendDirectReplies(deps: Deps, options: { batchSize?: number; leaseMs?: number } = {}): Promise<DirectReplyReport> {
-  const batchSize = options.batchSize ?? 100;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
-  const report: DirectReplyReport = { sent: 0, held: 0, retried: 0, failed: 0 };
+export function directReplyQueue(deps: Pick<Deps, 'templates'>, template: TemplateDefinition): DirectQueue<repo.ConsultationRow> {
+  return {
+    due: (tx, now, quiet, limit) => repo.dueDirectReplies(tx, now, quiet, limit),
+    stateOf: (row) => ({ id: row.id, status: row.replyStatus ?? 'queued', attempts: row.replyAttempts, dueAt: row.replyDueAt }),
+    address(_tx, row) {
+      const to = row.replyChannel === 'email' ? row.email : row.phone;
+      if (!to || !row.replyChannel) return { refused: 'no address to answer' };
+      const rendered = deps.templates.render(template, { question: row.question.slice(0, 60), answer: row.answer ?? '' });
+      if ('problems' in rendered) return { refused: 'the answer could not be rendered' };
+      return { channel: row.replyChannel, to, body: rendered.body, subjectLine: rendered.subjectLine ?? null };
+    },
+    save(tx, row, next) {
+      switch (next.status) {
+        case 'sending':
+          return repo.updateDirectReply(tx, row.id, { replyStatus: 'sending', replyAttempts: next.attempts, replyDueAt: next.dueAt });
+        case 'sent':
+        case 'held':
+          return repo.updateDirectReply(tx, row.id, { replyStatus: next.status, replyProviderId: next.providerId, replyError: null, replyDueAt: null, replySentAt: next.sentAt });
+        case 'queued':
+          return repo.updateDirectReply(tx, row.id, { replyStatus: 'queued', replyProviderId: null, replyError: next.error, replyDueAt: next.dueAt });
+        case 'failed':
+          return repo.updateDirectReply(tx, row.id, { replyStatus: 'failed', replyProviderId: null, replyError: next.error, replyDueAt: null });
+      }
+    },
+    ownsProviderId: (tx, providerId) => repo.directReplyWithProviderId(tx, providerId),
+  };
+}
+
+/** Every minute (consultations.direct-replies): the due answers sent, retried with the outbox's backoff. */
+export function sendDirectReplies(deps: Deps, options: DirectOptions = {}): Promise<DirectReplyReport> {
   const template = deps.templates.find('consultations.answer', 'zh-CN');
   if (!template) throw new Error('template consultations.answer is not registered');
-  for (;;) {
-    const now = deps.clock.now();
-    const quiet = inQuietHours(now, deps.timeZone, deps.messaging.settings.quietHours);
-    const { claimed, seen } = inTransaction(deps, (tx) => {
-      const rows = repo.dueDirectReplies(tx, now.toISOString(), quiet, batchSize);
-      const out: { row: repo.ConsultationRow; message: OutgoingMessage }[] = [];
-      for (const row of rows) {
-        const to = row.replyChannel === 'email' ? row.email : row.phone;
-        const rendered = deps.templates.render(template, { question: row.question.slice(0, 60), answer: row.answer ?? '' });
-        if (!to || !row.replyChannel || 'problems' in rendered) {
-          repo.updateDirectReply(tx, row.id, { replyStatus: 'failed', replyError: to ? 'the answer could not be rendered' : 'no address to answer', replyDueAt: null });
-          report.failed++;
-          continue;
-        }
-        repo.updateDirectReply(tx, row.id, { replyStatus: 'sending', replyAttempts: row.replyAttempts + 1, replyDueAt: new Date(now.getTime() + leaseMs).toISOString() });
-        out.push({ row, message: { id: row.id, to, body: rendered.body, subjectLine: rendered.subjectLine ?? null, category: 'care', locale: 'zh-CN', unsubscribeUrl: null } });
-      }
-      return { claimed: out, seen: rows.length };
-    });
-    for (const kind of ['sms', 'email'] as const) {
-      const mine = claimed.filter((c) => c.row.replyChannel === kind);
-      if (mine.length === 0) continue;
-      const channel = deps.messaging.channels[kind];
-      const outcomes = await sendEach(channel, mine.map((c) => c.message));
-      const done = deps.clock.now();
-      inTransaction(deps, (tx) => {
-        for (const [i, outcome] of outcomes.entries()) {
-          const row = mine[i]!.row;
-          const next = recordOf(outcome, row.replyAttempts + 1, done);
-          repo.updateDirectReply(tx, row.id, {
-            replyStatus: next.status,
-            replyProviderId: next.providerId,
-            replyError: next.error,
-            replyDueAt: next.dueAt,
-            ...(next.status === 'sent' || next.status === 'held' ? { replySentAt: done.toISOString() } : {}),
-          });
-          report[next.status === 'queued' ? 'retried' : next.status]++;
-        }
-      });
-    }
-    if (seen < batchSize) return report;
-  }
+  return sendDirectQueue(deps, directReplyQueue(deps, template), options);
 }

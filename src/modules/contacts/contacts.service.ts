@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Tx } from '../../../db/client.js';
 import { localDate } from '../../lib/clock.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { Conflict, Invalid, NotFound, TooLarge } from '../../lib/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound, TooLarge } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
@@ -88,11 +88,26 @@ export async function logContact(ctx: ServiceContext, body: CreateContactBody): 
 }
 
 /**
+ * Whose contacts a search may list. Managers and admins look at their staff's work; everyone else sees their own:
+ * naming another staff member is refused, and a search by period alone is narrowed to the caller. A patient's log
+ * stays whole for everyone who serves the patient (who called them and why is the history the next call needs).
+ */
+function ownContactsOnly(actor: { id: string; role: string }, query: ContactSearchQuery): ContactSearchQuery {
+  if (actor.role === 'admin' || actor.role === 'manager') return query;
+  if (query.staffId && query.staffId !== actor.id) {
+    throw new Forbidden('contacts.own_only', "Only managers and admins list another staff member's contacts; leave staffId out or give your own.", [
+      { field: 'staffId', code: 'own_only', message: 'not your own staff id' },
+    ]);
+  }
+  return query.patientId ? query : { ...query, staffId: actor.id };
+}
+
+/**
  * The contact log by patient, staff member or period. For one patient the outbox's messages are merged in (read
  * through the timeline's message provider, not copied), so every contact is in one list.
  */
-export async function searchContacts(ctx: ServiceContext, query: ContactSearchQuery): Promise<{ items: Contact[]; nextCursor: string | null }> {
-  authorize(ctx, 'contacts.read');
+export async function searchContacts(ctx: ServiceContext, asked: ContactSearchQuery): Promise<{ items: Contact[]; nextCursor: string | null }> {
+  const query = ownContactsOnly(authorize(ctx, 'contacts.read'), asked);
   const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
   const page = inReadSnapshot(ctx, (tx) => {
     if (query.patientId && !patientRef(tx, query.patientId)) throw patientNotFound(query.patientId);

@@ -11,7 +11,7 @@ import { phoneOrInvalid } from '../patients/phone.js';
 import { authorize } from '../staff/permissions.js';
 import { departmentIdByCode } from '../staff/staff.service.js';
 import * as repo from './feedback.repository.js';
-import type { PublicFeedbackForm } from './feedback.schemas.js';
+import type { AtRiskReason, PublicFeedbackForm } from './feedback.schemas.js';
 import { openCase } from './feedback.service.js';
 
 /** The patients' feedback form: anonymous allowed; a number that belongs to exactly one file links it. */
@@ -69,7 +69,7 @@ export async function takeFollowupEvents(ctx: ServiceContext, limit = 200): Prom
 export interface PatientRisk {
   patientId: string;
   atRisk: boolean;
-  reasons: string[];
+  reasons: AtRiskReason[];
   openComplaints: number;
 }
 
@@ -80,10 +80,10 @@ export function riskOf(tx: Tx, ctx: ServiceContext, patientId: string): PatientR
   const since = new Date(ctx.now.getTime() - 180 * 86_400_000).toISOString();
   const recent = complaints.filter((c) => c.createdAt >= since).length;
   const last = lastSatisfactionOf(tx, patientId);
-  const reasons = [
-    ...(open > 0 ? ['open_complaint'] : []),
-    ...(recent >= 2 ? ['repeat_complaints'] : []),
-    ...(last !== null && last <= ctx.callcentre.settings.atRiskSatisfaction ? ['low_satisfaction'] : []),
+  const reasons: AtRiskReason[] = [
+    ...(open > 0 ? (['open_complaint'] as const) : []),
+    ...(recent >= 2 ? (['repeat_complaints'] as const) : []),
+    ...(last !== null && last <= ctx.callcentre.settings.atRiskSatisfaction ? (['low_satisfaction'] as const) : []),
   ];
   return { patientId, atRisk: reasons.length > 0, reasons, openComplaints: open };
 }

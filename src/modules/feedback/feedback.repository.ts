@@ -52,6 +52,11 @@ export function updateNotice(tx: Tx, id: string, changes: Partial<typeof staffNo
   tx.update(staffNotices).set(changes).where(eq(staffNotices.id, id)).run();
 }
 
+/** Asked only for a leftover of a dead run that the provider may already have (rare): no index of its own. */
+export function noticeWithProviderId(tx: Tx, providerId: string): boolean {
+  return tx.select({ id: staffNotices.id }).from(staffNotices).where(eq(staffNotices.providerId, providerId)).get() !== undefined;
+}
+
 /** The inbox: by deadline (none last), then id; the department index answers a manager's page. */
 export function inbox(
   tx: Tx,

@@ -127,7 +127,14 @@ export const RoutingRuleList = z.object({ items: z.array(RoutingRule) });
 
 export const EscalationEntry = z.object({ feedbackId: z.string(), at: z.string(), level: z.number().nullable(), toStaffId: z.string().nullable(), note: z.string().nullable(), kind: z.enum(KINDS), status: z.enum(STATUSES), departmentId: z.string().nullable(), deadlineAt: z.string().nullable() });
 export const EscalationList = z.object({ items: z.array(EscalationEntry) });
-export const AtRisk = z.object({ patientId: z.string(), atRisk: z.boolean(), reasons: z.array(z.string()), openComplaints: z.number().int() });
+/**
+ * Why a patient is at risk of leaving (issue 8's rule), one vocabulary for the patient file's banner, the caller's
+ * card and the statistics' at-risk list: an open complaint, two complaints in 180 days, a low latest satisfaction.
+ */
+export const AT_RISK_REASONS = ['open_complaint', 'repeat_complaints', 'low_satisfaction'] as const;
+export const AtRiskReason = z.enum(AT_RISK_REASONS);
+export type AtRiskReason = z.infer<typeof AtRiskReason>;
+export const AtRisk = z.object({ patientId: z.string(), atRisk: z.boolean(), reasons: z.array(AtRiskReason), openComplaints: z.number().int() });
 
 export const StaffNotice = z
   .object({

@@ -6,6 +6,8 @@ import { contactProfile, type ContactProfile } from '../patients/patients.servic
 import type { Channel, OutgoingMessage, SendOutcome } from './channels/channel.js';
 import * as repo from './messaging.repository.js';
 import { backoffMs, inQuietHours, MARKETING_WINDOW_MS, MAX_ATTEMPTS } from './rules.js';
+import { sendClaimed } from './send-claimed.js';
+import { senderBuckets } from './send-rate.js';
 import { unsubscribeUrl } from './unsubscribe.js';
 
 export interface DispatchOptions {
@@ -69,7 +71,11 @@ export async function dispatchDueMessages(deps: Deps, options: DispatchOptions =
       continue;
     }
     report.claimed += batch.claimed.length;
-    const outcomes = await sendAll(batch.claimed, concurrency, deps);
+    const outcomes = await sendClaimed(
+      batch.claimed.map(({ row, channel }) => ({ channel, message: outgoing(row, deps), leftoverSince: row.status === 'sending' ? new Date(Date.parse(row.updatedAt) - 60_000) : null })),
+      concurrency,
+      (providerId) => repo.findByProviderId(deps.db, providerId) !== undefined,
+    );
     const done = deps.clock.now();
     inTransaction(deps, (tx) => {
       for (const [i, outcome] of outcomes.entries()) record(tx, batch.claimed[i]!, outcome, owner, done, report);
@@ -84,7 +90,7 @@ function claimBatch(tx: Tx, deps: Deps, now: Date, owner: string, limit: number,
   const quiet = inQuietHours(now, deps.timeZone, settings.quietHours);
   const candidates = repo.dueMessages(tx, nowIso, quiet, limit);
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-  const buckets = new Map<string, Bucket>();
+  const buckets = senderBuckets(tx, settings, now);
   const profiles = new Map<string, ContactProfile | null>();
   const claimed: Claimed[] = [];
   let cancelled = 0;
@@ -101,19 +107,15 @@ function claimBatch(tx: Tx, deps: Deps, now: Date, owner: string, limit: number,
       continue;
     }
     const channel = channels[row.channel];
-    let bucket = buckets.get(channel.sender);
-    if (!bucket) buckets.set(channel.sender, (bucket = openBucket(tx, channel.sender, row.channel === 'sms' ? settings.smsSegmentsPerSecond : settings.emailPerSecond, now)));
-    const cost = row.channel === 'sms' ? row.segments : 1;
-    if (bucket.tokens < Math.min(cost, bucket.capacity)) {
-      const wait = Math.ceil(((Math.min(cost, bucket.capacity) - bucket.tokens) / bucket.rate) * 1000);
+    const wait = buckets.take(row.channel, channel.sender, row.channel === 'sms' ? row.segments : 1);
+    if (wait > 0) {
       waitMs = waitMs === null ? wait : Math.min(waitMs, wait);
       continue;
     }
-    bucket.tokens -= cost;
     repo.claim(tx, row.id, owner, leaseUntil, nowIso);
     claimed.push({ row, channel });
   }
-  for (const [sender, bucket] of buckets) repo.saveSenderBucket(tx, sender, bucket.tokens, nowIso);
+  buckets.save();
   return { claimed, cancelled, waitMs };
 }
 
@@ -132,49 +134,6 @@ function recheck(tx: Tx, deps: Deps, row: repo.MessageRow, profile: ContactProfi
     }
   }
   return null;
-}
-
-interface Bucket {
-  tokens: number;
-  capacity: number;
-  rate: number;
-}
-
-/** A token bucket holding one second's worth: a long code (1/s) sends one segment a second, evenly. */
-function openBucket(tx: Tx, sender: string, rate: number, now: Date): Bucket {
-  const capacity = Math.max(1, rate);
-  const saved = repo.senderBucket(tx, sender);
-  const elapsedSeconds = saved ? Math.max(0, (now.getTime() - new Date(saved.refilledAt).getTime()) / 1000) : Infinity;
-  const tokens = saved ? Math.min(capacity, saved.tokens + elapsedSeconds * rate) : capacity;
-  return { tokens, capacity, rate };
-}
-
-async function sendAll(claimed: Claimed[], concurrency: number, deps: Deps): Promise<SendOutcome[]> {
-  const outcomes: SendOutcome[] = new Array(claimed.length);
-  const adopted = new Set<string>();
-  // Identical texts to one number are possible (two reminders alike): a provider id another row owns, or one
-  // already adopted in this batch, is someone else's message.
-  const firstUnowned = (ids: string[]) => ids.find((sid) => !adopted.has(sid) && !repo.findByProviderId(deps.db, sid)) ?? null;
-  let next = 0;
-  const worker = async () => {
-    while (next < claimed.length) {
-      const i = next++;
-      const { row, channel } = claimed[i]!;
-      try {
-        const message = outgoing(row, deps);
-        // Left in `sending` by a process that died mid-send: ask the provider before sending it a second time.
-        const candidates = row.status === 'sending' && channel.findAccepted ? await channel.findAccepted(message, new Date(Date.parse(row.updatedAt) - 60_000)) : [];
-        const earlier = firstUnowned(candidates);
-        if (earlier) adopted.add(earlier);
-        outcomes[i] = earlier ? { kind: 'accepted', providerId: earlier, status: 'sent' } : await channel.send(message);
-      } catch (error) {
-        // A channel that throws instead of answering is treated as down: the message waits and retries.
-        outcomes[i] = { kind: 'transient', code: 'channel_error', reason: String((error as Error)?.message ?? error).slice(0, 300) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
-  return outcomes;
 }
 
 function outgoing(row: repo.MessageRow, deps: Deps): OutgoingMessage {

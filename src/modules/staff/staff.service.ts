@@ -148,10 +148,10 @@ export function departmentExists(tx: Parameters<typeof repo.findDepartmentById>[
   return repo.departmentIdExists(tx, departmentId);
 }
 
-/** A department's names, for messages and pages of other modules. */
-export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): { nameZh: string; nameEn: string } | undefined {
+/** A department's names (and whether it is still active), for messages and pages of other modules. */
+export function departmentNames(tx: Parameters<typeof repo.findDepartmentById>[0], departmentId: string): { nameZh: string; nameEn: string; active: boolean } | undefined {
   const row = repo.findDepartmentById(tx, departmentId);
-  return row ? { nameZh: row.nameZh, nameEn: row.nameEn } : undefined;
+  return row ? { nameZh: row.nameZh, nameEn: row.nameEn, active: row.active } : undefined;
 }
 
 /** The department a feed names by its code (HIS department codes are HCRM's department codes). */

@@ -47,11 +47,14 @@
     canvas.setAttribute('data-drawn', String(chart.data.labels.length));
   }
 
-  // A table the server left out of the page: its content fetched once, when it comes near the screen.
+  // A table the server left out of the page: its content fetched once, when it comes near the screen. A failed fetch
+  // says so beside the table's link and offers to try again (printing tries again too).
   function load(box) {
     if (box.loading) return box.loading;
     var note = box.querySelector('.lazy-loading');
+    var failed = box.querySelector('.lazy-failed');
     if (note) note.hidden = false;
+    if (failed) failed.hidden = true;
     box.loading = fetch(box.getAttribute('data-lazy-table'), { credentials: 'same-origin', headers: { accept: 'text/html' } })
       .then(function (reply) {
         if (!reply.ok) throw new Error(String(reply.status));
@@ -64,6 +67,7 @@
       .catch(function () {
         // The link to the table's own page stays: the figure is one click away.
         if (note) note.hidden = true;
+        if (failed) failed.hidden = false;
         box.loading = null;
       });
     return box.loading;
@@ -73,6 +77,11 @@
     var canvases = document.querySelectorAll('canvas[data-chart]');
     for (var i = 0; i < canvases.length; i++) draw(canvases[i]);
     var lazy = document.querySelectorAll('[data-lazy-table]');
+    document.addEventListener('click', function (event) {
+      var retry = event.target.closest && event.target.closest('[data-lazy-retry]');
+      var box = retry && retry.closest('[data-lazy-table]');
+      if (box) load(box);
+    });
     if (typeof IntersectionObserver === 'function') {
       var observer = new IntersectionObserver(
         function (entries) {

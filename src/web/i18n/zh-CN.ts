@@ -592,7 +592,7 @@ export const zhCN = {
   'cc.atRisk': '重点关注',
   'cc.risk.open_complaint': '有未结投诉',
   'cc.risk.repeat_complaints': '180天内两次投诉',
-  'cc.risk.low_satisfaction': '满意度低',
+  'cc.risk.low_satisfaction': '最近满意度低',
   'cc.invalidNumbers': '无效号码',
   'cc.consent': '同意',
   'cc.none': '暂无',
@@ -650,7 +650,10 @@ export const zhCN = {
   'cc.review.unscored': '未评分',
   'cc.review.save': '评分',
   'cc.review.saved': '评分已保存。',
+  'cc.review.field.score': '评分',
+  'cc.review.field.note': '备注',
   'error.code.contacts.bad_score': '请给出 1 到 5 分。',
+  'error.code.contacts.own_only': '只有科室主任和管理员可以查看其他员工的联络记录。',
   'cc.inbox': '反馈收件箱',
   'cc.deadline': '时限',
   'cc.kindOfFeedback': '类型',
@@ -810,6 +813,8 @@ export const zhCN = {
   'stats.col.previous': '上期',
   'stats.col.movedFrom': '转入来源',
   'stats.loading': '加载中…',
+  'stats.loadFailed': '此表未能加载。',
+  'stats.retry': '重试',
   'stats.openTable': '打开此表',
   'stats.segment.none': '此前未就诊',
   'stats.col.fromTo': '上期 \\ 本期',
@@ -874,9 +879,6 @@ export const zhCN = {
   'stats.status.cancelled': '已取消',
   'stats.status.no_show': '爽约',
   'stats.status.moved': '已改约',
-  'stats.risk.open_complaint': '投诉未结',
-  'stats.risk.repeat_complaints': '180天内两次投诉',
-  'stats.risk.low_last_satisfaction': '最近满意度低',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

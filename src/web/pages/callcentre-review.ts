@@ -1,7 +1,9 @@
 import type { Contact } from '../../modules/contacts/contacts.schemas.js';
 import type { RoutingRule } from '../../modules/feedback/feedback.schemas.js';
 import { can } from '../../modules/staff/permissions.js';
+import type { FieldError } from '../../lib/errors.js';
 import { localDateTime } from '../format.js';
+import { fieldMessage } from '../forms.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { banner, layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -72,6 +74,24 @@ export interface ContactsView {
   nextCursor: string | null;
   notice: Notice;
   timeZone: string;
+  /** A score refused: shown on that contact's form, with what was typed. */
+  refused?: { contactId: string; errors: FieldError[]; values: { score: string; note: string }; text: string } | null;
+}
+
+/** The score form of one contact; a refusal names the field at fault beside it (aria-invalid, aria-describedby). */
+function scoreForm(page: PageContext, c: Contact, back: string, refused: ContactsView['refused']): SafeHtml {
+  const { t } = page;
+  const mine = refused?.contactId === c.id ? refused : null;
+  const errorId = `r-${c.id}-error`;
+  const invalid = (field: string) => (mine?.errors.some((e) => e.field === field) ? html` aria-invalid="true" aria-describedby="${errorId}"` : '');
+  const score = mine ? Number(mine.values.score) : (c.qualityScore ?? 3);
+  const note = mine ? mine.values.note : (c.qualityNote ?? '');
+  return html`<form method="post" action="/app/contacts/${encodeURIComponent(c.id)}/review" class="row-actions">
+  <input type="hidden" name="back" value="${back}">
+  ${mine ? html`<p class="field-error" id="${errorId}" role="alert">${mine.errors.length > 0 ? mine.errors.map((e) => html`<span data-field="${e.field}">${t.maybe(`cc.review.field.${e.field}`) ?? e.field}: ${fieldMessage(t, e)}</span> `) : mine.text}</p>` : ''}
+  <select name="score" aria-label="${t('cc.review.score')}"${invalid('score')}>${[5, 4, 3, 2, 1].map((n) => html`<option value="${n}"${flag('selected', n === score)}>${n}</option>`)}</select>
+  <input name="note" maxlength="1000" value="${note}" aria-label="${t('cc.note')}"${invalid('note')}>
+  <button type="submit" class="button button-small">${t('cc.review.save')}</button></form>`;
 }
 
 /** A contact's recordings: a player for roles that may listen, for everyone else only that one exists. */
@@ -107,13 +127,7 @@ ${view.notice ? banner(view.notice.kind, view.notice.text) : ''}
 <tbody>${view.contacts.map(
       (c) => html`<tr data-contact="${c.id}"><td>${localDateTime(c.at, view.timeZone)}</td><td>${t.maybe(`cc.kind.${c.kind}`) ?? c.kind}</td><td>${c.outcome ? (t.maybe(`cc.outcome.${c.outcome}`) ?? c.outcome) : ''}</td><td>${c.summary ?? ''}</td><td>${recordings(page, c)}</td>
 <td>${c.qualityScore !== null ? html`<span class="badge badge-ok" data-score="${c.qualityScore}">${c.qualityScore}/5</span> ${c.qualityNote ?? ''}` : html`<span class="muted">${t('cc.review.unscored')}</span>`}
-${mayReview && c.source === 'log'
-  ? html`<form method="post" action="/app/contacts/${encodeURIComponent(c.id)}/review" class="row-actions">
-  <input type="hidden" name="back" value="${query('')}">
-  <select name="score" aria-label="${t('cc.review.score')}">${[5, 4, 3, 2, 1].map((n) => html`<option value="${n}"${flag('selected', n === (c.qualityScore ?? 3))}>${n}</option>`)}</select>
-  <input name="note" maxlength="1000" value="${c.qualityNote ?? ''}" aria-label="${t('cc.note')}">
-  <button type="submit" class="button button-small">${t('cc.review.save')}</button></form>`
-  : ''}</td></tr>`,
+${mayReview && c.source === 'log' ? scoreForm(page, c, query(''), view.refused) : ''}</td></tr>`,
     )}</tbody></table>
 ${view.contacts.length === 0 ? html`<p class="muted">${t('cc.none')}</p>` : ''}
 ${view.nextCursor ? html`<p><a class="button" rel="next" href="/app/contacts?${query(view.nextCursor)}">${t('staff.more')}</a></p>` : ''}</section>`,

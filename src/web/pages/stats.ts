@@ -99,7 +99,7 @@ export function lazyTableSection(page: PageContext, name: string, title: string,
     name,
     title,
     `/app/stats/export/${name}.csv?${query}`,
-    html`<div data-lazy-table="/app/stats/fragment/${name}?${query}"><p class="muted"><a href="/app/stats/table/${name}?${query}">${t('stats.openTable')}</a> <span class="lazy-loading" hidden>${t('stats.loading')}</span></p></div>`,
+    html`<div data-lazy-table="/app/stats/fragment/${name}?${query}"><p class="muted"><a href="/app/stats/table/${name}?${query}">${t('stats.openTable')}</a> <span class="lazy-loading" hidden>${t('stats.loading')}</span><span class="lazy-failed" role="alert" hidden>${t('stats.loadFailed')} <button type="button" class="button button-small no-print" data-lazy-retry>${t('stats.retry')}</button></span></p></div>`,
   );
 }
 

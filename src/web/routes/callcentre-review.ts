@@ -9,9 +9,9 @@ import { FEEDBACK_CATEGORIES, KINDS, RoutingRuleBody, SEVERITIES, UpdateRoutingR
 import { createRoutingRule, listRoutingRules, updateRoutingRule } from '../../modules/feedback/feedback.rules.js';
 import { listDepartments, listStaff } from '../../modules/staff/staff.service.js';
 import type { Assets } from '../assets.js';
-import { FormBody, formValue } from '../forms.js';
+import { FormBody, formValue, zodFieldErrors } from '../forms.js';
 import { pageContext, seeOther, sendPage } from '../page-context.js';
-import { contactsReviewPage, routingRulesPage } from '../pages/callcentre-review.js';
+import { contactsReviewPage, routingRulesPage, type ContactsView } from '../pages/callcentre-review.js';
 
 const blank = (v: string) => (v.trim() === '' ? null : v.trim());
 const LocalDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -81,38 +81,54 @@ export const callCentreReviewPages: FastifyPluginAsyncZod<{ assets: Assets }> = 
     saveRule(request, reply, async () => updateRoutingRule(request.ctx(), request.params.id, UpdateRoutingRuleBody.parse({ ...ruleFromForm(request.body), version: Number(formValue(request.body, 'version')) }))),
   );
 
-  app.get('/contacts', { schema: { hide: true, querystring: ContactsQuery } }, async (request, reply) => {
+  /** The contact log; a refused score is shown on its contact's form with what was typed, nothing saved. */
+  async function renderContacts(request: FastifyRequest, reply: FastifyReply, query: z.infer<typeof ContactsQuery>, refused: ContactsView['refused'] = null, status = 200) {
     const ctx = request.ctx();
     const page = pageContext(request, assets);
     const choices = await contactStaffChoices(ctx);
-    const staffId = request.query.staffId ?? choices[0]?.id ?? null;
-    const to = request.query.to ?? localDate(ctx.now, ctx.timeZone);
-    const from = request.query.from ?? addDays(to, -6);
+    const staffId = query.staffId ?? choices[0]?.id ?? null;
+    const to = query.to ?? localDate(ctx.now, ctx.timeZone);
+    const from = query.from ?? addDays(to, -6);
     const found = await searchContacts(ctx, {
       limit: 50,
       ...(staffId ? { staffId } : {}),
       from: startOfLocalDay(from, ctx.timeZone).toISOString(),
       to: new Date(startOfLocalDay(addDays(to, 1), ctx.timeZone).getTime() - 1).toISOString(),
-      ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
     });
-    const { done, problem } = request.query;
-    const notice = done ? { kind: 'success' as const, text: page.t('cc.review.saved') } : problem ? { kind: 'error' as const, text: page.t.maybe(`error.code.${problem}`) ?? problem } : null;
+    const { done, problem } = query;
+    const notice = refused
+      ? { kind: 'error' as const, text: refused.text }
+      : done
+        ? { kind: 'success' as const, text: page.t('cc.review.saved') }
+        : problem
+          ? { kind: 'error' as const, text: page.t.maybe(`error.code.${problem}`) ?? problem }
+          : null;
     return sendPage(
       reply,
-      contactsReviewPage(page, { contacts: found.items, staff: choices.map((c) => ({ value: c.id, label: c.name })), staffId, from, to, nextCursor: found.nextCursor, notice, timeZone: ctx.timeZone }),
+      contactsReviewPage(page, { contacts: found.items, staff: choices.map((c) => ({ value: c.id, label: c.name })), staffId, from, to, nextCursor: found.nextCursor, notice, timeZone: ctx.timeZone, refused }),
+      status,
     );
-  });
+  }
+
+  app.get('/contacts', { schema: { hide: true, querystring: ContactsQuery } }, async (request, reply) => renderContacts(request, reply, request.query));
 
   app.post('/contacts/:id/review', { schema: { hide: true, params: z.object({ id: z.string().min(1).max(64) }), body: FormBody } }, async (request, reply) => {
     const back = new URLSearchParams(formValue(request.body, 'back'));
     back.delete('cursor');
+    const note = formValue(request.body, 'note');
     try {
-      await reviewContact(request.ctx(), request.params.id, ReviewBody.parse({ score: Number(formValue(request.body, 'score')), ...(blank(formValue(request.body, 'note')) ? { note: formValue(request.body, 'note') } : {}) }));
-      back.set('done', 'review');
+      await reviewContact(request.ctx(), request.params.id, ReviewBody.parse({ score: Number(formValue(request.body, 'score')), ...(blank(note) ? { note } : {}) }));
     } catch (error) {
       if (!(error instanceof AppError) && !(error instanceof z.ZodError)) throw error;
-      back.set('problem', error instanceof AppError ? error.code : 'contacts.bad_score');
+      // The list as it was, with the refusal on the contact's own form: 400 for what was typed, the service's status else.
+      const errors = error instanceof z.ZodError ? zodFieldErrors(error) : error.errors;
+      const query = ContactsQuery.safeParse(Object.fromEntries(back));
+      const status = error instanceof AppError ? error.status : 400;
+      const text = error instanceof AppError ? (pageContext(request, assets).t.maybe(`error.code.${error.code}`) ?? error.detail) : pageContext(request, assets).t('error.code.contacts.bad_score');
+      return renderContacts(request, reply, query.success ? query.data : {}, { contactId: request.params.id, errors, values: { score: formValue(request.body, 'score'), note }, text }, status);
     }
+    back.set('done', 'review');
     return seeOther(reply, `/app/contacts?${back.toString()}`);
   });
 };

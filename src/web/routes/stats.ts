@@ -42,6 +42,17 @@ const TABLES = ['breakdown', 'trend', 'aspects', 'items', 'responses', 'comments
 function knownTable(name: string): void {
   if (!TABLES.includes(name)) throw new NotFound('stats.unknown_table', `No table named ${name}.`);
 }
+
+/**
+ * Fragments are the dashboard's lazy sections only. The first screen's tables come with the page, and a table with a
+ * page of its own (responses, comments, RFM, the appointment list) is opened there: a fragment of it would be a
+ * second way to a list of patients that no page asks for.
+ */
+function lazySection(name: string): void {
+  knownTable(name);
+  const more = MORE_TABLES[name];
+  if (!more || more.ownPage) throw new NotFound('stats.not_a_section', `The table ${name} is not loaded into the dashboard; open /app/stats/table/${name}.`);
+}
 const ExportParams = z.object({ table: z.string().regex(/^[a-z][a-z-]*\.csv$/) });
 
 /** Paths are under /app: the dashboard, the lists behind its bars, and every table as CSV. */
@@ -146,7 +157,7 @@ export const statsPages: FastifyPluginAsyncZod<{ assets: Assets; metrics: Metric
     const ctx = request.ctx();
     const page = pageContext(request, assets);
     const { name } = request.params;
-    knownTable(name);
+    lazySection(name);
     const built = await table(ctx, name, request.query, page.t, ctx.timeZone);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(tableBody(page, name, built.table).toString());
   });

@@ -20,11 +20,11 @@ export const smsQuestionsTask = {
   },
 };
 
-/** Every minute: automatic answers to numbers and addresses without a patient file, sent and retried. */
+/** Every minute: automatic answers to numbers and addresses without a patient file, sent and retried; up to 50 s of the minute waiting for the send rate. */
 export const directRepliesTask = {
   name: 'consultations.direct-replies',
   schedule: '* * * * *',
   async run(ctx: ServiceContext): Promise<DirectReplyReport> {
-    return sendDirectReplies(ctx);
+    return sendDirectReplies(ctx, { maxDurationMs: 50_000 });
   },
 };

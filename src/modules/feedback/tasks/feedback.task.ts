@@ -22,11 +22,11 @@ export const autoCloseTask = {
   },
 };
 
-/** Every minute: notices to staff (assigned, escalated, handed over) e-mailed, retried with backoff when the relay is down. */
+/** Every minute: notices to staff (assigned, escalated, handed over) e-mailed, retried with backoff when the relay is down; up to 50 s of the minute waiting for the send rate. */
 export const staffNoticesTask = {
   name: 'feedback.staff-notices',
   schedule: '* * * * *',
   async run(ctx: ServiceContext): Promise<NoticeReport> {
-    return sendStaffNotices(ctx);
+    return sendStaffNotices(ctx, { maxDurationMs: 50_000 });
   },
 };

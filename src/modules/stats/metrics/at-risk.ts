@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { AT_RISK_REASONS, type AtRiskReason } from '../../feedback/feedback.schemas.js';
 import { Labels } from '../labels.js';
 import { instantsOf } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
 import * as repo from '../at-risk.repository.js';
 import { Period, StatsFilter } from '../stats.schemas.js';
 
-export const AT_RISK_REASONS = ['open_complaint', 'repeat_complaints', 'low_last_satisfaction'] as const;
-type Reason = (typeof AT_RISK_REASONS)[number];
 const REPEAT_DAYS = 180;
 
 const AtRiskQuery = StatsFilter.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
@@ -33,8 +32,9 @@ const AtRiskResult = z.object({
 /**
  * At risk, as the call centre's rule (issue 8) says: an open complaint, two complaints in 180 days, or a last
  * satisfaction score at or under the threshold (the same setting the patient file's banner uses). Patients with an
- * open complaint come first (longest waiting first), then repeat complainants, then the lowest scores. The reasons
- * of the patients shown are completed from all three rules, so a reason is never missing because a list was cut.
+ * open complaint come first (longest waiting first), then repeat complainants, then the lowest scores. Each rule runs
+ * once, whole: its rows both fill the list and explain it, so a patient shown for one reason carries every other
+ * reason they have, however far down that rule's own order they are. The reasons are feedback's (riskOf's) words.
  */
 const atRisk: MetricDefinition<typeof AtRiskQuery, typeof AtRiskResult> = {
   id: 'patients.at-risk',
@@ -49,22 +49,13 @@ const atRisk: MetricDefinition<typeof AtRiskQuery, typeof AtRiskResult> = {
     const since = new Date(Date.parse(asOf) - REPEAT_DAYS * 86_400_000).toISOString();
     const max = ctx.callcentre.settings.atRiskSatisfaction;
     const dept = query.departmentId;
-    const order: string[] = [];
+    const open = byPatient(repo.openComplaints(tx, asOf, dept));
+    const repeat = byPatient(repo.repeatComplaints(tx, since, asOf, dept));
+    const low = byPatient(repo.lowLastSatisfaction(tx, start, end, dept, max));
+    // In the rules' order (a Map keeps the first insertion): open complaints, then repeats, then low scores.
     const departmentOf = new Map<string, string | null>();
-    const add = (rows: { patientId: string; departmentId: string | null }[]) => {
-      for (const r of rows) {
-        if (departmentOf.has(r.patientId)) continue;
-        departmentOf.set(r.patientId, r.departmentId);
-        order.push(r.patientId);
-      }
-    };
-    add(repo.openComplaints(tx, asOf, dept, query.limit));
-    if (order.length < query.limit) add(repo.repeatComplaints(tx, since, asOf, dept, query.limit));
-    if (order.length < query.limit) add(repo.lowLastSatisfaction(tx, start, end, dept, max, query.limit));
-    const shown = order.slice(0, query.limit);
-    const open = new Map(repo.openComplaints(tx, asOf, dept, shown.length + 1, shown).map((r) => [r.patientId, r]));
-    const repeat = new Map(repo.repeatComplaints(tx, since, asOf, dept, shown.length + 1, shown).map((r) => [r.patientId, r]));
-    const low = new Map(repo.lowLastSatisfaction(tx, start, end, dept, max, shown.length + 1, shown).map((r) => [r.patientId, r]));
+    for (const rows of [open, repeat, low]) for (const r of rows.values()) if (!departmentOf.has(r.patientId)) departmentOf.set(r.patientId, r.departmentId);
+    const shown = [...departmentOf.keys()].slice(0, query.limit);
     const patients = new Map(repo.patientsNamed(tx, shown).map((p) => [p.id, p]));
     return {
       period: range,
@@ -72,7 +63,7 @@ const atRisk: MetricDefinition<typeof AtRiskQuery, typeof AtRiskResult> = {
       rule: `an open complaint; ≥ 2 complaints in ${REPEAT_DAYS} days; latest overall satisfaction ≤ ${max}`,
       items: shown.map((patientId) => {
         const l = low.get(patientId);
-        const reasons: Reason[] = [...(open.has(patientId) ? ['open_complaint' as const] : []), ...(repeat.has(patientId) ? ['repeat_complaints' as const] : []), ...(l ? ['low_last_satisfaction' as const] : [])];
+        const reasons: AtRiskReason[] = [...(open.has(patientId) ? ['open_complaint' as const] : []), ...(repeat.has(patientId) ? ['repeat_complaints' as const] : []), ...(l ? ['low_satisfaction' as const] : [])];
         return {
           patientId,
           name: patients.get(patientId)?.name ?? '',
@@ -89,6 +80,10 @@ const atRisk: MetricDefinition<typeof AtRiskQuery, typeof AtRiskResult> = {
     };
   },
 };
+
+function byPatient<Row extends { patientId: string }>(rows: Row[]): Map<string, Row> {
+  return new Map(rows.map((r) => [r.patientId, r]));
+}
 
 export function registerAtRiskMetric(registry: MetricRegistry): void {
   registry.register(atRisk as unknown as MetricDefinition);
