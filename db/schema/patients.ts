@@ -53,8 +53,9 @@ export const patients = sqliteTable(
     index('patients_resident_id_idx').on(t.residentIdHash),
     // Birthday greetings read today's month-day (MM-DD) across every year of birth.
     index('patients_birth_month_day_idx').on(sql`substr(${t.birthDate}, 6)`, t.id),
-    // Statistics count the patients registered in a period (sources, regions).
-    index('patients_created_idx').on(t.createdAt),
+    // Statistics count the patients registered in a period (sources, regions) from the index alone: a year at 100×
+    // the demo was 2 s of table rows.
+    index('patients_created_idx').on(t.createdAt, t.mergedIntoId, t.source, t.province, t.city),
   ],
 );
 

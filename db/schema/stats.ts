@@ -94,3 +94,66 @@ export const statsRfmMovement = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.period, t.departmentId, t.fromSegment, t.toSegment] })],
 );
+
+/**
+ * The calendar months (YYYY-MM, local) whose service rollup `rollup` is built: a period reads its whole rolled months
+ * from the rollup and every other day (the partial months at either end, a month not rolled yet) from the tables.
+ * Only finished months are rolled.
+ */
+export const statsRollupMonths = sqliteTable(
+  'stats_rollup_months',
+  {
+    rollup: text('rollup').notNull(),
+    month: text('month').notNull(),
+    builtAt: text('built_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rollup, t.month] })],
+);
+
+/**
+ * Appointments per month of their day × department × doctor profile × channel × lead days: the sums the appointments
+ * figures add up (lead days kept so medians stay exact). `due` is what is not cancelled: in a finished month every
+ * appointment's time has come.
+ */
+export const statsAppointmentsMonthly = sqliteTable(
+  'stats_appointments_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    channel: text('channel').notNull(),
+    leadDays: integer('lead_days').notNull(),
+    booked: integer('booked').notNull(),
+    moved: integer('moved').notNull(),
+    cancelled: integer('cancelled').notNull(),
+    due: integer('due').notNull(),
+    noShows: integer('no_shows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.channel, t.leadDays] })],
+);
+
+/** Discharges (inpatient stays ended) per local month × department × attending doctor ('' none), and those put on a plan. */
+export const statsDischargesMonthly = sqliteTable(
+  'stats_discharges_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    discharges: integer('discharges').notNull(),
+    withPlan: integer('with_plan').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId] })],
+);
+
+/** Follow-up call attempts per local month × the task's department × the caller ('' none), and those that reached. */
+export const statsCallAttemptsMonthly = sqliteTable(
+  'stats_call_attempts_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    staffId: text('staff_id').notNull(),
+    attempted: integer('attempted').notNull(),
+    reached: integer('reached').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.staffId] })],
+);
