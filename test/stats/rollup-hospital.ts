@@ -70,7 +70,7 @@ export async function rollupHospital(h: TestHospital) {
     }
 
     const task = c.prepare(
-      "INSERT INTO followup_tasks (id, patient_id, department_id, kind, title, assignee_role, status, due_at, hours_from, hours_to, attempts, max_attempts, outcome, version, created_at, updated_at) VALUES (?, ?, ?, 'call', '电话随访', 'nurse', 'done', ?, '09:00', '17:00', ?, 3, 'reached', 1, ?, ?)",
+      "INSERT INTO followup_tasks (id, patient_id, department_id, kind, title, assignee_role, assignee_id, status, due_at, hours_from, hours_to, attempts, max_attempts, outcome, version, created_at, updated_at, closed_at) VALUES (?, ?, ?, 'call', '电话随访', 'nurse', ?, ?, ?, '09:00', '17:00', ?, 3, NULL, 1, ?, ?, ?)",
     );
     const attempt = c.prepare('INSERT INTO followup_task_attempts (id, task_id, at, staff_id, outcome) VALUES (?, ?, ?, ?, ?)');
     for (let i = 0; i < 300; i++) {
@@ -78,7 +78,9 @@ export async function rollupHospital(h: TestHospital) {
       const due = instant();
       if (due > h.clock.now().getTime()) continue;
       const tries = 1 + Math.floor(rnd() * 3);
-      task.run(`rt${i}`, `rp${i % 200}`, doctor.department, iso(due), tries, iso(due), iso(due));
+      const status = pick(['done', 'done', 'done', 'failed', 'open', 'cancelled'] as const);
+      const closed = status === 'done' || status === 'failed' ? iso(due + Math.floor(rnd() * 40) * 3_600_000) : null;
+      task.run(`rt${i}`, `rp${i % 200}`, doctor.department, doctor.staff, status, iso(due), tries, iso(due), iso(due), closed);
       // Attempts a few hours apart: some cross midnight, and so a month's end.
       for (let k = 0; k < tries; k++) attempt.run(`rx${i}-${k}`, `rt${i}`, iso(due + k * 7 * 3_600_000), pick(doctors).staff, k === tries - 1 && rnd() < 0.6 ? 'reached' : 'not-reached');
     }

@@ -112,6 +112,23 @@ describe('monthly service rollups', () => {
     expect((await get(coverage)).overall.numerator).toBe(c0.overall.numerator + 1);
   });
 
+  it('a department’s completion and on-time rates (read from its own index) are the department’s rows of the hospital’s', async () => {
+    for (const id of ['completion', 'on-time']) {
+      const hospital = await get(`/api/stats/followup/${id}?${PERIODS.year}`);
+      const own = await get(`/api/stats/followup/${id}?${PERIODS.year}`, manager.headers);
+      const row = hospital.rows.find((r: { key: string }) => r.key === orth);
+      expect(row.rate.denominator).toBeGreaterThan(20);
+      expect(own.rows).toEqual([row]);
+      expect(own.overall).toEqual(row.rate);
+      const doctor = await get(`/api/stats/followup/${id}?${PERIODS.midMonthToMidMonth}&departmentId=${card}&doctorId=${doctors[0]!.staff}`);
+      const tasks = h.db.$client
+        .prepare("SELECT count(*) FROM followup_tasks WHERE department_id = ? AND assignee_id = ? AND status <> 'cancelled' AND due_at >= '2026-02-14T16:00:00.000Z' AND due_at < '2026-09-10T16:00:00.000Z'")
+        .pluck()
+        .get(card, doctors[0]!.staff);
+      expect(doctor.overall.denominator).toBe(tasks);
+    }
+  });
+
   it('a manager is still held to their department with the rollups', async () => {
     const reply = await h.app.inject({ method: 'GET', url: `/api/stats/followup/reach?${PERIODS.year}&departmentId=${card}`, headers: manager.headers });
     expect(reply.statusCode).toBe(403);
