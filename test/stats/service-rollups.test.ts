@@ -129,6 +129,15 @@ describe('monthly service rollups', () => {
     }
   });
 
+  it('the nightly job stats.rollup rolls up the finished months too', async () => {
+    h.db.$client.exec("DELETE FROM stats_rollup_months WHERE month >= '2026-09'");
+    const run = await h.app.inject({ method: 'POST', url: '/api/jobs/stats.rollup/run', headers: admin.headers });
+    expect(run.statusCode, run.body).toBeLessThan(300);
+    // The last rolled month is now August: July and August again, then September and October.
+    expect(run.json()).toMatchObject({ status: 'succeeded', counts: { appointmentMonths: 4, dischargeMonths: 4, callAttemptMonths: 4 } });
+    expect(h.db.$client.prepare("SELECT count(*) FROM stats_rollup_months WHERE month >= '2026-09'").pluck().get()).toBe(6);
+  });
+
   it('a manager is still held to their department with the rollups', async () => {
     const reply = await h.app.inject({ method: 'GET', url: `/api/stats/followup/reach?${PERIODS.year}&departmentId=${card}`, headers: manager.headers });
     expect(reply.statusCode).toBe(403);
