@@ -141,7 +141,9 @@ export const encounters = sqliteTable(
   (t) => [
     // With the status, "a visit before this one" (new and returning patients) is answered from the index alone.
     index('encounters_patient_idx').on(t.patientId, t.startAt, t.status),
-    index('encounters_department_patient_idx').on(t.departmentId, t.patientId),
+    // With the time and status, "a patient's last visit to this department before a day" (the visit-pairs rollup of
+    // new and returning patients) is answered from the index alone.
+    index('encounters_department_patient_idx').on(t.departmentId, t.patientId, t.startAt, t.status),
     // Statistics read encounters by period (visits, new and returning, the pyramid): covering, so a month of a big
     // hospital's visits is read from the index without a lookup per visit.
     index('encounters_start_idx').on(t.startAt, t.status, t.patientId, t.departmentId),

@@ -157,3 +157,23 @@ export const statsCallAttemptsMonthly = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.staffId] })],
 );
+
+/**
+ * Who came back when, per local day: patients seen on `day` in `scope` ('*' the whole hospital, a department id, ''
+ * encounters without one), by the day of their previous visit in that scope (`prev_day`, '' none) and, for those
+ * with none, the day of their first visit anywhere (`first_day`, else ''). Patients seen in [s, e] are the pairs
+ * with s ≤ day ≤ e and prev_day < s (each counted once, at their first visit of the period); new patients are those
+ * among them with no previous visit and a first visit anywhere on or after s. Built with the satisfaction rollups
+ * for the days of stats_rollup_days.
+ */
+export const statsVisitPairs = sqliteTable(
+  'stats_visit_pairs',
+  {
+    scope: text('scope').notNull(),
+    day: text('day').notNull(),
+    prevDay: text('prev_day').notNull(),
+    firstDay: text('first_day').notNull(),
+    patients: integer('patients').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.day, t.prevDay, t.firstDay] })],
+);

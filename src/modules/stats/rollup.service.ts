@@ -6,8 +6,9 @@ import { authorize } from '../staff/permissions.js';
 import { SATISFIED_AT } from './formulas.js';
 import { instantsOf } from './periods.js';
 import { rebuildDiagnosisDay } from './disease-mix.source.js';
-import { clearDiagnosisRollup, firstEncounterInstant } from './patients.repository.js';
+import { clearDiagnosisRollup, clearVisitPairs, firstEncounterInstant } from './patients.repository.js';
 import * as repo from './satisfaction.repository.js';
+import { rebuildVisitPairsDay } from './visitors.source.js';
 
 export interface RollupReport {
   days: number;
@@ -43,6 +44,7 @@ export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: strin
   const first = inTransaction(ctx, (tx) => {
     repo.clearRollups(tx);
     clearDiagnosisRollup(tx);
+    clearVisitPairs(tx);
     return firstInstant(tx);
   });
   if (first === null) return { days: 0, responses: 0, from: null, to: null };
@@ -61,6 +63,7 @@ async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?
       days.map((day) => {
         const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
         rebuildDiagnosisDay(tx, day, start, end);
+        rebuildVisitPairsDay(tx, ctx.timeZone, day);
         return repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)).responses;
       }),
     );
