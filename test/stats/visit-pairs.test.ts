@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { replaceVisitPairsDay } from '../../src/modules/stats/patients.repository.js';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
+import { inTransaction } from '../../src/lib/transaction.js';
 import { useTestHospital } from '../helpers/app.js';
 
 /*
@@ -102,5 +104,11 @@ describe('new and returning patients from the visit-pairs rollup', () => {
     const day = c.prepare("SELECT scope, sum(patients) AS n FROM stats_visit_pairs WHERE day = '2026-06-10' GROUP BY scope ORDER BY scope").all() as { scope: string; n: number }[];
     const visitors = c.prepare("SELECT count(DISTINCT patient_id) FROM encounters WHERE start_at >= '2026-06-09T16:00:00.000Z' AND start_at < '2026-06-10T16:00:00.000Z' AND status <> 'cancelled'").pluck().get();
     expect(day.find((r) => r.scope === '*')?.n).toBe(visitors);
+  });
+
+  it('a busy day’s pairs are all kept, written a hundred to a statement', () => {
+    const pairs = Array.from({ length: 250 }, (_, i) => ({ scope: '*', prevDay: `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}`, firstDay: '', patients: i + 1 }));
+    inTransaction(h.system(), (tx) => replaceVisitPairsDay(tx, '2030-01-01', pairs));
+    expect(c.prepare("SELECT count(*) AS n, sum(patients) AS patients FROM stats_visit_pairs WHERE day = '2030-01-01'").get()).toEqual({ n: 250, patients: (250 * 251) / 2 });
   });
 });

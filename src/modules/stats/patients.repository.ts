@@ -119,7 +119,11 @@ export interface VisitPair {
 
 export function replaceVisitPairsDay(tx: Tx, day: string, pairs: readonly VisitPair[]): void {
   tx.run(sql`DELETE FROM stats_visit_pairs WHERE day = ${day}`);
-  for (const p of pairs) tx.run(sql`INSERT INTO stats_visit_pairs (scope, day, prev_day, first_day, patients) VALUES (${p.scope}, ${day}, ${p.prevDay}, ${p.firstDay}, ${p.patients})`);
+  // A big hospital's day has thousands of pairs: 100 rows per statement (500 parameters, under every SQLite's limit).
+  for (let i = 0; i < pairs.length; i += 100) {
+    const rows = pairs.slice(i, i + 100).map((p) => sql`(${p.scope}, ${day}, ${p.prevDay}, ${p.firstDay}, ${p.patients})`);
+    tx.run(sql`INSERT INTO stats_visit_pairs (scope, day, prev_day, first_day, patients) VALUES ${sql.join(rows, sql`, `)}`);
+  }
 }
 
 /** Patients seen in the rolled days of [from, to] in `scope`, and the new ones among them (see stats_visit_pairs). */
