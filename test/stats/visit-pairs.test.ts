@@ -18,7 +18,8 @@ const manager = await h.signIn('manager', { departmentId: orth });
 
 const c = h.db.$client;
 let seed = 11;
-const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+// A 32-bit LCG in integer arithmetic (a product of doubles loses its low bits and cycles within thousands of draws).
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 c.transaction(() => {
   const at = '2025-12-01T00:00:00.000Z';
   const patient = c.prepare("INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, source, emergency_contacts, tags, created_at, updated_at) VALUES (?, '患者', 'huanzhe', 'hz', 'male', '1970-01-01', 'walk-in', '[]', '[]', ?, ?)");
