@@ -177,3 +177,45 @@ export const statsVisitPairs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.day, t.prevDay, t.firstDay] })],
 );
+
+/**
+ * The satisfaction rollups summed per finished month (`month` YYYY-MM) from the daily ones, once every day of the
+ * month is rolled up (stats_rollup_months, rollup 'satisfaction'): a year is twelve months of cells instead of 365
+ * days of them. Rebuilt whenever one of the month's days is.
+ */
+export const statsSatisfactionMonthly = sqliteTable(
+  'stats_satisfaction_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    encounterClass: text('encounter_class').notNull(),
+    responses: integer('responses').notNull(),
+    satN: integer('sat_n').notNull(),
+    satSum: real('sat_sum').notNull(),
+    satSumSq: real('sat_sum_sq').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    npsN: integer('nps_n').notNull(),
+    promoters: integer('promoters').notNull(),
+    passives: integer('passives').notNull(),
+    detractors: integer('detractors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.encounterClass] })],
+);
+
+export const statsItemMonthly = sqliteTable(
+  'stats_item_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    linkId: text('link_id').notNull(),
+    tags: text('tags').notNull(),
+    n: integer('n').notNull(),
+    sum: real('sum').notNull(),
+    sumSq: real('sum_sq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] })],
+);

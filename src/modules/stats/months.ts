@@ -6,6 +6,8 @@ import type { DayRange } from './periods.js';
 /** The service rollups kept per calendar month (stats_rollup_months.rollup). */
 export const MONTHLY_ROLLUPS = ['appointments', 'discharges', 'call-attempts'] as const;
 export type MonthlyRollup = (typeof MONTHLY_ROLLUPS)[number];
+/** Every rollup whose months are marked in stats_rollup_months: the service ones and satisfaction's monthly sums. */
+export type MarkedRollup = MonthlyRollup | 'satisfaction';
 
 /** A period cut at month boundaries: the whole months read from a rollup, and the runs of days read from the tables. */
 export interface MonthSplit {
@@ -57,12 +59,12 @@ export function splitAtRolledMonths(range: DayRange, rolled: ReadonlySet<string>
 }
 
 /** The range's split for one rollup, from the months it has built. */
-export function splitForRollup(tx: Tx, rollup: MonthlyRollup, range: DayRange): MonthSplit {
+export function splitForRollup(tx: Tx, rollup: MarkedRollup, range: DayRange): MonthSplit {
   const rolled = tx.all<{ month: string }>(sql`SELECT month FROM stats_rollup_months WHERE rollup = ${rollup} AND month BETWEEN ${range.from.slice(0, 7)} AND ${range.to.slice(0, 7)}`);
   return splitAtRolledMonths(range, new Set(rolled.map((r) => r.month)));
 }
 
-export function markMonthRolled(tx: Tx, rollup: MonthlyRollup, month: string, builtAt: string): void {
+export function markMonthRolled(tx: Tx, rollup: MarkedRollup, month: string, builtAt: string): void {
   tx.run(sql`INSERT INTO stats_rollup_months (rollup, month, built_at) VALUES (${rollup}, ${month}, ${builtAt})
     ON CONFLICT (rollup, month) DO UPDATE SET built_at = excluded.built_at`);
 }
@@ -71,7 +73,7 @@ export function lastRolledMonth(tx: Tx, rollup: MonthlyRollup): string | null {
   return tx.get<{ month: string | null }>(sql`SELECT max(month) AS month FROM stats_rollup_months WHERE rollup = ${rollup}`)?.month ?? null;
 }
 
-export function forgetRolledMonths(tx: Tx, rollup: MonthlyRollup): void {
+export function forgetRolledMonths(tx: Tx, rollup: MarkedRollup): void {
   tx.run(sql`DELETE FROM stats_rollup_months WHERE rollup = ${rollup}`);
 }
 
