@@ -1,0 +1,1 @@
+CREATE INDEX `patients_age_gender_idx` ON `patients` (`id`,`birth_date`,`gender`);
