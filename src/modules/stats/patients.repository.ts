@@ -20,8 +20,7 @@ export function registeredBy(tx: Tx, start: string, end: string, departmentId: s
 
 /** Patients seen in the period, by birth date and gender (ages are computed from birth dates by the caller). */
 export function visitorsByBirthYear(tx: Tx, start: string, end: string, departmentId: string | undefined): { birthDate: string | null; gender: string; patients: number }[] {
-  // By name: SQLite prefers the text key's unique index, then reads each wide row for two columns.
-  return tx.all(sql`SELECT p.birth_date AS birthDate, p.gender AS gender, count(*) AS patients FROM patients p INDEXED BY patients_age_gender_idx
+  return tx.all(sql`SELECT p.birth_date AS birthDate, p.gender AS gender, count(*) AS patients FROM patients p
     WHERE p.id IN (${visitedIn(start, end, departmentId)}) GROUP BY p.birth_date, p.gender`);
 }
 
