@@ -56,9 +56,6 @@ export const patients = sqliteTable(
     // Statistics count the patients registered in a period (sources, regions) from the index alone: a year at 100×
     // the demo was 2 s of table rows.
     index('patients_created_idx').on(t.createdAt, t.mergedIntoId, t.source, t.province, t.city),
-    // Statistics: the age and gender pyramid reads each visitor's birth date and gender from the index alone (a text
-    // primary key is an index plus a look-up in the table's wide rows).
-    index('patients_age_gender_idx').on(t.id, t.birthDate, t.gender),
   ],
 );
 

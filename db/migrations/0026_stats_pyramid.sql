@@ -1,1 +1,0 @@
-CREATE INDEX `patients_age_gender_idx` ON `patients` (`id`,`birth_date`,`gender`);
