@@ -58,7 +58,11 @@ const volume: MetricDefinition<typeof VolumeQuery, typeof VolumeResult> = {
     const label = (key: string) => (query.by === 'department' ? labels.department(key) : query.by === 'doctor' ? (doctors!.get(key) ?? key) : (CHANNEL_LABELS[key]?.[query.lang === 'en' ? 'en' : 'zh'] ?? key));
     const cells = appointmentCellsOf(tx, range, ctx.now.toISOString(), scopeOf(query), query.by);
     const groups = new Map<string, repo.AppointmentCell[]>();
-    for (const c of cells) groups.set(c.key, [...(groups.get(c.key) ?? []), c]);
+    for (const c of cells) {
+      const list = groups.get(c.key);
+      if (list) list.push(c);
+      else groups.set(c.key, [c]);
+    }
     const rows = [...groups].map(([key, list]) => ({ key, label: label(key), ...appointmentFigures(list) }));
     // Most booked first; ties by label, so the order is stable.
     rows.sort((a, b) => b.booked - a.booked || a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
