@@ -49,7 +49,8 @@ export const feedback = sqliteTable(
     index('feedback_patient_idx').on(t.patientId, t.createdAt),
     // Statistics: a period's feedback, and complaints by time for the at-risk list.
     index('feedback_created_idx').on(t.createdAt, t.kind, t.category, t.departmentId, t.resolvedAt, t.deadlineAt, t.escalatedAt),
-    index('feedback_complaints_idx').on(t.kind, t.createdAt),
+    // The at-risk list's complaints (open as of a day, repeated in 180 days) from the index alone, for a department too.
+    index('feedback_complaints_idx').on(t.kind, t.createdAt, t.resolvedAt, t.patientId, t.departmentId),
     index('feedback_open_complaints_idx').on(t.createdAt).where(sql`kind = 'complaint' AND resolved_at IS NULL`),
     index('feedback_complaints_resolved_idx').on(t.kind, t.resolvedAt),
     uniqueIndex('feedback_followup_event_unique').on(t.followupEventId),

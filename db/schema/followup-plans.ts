@@ -121,6 +121,8 @@ export const followupTasks = sqliteTable(
     index('followup_tasks_overdue_idx').on(t.status, t.overdueSince, t.dueAt),
     // Statistics: tasks by due time with every column the completion and on-time rates read (no table lookups).
     index('followup_tasks_due_idx').on(t.dueAt, t.departmentId, t.status, t.closedAt, t.assigneeId),
+    // Statistics: a department's tasks by due time with the same columns (a manager's completion and on-time rates).
+    index('followup_tasks_department_due_idx').on(t.departmentId, t.dueAt, t.status, t.closedAt, t.assigneeId),
     // Statistics: an attempt's department in one index lookup (reach rate).
     index('followup_tasks_department_of_idx').on(t.id, t.departmentId),
   ],

@@ -53,8 +53,9 @@ export const patients = sqliteTable(
     index('patients_resident_id_idx').on(t.residentIdHash),
     // Birthday greetings read today's month-day (MM-DD) across every year of birth.
     index('patients_birth_month_day_idx').on(sql`substr(${t.birthDate}, 6)`, t.id),
-    // Statistics count the patients registered in a period (sources, regions).
-    index('patients_created_idx').on(t.createdAt),
+    // Statistics count the patients registered in a period (sources, regions) from the index alone: a year at 100×
+    // the demo was 2 s of table rows.
+    index('patients_created_idx').on(t.createdAt, t.mergedIntoId, t.source, t.province, t.city),
   ],
 );
 
@@ -140,7 +141,9 @@ export const encounters = sqliteTable(
   (t) => [
     // With the status, "a visit before this one" (new and returning patients) is answered from the index alone.
     index('encounters_patient_idx').on(t.patientId, t.startAt, t.status),
-    index('encounters_department_patient_idx').on(t.departmentId, t.patientId),
+    // With the time and status, "a patient's last visit to this department before a day" (the visit-pairs rollup of
+    // new and returning patients) is answered from the index alone.
+    index('encounters_department_patient_idx').on(t.departmentId, t.patientId, t.startAt, t.status),
     // Statistics read encounters by period (visits, new and returning, the pyramid): covering, so a month of a big
     // hospital's visits is read from the index without a lookup per visit.
     index('encounters_start_idx').on(t.startAt, t.status, t.patientId, t.departmentId),

@@ -94,3 +94,128 @@ export const statsRfmMovement = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.period, t.departmentId, t.fromSegment, t.toSegment] })],
 );
+
+/**
+ * The calendar months (YYYY-MM, local) whose service rollup `rollup` is built: a period reads its whole rolled months
+ * from the rollup and every other day (the partial months at either end, a month not rolled yet) from the tables.
+ * Only finished months are rolled.
+ */
+export const statsRollupMonths = sqliteTable(
+  'stats_rollup_months',
+  {
+    rollup: text('rollup').notNull(),
+    month: text('month').notNull(),
+    builtAt: text('built_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rollup, t.month] })],
+);
+
+/**
+ * Appointments per month of their day × department × doctor profile × channel × lead days: the sums the appointments
+ * figures add up (lead days kept so medians stay exact). `due` is what is not cancelled: in a finished month every
+ * appointment's time has come.
+ */
+export const statsAppointmentsMonthly = sqliteTable(
+  'stats_appointments_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    channel: text('channel').notNull(),
+    leadDays: integer('lead_days').notNull(),
+    booked: integer('booked').notNull(),
+    moved: integer('moved').notNull(),
+    cancelled: integer('cancelled').notNull(),
+    due: integer('due').notNull(),
+    noShows: integer('no_shows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.channel, t.leadDays] })],
+);
+
+/** Discharges (inpatient stays ended) per local month × department × attending doctor ('' none), and those put on a plan. */
+export const statsDischargesMonthly = sqliteTable(
+  'stats_discharges_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    discharges: integer('discharges').notNull(),
+    withPlan: integer('with_plan').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId] })],
+);
+
+/** Follow-up call attempts per local month × the task's department × the caller ('' none), and those that reached. */
+export const statsCallAttemptsMonthly = sqliteTable(
+  'stats_call_attempts_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    staffId: text('staff_id').notNull(),
+    attempted: integer('attempted').notNull(),
+    reached: integer('reached').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.staffId] })],
+);
+
+/**
+ * Who came back when, per local day: patients seen on `day` in `scope` ('*' the whole hospital, a department id, ''
+ * encounters without one), by the day of their previous visit in that scope (`prev_day`, '' none) and, for those
+ * with none, the day of their first visit anywhere (`first_day`, else ''). Patients seen in [s, e] are the pairs
+ * with s ≤ day ≤ e and prev_day < s (each counted once, at their first visit of the period); new patients are those
+ * among them with no previous visit and a first visit anywhere on or after s. Built with the satisfaction rollups
+ * for the days of stats_rollup_days.
+ */
+export const statsVisitPairs = sqliteTable(
+  'stats_visit_pairs',
+  {
+    scope: text('scope').notNull(),
+    day: text('day').notNull(),
+    prevDay: text('prev_day').notNull(),
+    firstDay: text('first_day').notNull(),
+    patients: integer('patients').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.day, t.prevDay, t.firstDay] })],
+);
+
+/**
+ * The satisfaction rollups summed per finished month (`month` YYYY-MM) from the daily ones, once every day of the
+ * month is rolled up (stats_rollup_months, rollup 'satisfaction'): a year is twelve months of cells instead of 365
+ * days of them. Rebuilt whenever one of the month's days is.
+ */
+export const statsSatisfactionMonthly = sqliteTable(
+  'stats_satisfaction_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    encounterClass: text('encounter_class').notNull(),
+    responses: integer('responses').notNull(),
+    satN: integer('sat_n').notNull(),
+    satSum: real('sat_sum').notNull(),
+    satSumSq: real('sat_sum_sq').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    npsN: integer('nps_n').notNull(),
+    promoters: integer('promoters').notNull(),
+    passives: integer('passives').notNull(),
+    detractors: integer('detractors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.encounterClass] })],
+);
+
+export const statsItemMonthly = sqliteTable(
+  'stats_item_monthly',
+  {
+    month: text('month').notNull(),
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    linkId: text('link_id').notNull(),
+    tags: text('tags').notNull(),
+    n: integer('n').notNull(),
+    sum: real('sum').notNull(),
+    sumSq: real('sum_sq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] })],
+);

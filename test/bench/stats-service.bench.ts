@@ -2,6 +2,7 @@ import { buildApp } from '../../src/app.js';
 import { addDays, localDate } from '../../src/lib/clock.js';
 import { systemContext } from '../../src/lib/context.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
+import { rebuildMonthlyRollups } from '../../src/modules/stats/month-rollup.service.js';
 import { instantsOf } from '../../src/modules/stats/periods.js';
 import { emit, note, percentile, timeEach, timeEachAsync } from './report.js';
 import { statsServiceHospital } from './stats-service-fixture.js';
@@ -12,7 +13,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
  * The service figures (appointments, follow-up, call centre, at-risk) at `scale` times the demo, on their own
  * generated hospital: each view's server time (app.inject: routing, auth, service, serialization) for an
  * administrator and for a department's manager, against a raw SQL count over the same table and period, measured
- * in the same run.
+ * in the same run; first the monthly service rollups are rebuilt from scratch and timed.
  */
 export async function serviceViews(scale: number): Promise<void> {
   const { db, deps, counts } = await statsServiceHospital(scale);
@@ -20,6 +21,14 @@ export async function serviceViews(scale: number): Promise<void> {
   const tag = `@x${scale}`;
   note(`stats service bench on ${JSON.stringify(counts)}`);
   const ctx = systemContext(deps, 'bench');
+  // The monthly service rollups from scratch (what stats:rebuild adds for them) against one grouped scan of the
+  // bookings by month.
+  const rebuildStarted = performance.now();
+  const rebuilt = await rebuildMonthlyRollups(ctx);
+  const rebuildMs = performance.now() - rebuildStarted;
+  const scan = timeEach([0], () => c.prepare('SELECT substr(date, 1, 7), department_id, count(*) FROM appointments GROUP BY 1, 2').all());
+  note(`monthly rollups: ${JSON.stringify(rebuilt)}`);
+  emit('stats', `service_rollup_rebuild_ms${tag}`, rebuildMs, 'ms', scan[0]!);
   const app = await buildApp({ deps, version: 'bench', logLevel: 'silent' });
   const signIn = async (role: 'admin' | 'manager', departmentId: string | null) => {
     const username = `bench-${role}-${Date.now()}`;

@@ -86,3 +86,55 @@ export function rfmAsOf(tx: Tx, asOf: string, yearBefore: string, departmentId: 
     FROM encounters WHERE start_at < ${asOf} AND status <> 'cancelled'${departmentId !== undefined ? sql` AND coalesce(department_id, '') = ${departmentId}` : sql``}
     GROUP BY patient_id`);
 }
+
+export interface DayVisitor {
+  patientId: string;
+  /** '' for encounters without a department. */
+  departmentId: string;
+  prevInDepartment: string | null;
+  prevAnywhere: string | null;
+  firstAnywhere: string | null;
+}
+
+/**
+ * The patients seen in [start, end) (one local day), per department, with their last visit before `start` in that
+ * department and anywhere, and their first visit anywhere: what the visit-pairs rollup keeps of a day. Each look-up
+ * is one seek in a covering index (by department and patient, by patient).
+ */
+export function dayVisitors(tx: Tx, start: string, end: string): DayVisitor[] {
+  return tx.all<DayVisitor>(sql`SELECT v.patient_id AS patientId, v.department_id AS departmentId,
+      (SELECT max(e.start_at) FROM encounters e WHERE e.department_id IS nullif(v.department_id, '') AND e.patient_id = v.patient_id AND e.start_at < ${start} AND e.status <> 'cancelled') AS prevInDepartment,
+      (SELECT max(e.start_at) FROM encounters e WHERE e.patient_id = v.patient_id AND e.start_at < ${start} AND e.status <> 'cancelled') AS prevAnywhere,
+      (SELECT min(e.start_at) FROM encounters e WHERE e.patient_id = v.patient_id AND e.status <> 'cancelled') AS firstAnywhere
+    FROM (SELECT DISTINCT patient_id, coalesce(department_id, '') AS department_id FROM encounters
+      WHERE start_at >= ${start} AND start_at < ${end} AND status <> 'cancelled') v`);
+}
+
+export interface VisitPair {
+  scope: string;
+  prevDay: string;
+  firstDay: string;
+  patients: number;
+}
+
+export function replaceVisitPairsDay(tx: Tx, day: string, pairs: readonly VisitPair[]): void {
+  tx.run(sql`DELETE FROM stats_visit_pairs WHERE day = ${day}`);
+  // A big hospital's day has thousands of pairs: 100 rows per statement (500 parameters, under every SQLite's limit).
+  for (let i = 0; i < pairs.length; i += 100) {
+    const rows = pairs.slice(i, i + 100).map((p) => sql`(${p.scope}, ${day}, ${p.prevDay}, ${p.firstDay}, ${p.patients})`);
+    tx.run(sql`INSERT INTO stats_visit_pairs (scope, day, prev_day, first_day, patients) VALUES ${sql.join(rows, sql`, `)}`);
+  }
+}
+
+/** Patients seen in the rolled days of [from, to] in `scope`, and the new ones among them (see stats_visit_pairs). */
+export function rolledVisitors(tx: Tx, from: string, to: string, scope: string): { visitors: number; newPatients: number } {
+  return (
+    tx.get<{ visitors: number; newPatients: number }>(sql`SELECT coalesce(sum(patients), 0) AS visitors,
+        coalesce(sum(CASE WHEN prev_day = '' AND first_day >= ${from} THEN patients END), 0) AS newPatients
+      FROM stats_visit_pairs WHERE scope = ${scope} AND day BETWEEN ${from} AND ${to} AND prev_day < ${from}`) ?? { visitors: 0, newPatients: 0 }
+  );
+}
+
+export function clearVisitPairs(tx: Tx): void {
+  tx.run(sql`DELETE FROM stats_visit_pairs`);
+}

@@ -4,10 +4,11 @@ import { ConfigError, loadConfig } from '../../config.js';
 import { systemClock } from '../../lib/clock.js';
 import { systemContext } from '../../lib/context.js';
 import { readOrCreateDevelopmentKey } from '../../lib/secret-key.js';
+import { rebuildMonthlyRollups } from './month-rollup.service.js';
 import { rebuildRfmSnapshots } from './rfm-snapshot.service.js';
 import { rebuildAllRollups } from './rollup.service.js';
 
-/** `npm run stats:rebuild`: the statistics' daily rollups and monthly RFM snapshots rebuilt from every stored response and visit, with progress on stderr. */
+/** `npm run stats:rebuild`: the statistics' daily rollups, monthly RFM snapshots and monthly service rollups rebuilt from every stored response and visit, with progress on stderr. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const db = openDatabase(config.dbPath);
@@ -20,8 +21,13 @@ async function main(): Promise<void> {
     if (++days % 30 === 0) process.stderr.write(`rolled up to ${day}\n`);
   });
   const ms = Math.round(performance.now() - started);
+  const rfmStarted = performance.now();
   const rfm = await rebuildRfmSnapshots(systemContext(deps, 'stats-rebuild'));
-  process.stdout.write(`${JSON.stringify({ ...report, ms, rfm: { ...rfm, ms: Math.round(performance.now() - started) - ms } })}\n`);
+  const rfmMs = Math.round(performance.now() - rfmStarted);
+  const monthlyStarted = performance.now();
+  const monthly = await rebuildMonthlyRollups(systemContext(deps, 'stats-rebuild'));
+  const monthlyMs = Math.round(performance.now() - monthlyStarted);
+  process.stdout.write(`${JSON.stringify({ ...report, ms, rfm: { ...rfm, ms: rfmMs }, monthly: { ...monthly, ms: monthlyMs } })}\n`);
   db.$client.close();
 }
 

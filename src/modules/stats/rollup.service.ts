@@ -4,10 +4,12 @@ import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { authorize } from '../staff/permissions.js';
 import { SATISFIED_AT } from './formulas.js';
-import { instantsOf } from './periods.js';
+import { forgetRolledMonths, markMonthRolled, monthRange, nextMonth } from './months.js';
+import { daysBetween, instantsOf } from './periods.js';
 import { rebuildDiagnosisDay } from './disease-mix.source.js';
-import { clearDiagnosisRollup, firstEncounterInstant } from './patients.repository.js';
+import { clearDiagnosisRollup, clearVisitPairs, firstEncounterInstant } from './patients.repository.js';
 import * as repo from './satisfaction.repository.js';
+import { rebuildVisitPairsDay } from './visitors.source.js';
 
 export interface RollupReport {
   days: number;
@@ -42,7 +44,9 @@ export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: strin
   authorize(ctx, 'stats.hospital');
   const first = inTransaction(ctx, (tx) => {
     repo.clearRollups(tx);
+    forgetRolledMonths(tx, 'satisfaction');
     clearDiagnosisRollup(tx);
+    clearVisitPairs(tx);
     return firstInstant(tx);
   });
   if (first === null) return { days: 0, responses: 0, from: null, to: null };
@@ -61,6 +65,7 @@ async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?
       days.map((day) => {
         const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
         rebuildDiagnosisDay(tx, day, start, end);
+        rebuildVisitPairsDay(tx, ctx.timeZone, day);
         return repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)).responses;
       }),
     );
@@ -70,5 +75,23 @@ async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?
     // Let requests in between: a rebuild of years must not hold the event loop for its whole length.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  if (from <= to) rollUpMonths(ctx, from.slice(0, 7), to);
   return report;
+}
+
+/**
+ * The monthly satisfaction sums of the months [first, the month of `lastRolled`] whose every day is rolled up (the
+ * month under way never is): summed again from the daily cells, since one of their days may just have been rebuilt.
+ */
+function rollUpMonths(ctx: ServiceContext, first: string, lastRolled: string): void {
+  const builtAt = toInstant(ctx.now);
+  for (let month = first; month <= lastRolled.slice(0, 7); month = nextMonth(month)) {
+    const days = monthRange(month);
+    if (days.to > lastRolled) break;
+    inTransaction(ctx, (tx) => {
+      if (repo.rolledDayCount(tx, days.from, days.to) !== daysBetween(days.from, days.to) + 1) return;
+      repo.rebuildMonth(tx, month, days.from, days.to);
+      markMonthRolled(tx, 'satisfaction', month, builtAt);
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.js';
+import { inMonths } from './months.js';
 
 /**
  * The statistics' read model of questionnaire responses: the rollup tables (stats_*), rebuilt from followup's
@@ -95,6 +96,38 @@ export function rolledSatisfaction(tx: Tx, from: string, to: string, scope: Scop
     FROM stats_satisfaction_daily WHERE day BETWEEN ${from} AND ${to}${rollupWhere(scope)} GROUP BY ${perDay ? sql`day, ` : sql``}${key}`);
 }
 
+/** Cells of whole months from the monthly sums; `perMonth` (trends by month or quarter) dates each cell on its month's first day. */
+export function monthlySatisfaction(tx: Tx, months: readonly string[], scope: Scope, by: SatisfactionDimension, perMonth: boolean): SatisfactionCell[] {
+  const key = ROLLUP_KEY[by];
+  return tx.all<SatisfactionCell>(sql`SELECT ${perMonth ? sql`month || '-01'` : sql`${`${months[0]}-01`}`} AS day, ${key} AS key, sum(responses) AS responses, sum(sat_n) AS satN,
+    sum(sat_sum) AS satSum, sum(sat_sum_sq) AS satSumSq, sum(satisfied) AS satisfied, sum(nps_n) AS npsN, sum(promoters) AS promoters,
+    sum(passives) AS passives, sum(detractors) AS detractors
+    FROM stats_satisfaction_monthly WHERE ${inMonths(months)}${rollupWhere(scope)} GROUP BY ${perMonth ? sql`month, ` : sql``}${key}`);
+}
+
+export function monthlyItems(tx: Tx, months: readonly string[], scope: Scope): ItemCell[] {
+  return tx.all<ItemCell>(sql`SELECT questionnaire_id AS questionnaireId, link_id AS linkId, max(tags) AS tags, sum(n) AS n, sum(sum) AS sum, sum(sum_sq) AS sumSq
+    FROM stats_item_monthly WHERE ${inMonths(months)}${rollupWhere(scope)} GROUP BY questionnaire_id, link_id`);
+}
+
+/** Sums a month's daily cells [from, to] into its monthly ones. */
+export function rebuildMonth(tx: Tx, month: string, from: string, to: string): void {
+  tx.run(sql`DELETE FROM stats_satisfaction_monthly WHERE month = ${month}`);
+  tx.run(sql`DELETE FROM stats_item_monthly WHERE month = ${month}`);
+  tx.run(sql`INSERT INTO stats_satisfaction_monthly (month, department_id, doctor_id, questionnaire_id, encounter_class, responses, sat_n, sat_sum,
+      sat_sum_sq, satisfied, nps_n, promoters, passives, detractors)
+    SELECT ${month}, department_id, doctor_id, questionnaire_id, encounter_class, sum(responses), sum(sat_n), sum(sat_sum), sum(sat_sum_sq), sum(satisfied),
+      sum(nps_n), sum(promoters), sum(passives), sum(detractors)
+    FROM stats_satisfaction_daily WHERE day BETWEEN ${from} AND ${to} GROUP BY 2, 3, 4, 5`);
+  tx.run(sql`INSERT INTO stats_item_monthly (month, department_id, doctor_id, questionnaire_id, link_id, tags, n, sum, sum_sq)
+    SELECT ${month}, department_id, doctor_id, questionnaire_id, link_id, max(tags), sum(n), sum(sum), sum(sum_sq)
+    FROM stats_item_daily WHERE day BETWEEN ${from} AND ${to} GROUP BY 2, 3, 4, 5`);
+}
+
+export function rolledDayCount(tx: Tx, from: string, to: string): number {
+  return tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM stats_rollup_days WHERE day BETWEEN ${from} AND ${to}`)?.n ?? 0;
+}
+
 /** One local day's cells straight from the responses (start and end are the day's instants). */
 export function liveSatisfaction(tx: Tx, day: string, start: string, end: string, scope: Scope, by: SatisfactionDimension, satisfiedAt: number): SatisfactionCell[] {
   const key = LIVE_KEY[by];
@@ -147,6 +180,8 @@ export function clearRollups(tx: Tx): void {
   tx.run(sql`DELETE FROM stats_satisfaction_daily`);
   tx.run(sql`DELETE FROM stats_item_daily`);
   tx.run(sql`DELETE FROM stats_rollup_days`);
+  tx.run(sql`DELETE FROM stats_satisfaction_monthly`);
+  tx.run(sql`DELETE FROM stats_item_monthly`);
 }
 
 export interface CommentRow {

@@ -4,6 +4,7 @@ import { Labels } from '../labels.js';
 import { bucketOf, bucketsOf, GRAINS } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
 import * as repo from '../appointments.repository.js';
+import { appointmentCellsOf } from '../appointments.source.js';
 import { Period, Rate, StatsFilter, TrendQuery } from '../stats.schemas.js';
 
 const CHANNELS = ['web', 'phone', 'desk'] as const;
@@ -55,9 +56,13 @@ const volume: MetricDefinition<typeof VolumeQuery, typeof VolumeResult> = {
     const labels = new Labels(tx, ctx, query.lang);
     const doctors = query.by === 'doctor' ? repo.doctorProfileNames(tx) : undefined;
     const label = (key: string) => (query.by === 'department' ? labels.department(key) : query.by === 'doctor' ? (doctors!.get(key) ?? key) : (CHANNEL_LABELS[key]?.[query.lang === 'en' ? 'en' : 'zh'] ?? key));
-    const cells = repo.appointmentCells(tx, range.from, range.to, ctx.now.toISOString(), scopeOf(query), query.by);
+    const cells = appointmentCellsOf(tx, range, ctx.now.toISOString(), scopeOf(query), query.by);
     const groups = new Map<string, repo.AppointmentCell[]>();
-    for (const c of cells) groups.set(c.key, [...(groups.get(c.key) ?? []), c]);
+    for (const c of cells) {
+      const list = groups.get(c.key);
+      if (list) list.push(c);
+      else groups.set(c.key, [c]);
+    }
     const rows = [...groups].map(([key, list]) => ({ key, label: label(key), ...appointmentFigures(list) }));
     // Most booked first; ties by label, so the order is stable.
     rows.sort((a, b) => b.booked - a.booked || a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
@@ -75,7 +80,8 @@ const trend: MetricDefinition<typeof AppointmentTrendQuery, typeof TrendResult> 
   result: TrendResult,
   compute: ({ tx, ctx, range, query }) => {
     const byBucket = new Map<string, repo.AppointmentCell[]>(bucketsOf(range, query.grain).map((b) => [b, []]));
-    for (const c of repo.appointmentCells(tx, range.from, range.to, ctx.now.toISOString(), scopeOf(query), 'day')) byBucket.get(bucketOf(c.key, query.grain))!.push(c);
+    const by = query.grain === 'month' || query.grain === 'quarter' ? 'month' : 'day';
+    for (const c of appointmentCellsOf(tx, range, ctx.now.toISOString(), scopeOf(query), by)) byBucket.get(bucketOf(c.key, query.grain))!.push(c);
     return { period: range, grain: query.grain, buckets: [...byBucket].map(([bucket, cells]) => ({ bucket, ...appointmentFigures(cells) })) };
   },
 };

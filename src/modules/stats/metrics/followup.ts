@@ -5,6 +5,7 @@ import { Labels } from '../labels.js';
 import { instantsOf, type DayRange } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
 import * as repo from '../followup.repository.js';
+import { callAttemptsOf, dischargesOf } from '../followup.source.js';
 import { Period, Rate, StatsFilter } from '../stats.schemas.js';
 
 /** Every follow-up figure: one rate overall and one per department, with the same denominator name. */
@@ -41,8 +42,7 @@ const coverage: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = 
   query: StatsFilter,
   result: RateByDepartment,
   compute: ({ tx, ctx, range, query }) => {
-    const { start, end } = instantsOf(range, ctx.timeZone);
-    const rows = repo.dischargesWithPlan(tx, start, end, query).map((r) => ({ key: r.key, numerator: r.withPlan, denominator: r.discharges }));
+    const rows = dischargesOf(tx, ctx.timeZone, range, query).map((r) => ({ key: r.key, numerator: r.withPlan, denominator: r.discharges }));
     return byDepartment(new Labels(tx, ctx, query.lang), range, rows, 'eligible');
   },
 };
@@ -75,8 +75,7 @@ const reach: MetricDefinition<typeof StatsFilter, typeof RateByDepartment> = {
   query: StatsFilter,
   result: RateByDepartment,
   compute: ({ tx, ctx, range, query }) => {
-    const { start, end } = instantsOf(range, ctx.timeZone);
-    const rows = repo.callAttempts(tx, start, end, query).map((r) => ({ key: r.key, numerator: r.reached, denominator: r.attempted }));
+    const rows = callAttemptsOf(tx, ctx.timeZone, range, query).map((r) => ({ key: r.key, numerator: r.reached, denominator: r.attempted }));
     return byDepartment(new Labels(tx, ctx, query.lang), range, rows, 'attempted');
   },
 };

@@ -11,6 +11,7 @@ import type { MetricDefinition, MetricRegistry } from '../registry.js';
 import { movementOf, snapshotAtOrBefore, WHOLE_HOSPITAL } from '../rfm.repository.js';
 import { RFM_SEGMENTS, rfmSegment, type RfmSegment } from '../rfm.js';
 import { Period, Rate, StatsFilter } from '../stats.schemas.js';
+import { newAndReturningOf } from '../visitors.source.js';
 
 const Counted = z.object({ key: z.string(), label: z.string(), patients: z.number().int(), share: Rate });
 const CountsResult = z.object({ period: Period, total: z.number().int(), rows: z.array(Counted) });
@@ -82,8 +83,7 @@ const newReturning: MetricDefinition<typeof StatsFilter, typeof NewReturningResu
   query: StatsFilter,
   result: NewReturningResult,
   compute: ({ tx, ctx, range, query }) => {
-    const { start, end } = instantsOf(range, ctx.timeZone);
-    const { visitors, newPatients } = repo.newAndReturning(tx, start, end, query.departmentId);
+    const { visitors, newPatients } = newAndReturningOf(tx, ctx.timeZone, range, query.departmentId);
     return { period: range, visitors, newPatients: rate(newPatients, visitors, 'eligible'), returning: rate(visitors - newPatients, visitors, 'eligible') };
   },
 };

@@ -76,7 +76,8 @@ const trend: MetricDefinition<typeof s.TrendQuery, typeof s.SatisfactionTrend> =
   result: s.SatisfactionTrend,
   compute: ({ tx, ctx, range, query }) => {
     const byBucket = new Map<string, SatisfactionCell[]>(bucketsOf(range, query.grain).map((b) => [b, []]));
-    for (const cell of satisfactionCells(tx, ctx.timeZone, range, scopeOf(query), 'none', true)) byBucket.get(bucketOf(cell.day, query.grain))!.push(cell);
+    const perDay = query.grain === 'month' || query.grain === 'quarter' ? ('month' as const) : true;
+    for (const cell of satisfactionCells(tx, ctx.timeZone, range, scopeOf(query), 'none', perDay)) byBucket.get(bucketOf(cell.day, query.grain))!.push(cell);
     return { period: range, grain: query.grain, buckets: [...byBucket].map(([bucket, cells]) => ({ bucket, ...figuresOf(cells) })) };
   },
 };

@@ -1,0 +1,74 @@
+import type { Tx } from '../../../db/client.js';
+import { addDays, localDate } from '../../lib/clock.js';
+import * as repo from './patients.repository.js';
+import { instantsOf, type DayRange } from './periods.js';
+import { rolledDays } from './satisfaction.repository.js';
+
+/** The scope of the whole hospital in stats_visit_pairs (department ids are never '*'). */
+export const WHOLE_HOSPITAL_SCOPE = '*';
+
+/** More days than this not rolled up (a rollup not built yet, days ahead): the period is counted directly instead. */
+const MOST_LIVE_DAYS = 3;
+
+/**
+ * Patients seen in the period and the new ones among them (no earlier visit anywhere). Distinct patients do not add
+ * up over days, so the rollup keeps, per day, each patient's previous visit: a patient is counted once, on the
+ * first day of the period they came, when their previous visit was before the period. Rolled days come from
+ * stats_visit_pairs, a day or three not rolled up yet (today) are paired live the same way, and anything else is the
+ * direct count over the period's encounters; all three give the same numbers.
+ */
+export function newAndReturningOf(tx: Tx, timeZone: string, range: DayRange, departmentId: string | undefined): { visitors: number; newPatients: number } {
+  const rolled = rolledDays(tx, range.from, range.to);
+  const unrolled: string[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) if (!rolled.has(d)) unrolled.push(d);
+  if (rolled.size === 0 || unrolled.length > MOST_LIVE_DAYS) {
+    const { start, end } = instantsOf(range, timeZone);
+    return repo.newAndReturning(tx, start, end, departmentId);
+  }
+  const scope = departmentId ?? WHOLE_HOSPITAL_SCOPE;
+  const total = repo.rolledVisitors(tx, range.from, range.to, scope);
+  for (const day of unrolled) {
+    for (const pair of visitPairsOfDay(tx, timeZone, day)) {
+      if (pair.scope !== scope || pair.prevDay >= range.from) continue;
+      total.visitors += pair.patients;
+      if (pair.prevDay === '' && pair.firstDay >= range.from) total.newPatients += pair.patients;
+    }
+  }
+  return total;
+}
+
+/** One local day's visit pairs: per department and for the whole hospital (see stats_visit_pairs). */
+export function visitPairsOfDay(tx: Tx, timeZone: string, day: string): repo.VisitPair[] {
+  const { start, end } = instantsOf({ from: day, to: day }, timeZone);
+  const dayOf = localDays(timeZone);
+  const pairs = new Map<string, repo.VisitPair>();
+  const add = (scope: string, prevDay: string, firstDay: string) => {
+    const key = `${scope}\u0000${prevDay}\u0000${firstDay}`;
+    const pair = pairs.get(key);
+    if (pair) pair.patients += 1;
+    else pairs.set(key, { scope, prevDay, firstDay, patients: 1 });
+  };
+  const counted = new Set<string>();
+  for (const v of repo.dayVisitors(tx, start, end)) {
+    add(v.departmentId, v.prevInDepartment ? dayOf(v.prevInDepartment) : '', v.prevInDepartment ? '' : dayOf(v.firstAnywhere ?? start));
+    if (counted.has(v.patientId)) continue;
+    counted.add(v.patientId);
+    add(WHOLE_HOSPITAL_SCOPE, v.prevAnywhere ? dayOf(v.prevAnywhere) : '', v.prevAnywhere ? '' : day);
+  }
+  return [...pairs.values()];
+}
+
+export function rebuildVisitPairsDay(tx: Tx, timeZone: string, day: string): void {
+  repo.replaceVisitPairsDay(tx, day, visitPairsOfDay(tx, timeZone, day));
+}
+
+/** Local dates of instants; a zone's offset changes only on a quarter hour, so one conversion per quarter hour. */
+function localDays(timeZone: string): (instant: string) => string {
+  const cache = new Map<string, string>();
+  return (instant) => {
+    const key = instant.slice(0, 13) + String(Math.floor(Number(instant.slice(14, 16)) / 15));
+    let day = cache.get(key);
+    if (day === undefined) cache.set(key, (day = localDate(new Date(instant), timeZone)));
+    return day;
+  };
+}
