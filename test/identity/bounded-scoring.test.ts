@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseFebrl } from '../../src/modules/identity/febrl.js';
 import { blockingKeys } from '../../src/modules/identity/blocking.js';
+import { CandidateDigests } from '../../src/modules/identity/candidate-digests.js';
 import { compareRecords } from '../../src/modules/identity/comparators.js';
 import { DEFAULT_MATCH_CONFIG } from '../../src/modules/identity/match-config.js';
 import { MatchIndex } from '../../src/modules/identity/match-index.js';
@@ -75,6 +78,47 @@ describe('scoring with a bound', () => {
     // Both ways taken many times: a bound that never prunes, or prunes everything, would show here.
     expect(dropped).toBeGreaterThan(2000);
     expect(kept).toBeGreaterThan(2000);
+  });
+});
+
+describe('candidate digests', () => {
+  it('never drop a candidate whose full score reaches the bar', () => {
+    const weights = weightTable();
+    // The Chinese set, FEBRL samples (Latin names, postcodes, street numbers), and records with the shapes the digests treat apart: landlines with and without area
+    // code, phones too long for a number, dates not of eight digits, missing fields, identifiers.
+    const odd: MatchRecord[] = [
+      { source: 'a', name: { full: '张伟' }, phone: '010 8888 6666', birthDate: '1975-03-12', address: { city: '北京市' } },
+      { source: 'b', name: { full: '张伟' }, phone: '88886666', birthDate: '1975-3-12', identifiers: [{ system: 'ins', value: 'X1' }] },
+      { source: 'c', name: { full: 'Zhang Wei' }, phone: '+86 010 8888 6666 1234 5678', gender: 'male' },
+      { source: 'd', name: { full: '张卫' }, birthDate: '19750321', phone: '88886696', address: { locality: '朝阳', city: '北京' }, identifiers: [{ system: 'ins', value: 'X2' }] },
+      { source: 'e', name: { family: '张' } },
+      { source: 'f', name: { full: '李娜' }, phone: '13812345678', birthDate: '1990-01-02' },
+      { source: 'g', name: { full: '李娜' }, phone: '13812345679', birthDate: '1990-01-20' },
+      { source: 'h', name: { full: '李娜' }, phone: '1381234567', birthDate: '1990-02-01' },
+    ];
+    const febrl = ['febrl4-a-sample.csv', 'febrl4-b-sample.csv'].flatMap((file) => parseFebrl(file, readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')).rows.map((r) => r.record));
+    expect(febrl.length).toBeGreaterThan(50);
+    const chinese = chineseSet({ originals: 300 });
+    const records = [...chinese.map((r) => r.record), ...febrl, ...odd, ...odd.map((r) => ({ ...r, source: 'z' }))].map((r) => prepareRecord(r));
+    const digests = new CandidateDigests();
+    records.forEach((r, i) => digests.set(i, r));
+    // Every pair of records of one person in the Chinese set (their typos are what the digests must not misjudge),
+    // every pair of the odd ones, and random pairs.
+    const pairs: [number, number][] = [];
+    chinese.forEach((x, i) => chinese.forEach((y, j) => i !== j && x.entity === y.entity && pairs.push([i, j])));
+    for (let i = records.length - odd.length * 2; i < records.length; i++) for (let j = records.length - odd.length * 2; j < records.length; j++) pairs.push([i, j]);
+    const random = new Random(13);
+    for (let n = 0; n < 20_000; n++) pairs.push([random.int(0, records.length - 1), random.int(0, records.length - 1)]);
+    let dropped = 0;
+    for (const [i, j] of pairs) {
+      digests.prepare(records[i]!, weights);
+      const score = compareRecords(records[i]!, records[j]!, weights)!.score;
+      // At the score itself (with the matcher's slack for a sum in another order) the candidate must stay.
+      expect(digests.mayReach(j, records, score - 1e-9), `${i} against ${j}`).toBe(true);
+      if (!digests.mayReach(j, records, random.int(-20, 40))) dropped++;
+    }
+    expect(pairs.length).toBeGreaterThan(20_500);
+    expect(dropped).toBeGreaterThan(3000);
   });
 });
 

@@ -241,8 +241,28 @@ export function compareNames(a: PreparedRecord, b: PreparedRecord): { family: Ag
   return { family, given };
 }
 
+/**
+ * Name parts are shared objects (one per distinct name, see namePart), and the same pairs meet again and again
+ * in a big index: each pair is compared once and remembered (bounded per part; the agreements are never changed).
+ */
+const partPairs = new WeakMap<NamePart, Map<NamePart, Agreement>>();
+const PART_PAIRS_LIMIT = 20_000;
+
 export function compareNameParts(a: NamePart | null, b: NamePart | null): Agreement {
   if (a === null || b === null) return MISSING;
+  if (a === b) return EXACT;
+  let known = partPairs.get(a);
+  if (known === undefined) partPairs.set(a, (known = new Map()));
+  let agreement = known.get(b);
+  if (agreement === undefined) {
+    agreement = compareNamePartsOnce(a, b);
+    if (known.size >= PART_PAIRS_LIMIT) known.clear();
+    known.set(b, agreement);
+  }
+  return agreement;
+}
+
+function compareNamePartsOnce(a: NamePart, b: NamePart): Agreement {
   if (a.text === b.text) return { level: 'exact' };
   // Characters against their romanisation is as good as agreement gets across scripts; two different
   // characters with one reading (张/章) are a homophone slip, weaker evidence.

@@ -1,5 +1,6 @@
 import { newId } from '../../lib/ids.js';
 import { blockingKeys } from './blocking.js';
+import { CandidateDigests } from './candidate-digests.js';
 import { compareRecords } from './comparators.js';
 import { invalidMatchRecord } from './identity.errors.js';
 import { MatchRecord } from './identity.schemas.js';
@@ -40,6 +41,7 @@ export class MatchIndex {
   /** Each record's trusted resident ID (see trustedResidentId), computed once. */
   private readonly trusted: (string | null)[] = [];
   private gone = new Uint8Array(1024);
+  private readonly digests = new CandidateDigests();
   /** Blocking key → slots; a key held by one record (a phone, a resident ID) keeps the bare slot, not an array. */
   private readonly blocks = new Map<string, number | number[]>();
   private readonly byIdentifier = new Map<string, string>();
@@ -192,6 +194,7 @@ export class MatchIndex {
     }
     blocks.sort((x, y) => x.length - y.length);
     for (const block of blocks) for (const position of block) add(position);
+    this.digests.prepare(record, this.weights);
     let best: Best | null = null;
     let bestPosition = Infinity;
     let runnerUp: number | null = null;
@@ -215,6 +218,8 @@ export class MatchIndex {
       // Only a candidate that can reach the review threshold changes the decision, and once one has, only a better
       // one (or another person reaching the link threshold, the runner-up): the rest are dropped on a bound.
       const mustReach = best === null ? reviewThreshold : Math.min(best.score, linkThreshold);
+      // Most candidates are dropped here, on their digest, without reading their records.
+      if (!this.digests.mayReach(position, this.records, mustReach - BOUND_SLACK)) continue;
       const candidate = this.records[position]!;
       const comparison = compareRecords(record, candidate, this.weights, mustReach);
       if (comparison === null) continue;
@@ -235,6 +240,7 @@ export class MatchIndex {
   private store(record: PreparedRecord, personId: string): number {
     const position = this.records.length;
     this.records.push(record);
+    this.digests.set(position, record);
     this.personIds.push(personId);
     this.trusted.push(trustedResidentId(record));
     if (this.gone.length <= position) {
@@ -258,6 +264,9 @@ export class MatchIndex {
     return position;
   }
 }
+
+/** The digests' bound is summed in another order than the score: never drop a candidate on a rounding difference. */
+const BOUND_SLACK = 1e-9;
 
 const RULED_OUT_BY_RESIDENT_ID = 'different resident ID numbers, each consistent with its record';
 
