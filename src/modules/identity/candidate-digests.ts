@@ -38,8 +38,10 @@ export class CandidateDigests {
   private scratch = new Int8Array(10);
   private names = new Map<NamePart | null, Map<NamePart | null, number>>();
   private places = [new Map<string | null, number>(), new Map<string | null, number>(), new Map<string | null, number>()];
-  /** Fields the digest cannot see, at the most they can add for this record (by FLAG_*). */
+  /** Fields the digest cannot see, at the most they can add for this record, by which of them a candidate has (NaN: not yet worked out). */
   private rest = new Float64Array(1 << FLAGS.length);
+  private restMost = new Float64Array(FLAGS.length);
+  private restMissing = new Float64Array(FLAGS.length);
   // Weights read for every candidate, held as plain numbers.
   private genderMissing = 0;
   private genderExact = 0;
@@ -97,17 +99,27 @@ export class CandidateDigests {
     const p = weights.phone;
     this.phoneOpen = Math.max(p.close, p.partial, p.different);
     this.phoneMost = most(p);
-    this.names = new Map();
-    this.places = [new Map(), new Map(), new Map()];
-    // For each combination of the fields the candidate has: the most they can add (missing where either lacks one).
-    for (let mask = 0; mask < this.rest.length; mask++) {
-      let most = 0;
-      FLAGS.forEach(([field, has], bit) => {
-        const l = weights[field];
-        most += has(a) && (mask & (1 << bit)) !== 0 ? Math.max(l.exact, l.close, l.partial, l.different, l.missing) : l.missing;
-      });
+    if (this.names.size > 0) this.names.clear();
+    for (const seen of this.places) if (seen.size > 0) seen.clear();
+    // Cheap per record: most records of a small index meet a candidate or two.
+    for (let bit = 0; bit < FLAGS.length; bit++) {
+      const [field, has] = FLAGS[bit]!;
+      const l = weights[field];
+      this.restMissing[bit] = l.missing;
+      this.restMost[bit] = has(a) ? Math.max(l.exact, l.close, l.partial, l.different, l.missing) : l.missing;
+    }
+    this.rest.fill(NaN);
+  }
+
+  /** The most the fields the digest does not see can add, for a candidate that has those in `mask` (missing where either lacks one). */
+  private restFor(mask: number): number {
+    let most = this.rest[mask]!;
+    if (Number.isNaN(most)) {
+      most = 0;
+      for (let bit = 0; bit < FLAGS.length; bit++) most += (mask & (1 << bit)) !== 0 ? this.restMost[bit]! : this.restMissing[bit]!;
       this.rest[mask] = most;
     }
+    return most;
   }
 
   /**
@@ -120,7 +132,7 @@ export class CandidateDigests {
     const gender = this.gender[position]!;
     let bound = this.birthWeight(this.birth[position]!) + this.phoneWeight(this.phone[position]!, this.phoneLength[position]!);
     bound += this.aGender === 0 || gender === 0 ? this.genderMissing : this.aGender === gender ? this.genderExact : this.genderDifferent;
-    bound += this.rest[this.present[position]!]!;
+    bound += this.restFor(this.present[position]!);
     const locality = this.locality[position]!;
     const city = this.city[position]!;
     const region = this.region[position]!;
