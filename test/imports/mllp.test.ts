@@ -212,3 +212,90 @@ describe('the MLLP listener', () => {
     again.socket.end();
   });
 });
+
+describe('the MLLP listener under pressure', () => {
+  /** A listener of its own, with a log the test can watch. */
+  async function listener(options: { maxFrameBytes?: number; maxWaiting?: number } = {}) {
+    const info = vi.fn();
+    const warn = vi.fn();
+    const own = await startMllpServer(h.deps, { port: 0, host: '127.0.0.1', log: { info, warn, error() {} }, ...options });
+    const connectTo = async () => {
+      const socket = connect(own.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const acks: string[] = [];
+      let pending = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        pending = Buffer.concat([pending, chunk]);
+        for (let end = pending.indexOf(0x1c); end >= 0; end = pending.indexOf(0x1c)) {
+          acks.push(pending.subarray(pending.indexOf(0x0b) + 1, end).toString('utf8'));
+          pending = pending.subarray(end + 2);
+        }
+      });
+      const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      return { socket, acks, ended };
+    };
+    return { own, info, warn, connectTo };
+  }
+
+  it('answers a frame past the size limit with AR saying so, after the ACKs of the frames before it, then closes', async () => {
+    const { own, connectTo } = await listener({ maxFrameBytes: 4000 });
+    const huge = (id: string) => frame(adt({ event: 'A28', controlId: id, mrn: 'ML0130', residentId: null, extra: [`ZXX|${'x'.repeat(6000)}`] }));
+    // Arriving in pieces: the limit is passed before the frame ends.
+    const a = await connectTo();
+    a.socket.write(frame(adt({ event: 'A28', controlId: 'MLLP-13-1', mrn: 'ML0131', residentId: null, name: '吴^十三' })));
+    const big = huge('MLLP-13-2');
+    a.socket.write(big.subarray(0, 2000));
+    a.socket.write(big.subarray(2000, 5000));
+    a.socket.write(big.subarray(5000));
+    await a.ended;
+    expect(a.acks.map((ack) => msa(ack).slice(1, 3))).toEqual([
+      ['AA', 'MLLP-13-1'],
+      ['AR', 'MLLP-13-2'],
+    ]);
+    expect(a.acks[1]).toContain('mllp.frame_too_large');
+    expect(a.acks[1]).toContain('limit of 4000 bytes');
+    a.socket.end();
+    // Whole in one packet, and followed by a good frame that is never read.
+    const b = await connectTo();
+    b.socket.write(Buffer.concat([huge('MLLP-13-3'), frame(adt({ event: 'A28', controlId: 'MLLP-13-4', mrn: 'ML0134', residentId: null }))]));
+    await b.ended;
+    expect(b.acks.map((ack) => msa(ack).slice(1, 3))).toEqual([['AR', 'MLLP-13-3']]);
+    b.socket.end();
+    await own.close();
+    const stored = h.db.$client.prepare("SELECT value FROM patient_identifiers WHERE value LIKE 'ML013%' ORDER BY value").all();
+    expect(stored).toEqual([{ value: 'ML0131' }]);
+  });
+
+  it('stops reading while many frames wait, and answers every one of them in order', async () => {
+    const { own, info, connectTo } = await listener({ maxWaiting: 64 });
+    const c = await connectTo();
+    const ids = Array.from({ length: 1024 }, (_, i) => `MLLP-14-${i}`);
+    // Sent at once, without waiting: a few read chunks hold more than 64 frames.
+    c.socket.write(Buffer.concat(ids.map((id, i) => frame(adt({ event: 'A28', controlId: id, mrn: `ML014${i}`, residentId: null, name: '郑^十四', phone: `1370014${String(i).padStart(4, '0')}` })))));
+    await vi.waitFor(() => expect(c.acks.length).toBe(ids.length), { timeout: 30_000 });
+    expect(info).toHaveBeenCalledWith(expect.stringMatching(/frames waiting; reading paused/));
+    expect(c.acks.map((ack) => msa(ack)[2])).toEqual(ids);
+    expect(c.acks.every((ack) => msa(ack)[1] === 'AA')).toBe(true);
+    c.socket.end();
+    await own.close();
+  });
+
+  it('stops reading while the sender does not read its ACKs, and carries on when it does', { timeout: 120_000 }, async () => {
+    const { own, info, connectTo } = await listener();
+    const c = await connectTo();
+    c.socket.pause();
+    // The same message again and again (each re-send changes nothing and costs little), with a long control id so
+    // that its ACKs, unread, soon fill the kernel's buffers on both sides (a few MB on loopback).
+    const id = `MLLP-15-${'z'.repeat(170)}`;
+    const one = frame(adt({ event: 'A28', controlId: id, mrn: 'ML0150', residentId: null }));
+    const copies = 20_000;
+    const sent = new Promise<void>((resolve) => c.socket.write(Buffer.concat(Array.from({ length: copies }, () => one)), () => resolve()));
+    await vi.waitFor(() => expect(info).toHaveBeenCalledWith('MLLP: the sender is not reading its ACKs; reading paused until it does'), { timeout: 30_000 });
+    c.socket.resume();
+    await sent;
+    await vi.waitFor(() => expect(c.acks.length).toBe(copies), { timeout: 60_000 });
+    expect(c.acks.every((ack) => msa(ack).slice(1, 3).join() === `AA,${id}`)).toBe(true);
+    c.socket.end();
+    await own.close();
+  });
+});

@@ -1,5 +1,6 @@
 import { newId } from '../../lib/ids.js';
 import { blockingKeys } from './blocking.js';
+import { CandidateDigests } from './candidate-digests.js';
 import { compareRecords } from './comparators.js';
 import { invalidMatchRecord } from './identity.errors.js';
 import { MatchRecord } from './identity.schemas.js';
@@ -10,15 +11,7 @@ import type { PreparedRecord } from './prepared-record.js';
 import { weightTable } from './weights.js';
 import type { WeightTable } from './weights.js';
 
-interface Stored {
-  record: PreparedRecord;
-  /** '' once forgotten: blocks still point at the slot, the search skips it. */
-  personId: string;
-  /** The record's trusted resident ID (see trustedResidentId), computed once. */
-  trusted: string | null;
-}
-
-interface Best { personId: string; stored: Stored; score: number; fields: FieldComparison[] }
+interface Best { personId: string; record: PreparedRecord; score: number; fields: FieldComparison[] }
 
 export interface MatchIndexOptions {
   /** Ids for new people (default UUIDv7); the evaluation passes a counter to stay deterministic. */
@@ -38,7 +31,17 @@ export interface MatchIndexOptions {
  * beside the database, which stays the record of truth.
  */
 export class MatchIndex {
-  private readonly records: Stored[] = [];
+  /**
+   * The records by slot, in parallel arrays rather than an object per slot: the search reads a thousand slots per
+   * record in a big index, and each object is one more cache miss. A forgotten slot keeps its place (blocks still
+   * point at it) with personId '' and its flag set in `gone`, which the search checks first.
+   */
+  private readonly records: PreparedRecord[] = [];
+  private readonly personIds: string[] = [];
+  /** Each record's trusted resident ID (see trustedResidentId), computed once. */
+  private readonly trusted: (string | null)[] = [];
+  private gone = new Uint8Array(1024);
+  private readonly digests = new CandidateDigests();
   /** Blocking key → slots; a key held by one record (a phone, a resident ID) keeps the bare slot, not an array. */
   private readonly blocks = new Map<string, number | number[]>();
   private readonly byIdentifier = new Map<string, string>();
@@ -106,7 +109,8 @@ export class MatchIndex {
   forget(key: string): boolean {
     const position = this.byKey.get(key);
     if (position === undefined) return false;
-    this.records[position]!.personId = '';
+    this.personIds[position] = '';
+    this.gone[position] = 1;
     this.byKey.delete(key);
     this.forgotten++;
     return true;
@@ -118,9 +122,9 @@ export class MatchIndex {
    */
   merge(survivorId: string, mergedId: string): number {
     let moved = 0;
-    for (const stored of this.records) {
-      if (stored.personId !== mergedId) continue;
-      stored.personId = survivorId;
+    for (let position = 0; position < this.personIds.length; position++) {
+      if (this.personIds[position] !== mergedId) continue;
+      this.personIds[position] = survivorId;
       moved++;
     }
     for (const map of [this.byIdentifier, this.byResidentId]) {
@@ -146,7 +150,7 @@ export class MatchIndex {
       method: 'probabilistic',
       candidatesCompared: compared,
       candidatePersonId: best?.personId ?? null,
-      candidateRecord: best ? { source: best.stored.record.source, sourceRecordId: best.stored.record.sourceRecordId } : null,
+      candidateRecord: best ? { source: best.record.source, sourceRecordId: best.record.sourceRecordId } : null,
       score: best?.score ?? null,
       fields: best?.fields ?? [],
       ruledOut: best ? ruleOutReason(record, best) : ruledOut > 0 ? RULED_OUT_BY_RESIDENT_ID : null,
@@ -179,42 +183,54 @@ export class MatchIndex {
       this.stamps[position] = stamp;
       seen.push(position);
     };
+    // The smallest blocks first: their candidates share the most with the record, so the best is usually met early
+    // and its score prunes the deep blocks' candidates (the outcome does not depend on the order, see below).
+    const blocks: number[][] = [];
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
       if (block === undefined) continue;
       if (typeof block === 'number') add(block);
-      else if (block.length <= this.config.maxBlockSize) for (const position of block) add(position);
+      else if (block.length <= this.config.maxBlockSize) blocks.push(block);
     }
+    blocks.sort((x, y) => x.length - y.length);
+    for (const block of blocks) for (const position of block) add(position);
+    this.digests.prepare(record, this.weights);
     let best: Best | null = null;
     let bestPosition = Infinity;
     let runnerUp: number | null = null;
-    const { linkThreshold } = this.config;
+    const { linkThreshold, reviewThreshold } = this.config;
     const mine = trustedResidentId(record);
     let ruledOut = 0;
     let forgotten = 0;
     for (const position of seen) {
-      const stored = this.records[position]!;
-      if (stored.personId === '') {
+      if (this.gone[position] === 1) {
         forgotten++;
         continue;
       }
       // Two trusted resident IDs that differ rule the candidate out whatever else agrees (ruleOutReason): MOD 11-2
       // catches every single-digit slip and swap, so two valid numbers are never one person's typo. Skipping them
       // here, before any comparison, is most of what keeps a big index fast.
-      if (mine !== null && stored.trusted !== null && stored.trusted !== mine) {
+      const trusted = mine === null ? null : this.trusted[position]!;
+      if (trusted !== null && trusted !== mine) {
         ruledOut++;
         continue;
       }
-      const mustReach = best === null ? -Infinity : Math.min(best.score, linkThreshold);
-      const comparison = compareRecords(record, stored.record, this.weights, mustReach);
+      // Only a candidate that can reach the review threshold changes the decision, and once one has, only a better
+      // one (or another person reaching the link threshold, the runner-up): the rest are dropped on a bound.
+      const mustReach = best === null ? reviewThreshold : Math.min(best.score, linkThreshold);
+      // Most candidates are dropped here, on their digest, without reading their records.
+      if (!this.digests.mayReach(position, this.records, mustReach - BOUND_SLACK)) continue;
+      const candidate = this.records[position]!;
+      const comparison = compareRecords(record, candidate, this.weights, mustReach);
       if (comparison === null) continue;
       const { score, fields } = comparison;
+      const personId = this.personIds[position]!;
       // Ties go to the earlier record, so the outcome does not depend on the order of the blocking keys.
       if (best === null || score > best.score || (score === best.score && position < bestPosition)) {
-        if (best !== null && best.personId !== stored.personId && best.score >= linkThreshold) runnerUp = Math.max(runnerUp ?? -Infinity, best.score);
-        best = { personId: stored.personId, stored, score, fields };
+        if (best !== null && best.personId !== personId && best.score >= linkThreshold) runnerUp = Math.max(runnerUp ?? -Infinity, best.score);
+        best = { personId, record: candidate, score, fields };
         bestPosition = position;
-      } else if (best.personId !== stored.personId && score >= linkThreshold) {
+      } else if (best.personId !== personId && score >= linkThreshold) {
         runnerUp = Math.max(runnerUp ?? -Infinity, score);
       }
     }
@@ -223,7 +239,15 @@ export class MatchIndex {
 
   private store(record: PreparedRecord, personId: string): number {
     const position = this.records.length;
-    this.records.push({ record, personId, trusted: trustedResidentId(record) });
+    this.records.push(record);
+    this.digests.set(position, record);
+    this.personIds.push(personId);
+    this.trusted.push(trustedResidentId(record));
+    if (this.gone.length <= position) {
+      const grown = new Uint8Array(this.gone.length * 2);
+      grown.set(this.gone);
+      this.gone = grown;
+    }
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
       if (block === undefined) this.blocks.set(key, position);
@@ -240,6 +264,9 @@ export class MatchIndex {
     return position;
   }
 }
+
+/** The digests' bound is summed in another order than the score: never drop a candidate on a rounding difference. */
+const BOUND_SLACK = 1e-9;
 
 const RULED_OUT_BY_RESIDENT_ID = 'different resident ID numbers, each consistent with its record';
 
@@ -277,7 +304,7 @@ function trustedResidentId(record: PreparedRecord): string | null {
  */
 function ruleOutReason(record: PreparedRecord, best: Best): string | null {
   const mine = trustedResidentId(record);
-  const theirs = trustedResidentId(best.stored.record);
+  const theirs = trustedResidentId(best.record);
   const level = best.fields.find((f) => f.field === 'residentId')?.level;
   return mine !== null && theirs !== null && level === 'different' ? RULED_OUT_BY_RESIDENT_ID : null;
 }

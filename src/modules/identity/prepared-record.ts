@@ -44,7 +44,8 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
     sourceRecordId: clean(record.sourceRecordId),
     family: namePart(family, 'family'),
     given: namePart(given, 'given'),
-    birth: record.birthDate?.replace(/\D/g, '') || null,
+    // Interned: a few tens of thousands of dates for a whole population, compared for every candidate.
+    birth: intern(record.birthDate?.replace(/\D/g, '') || null),
     gender: record.gender === 'male' || record.gender === 'female' ? record.gender : null,
     phone: record.phone === undefined ? null : nationalDigits(record.phone) || null,
     residentId,

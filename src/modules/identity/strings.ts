@@ -47,6 +47,22 @@ export function jaroWinkler(a: string, b: string): number {
 export function editDistance(a: string, b: string, limit = 3): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  // A common beginning and end change no distance (so dates of one year, or phones of one range, leave a few
+  // digits to align); one edit needs no table at all.
+  let start = 0;
+  while (start < a.length && start < b.length && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  if (limit === 1) return oneEditApart(a, b, start, endA, endB) ? 1 : 2;
+  if (start > 0 || endA < a.length) {
+    a = a.slice(start, endA);
+    b = b.slice(start, endB);
+  }
+  if (a.length === 0 || b.length === 0) return Math.min(Math.max(a.length, b.length), limit + 1);
   const long = b.length > 256;
   let before = long ? new Int32Array(b.length + 1) : ROWS[0];
   let previous = long ? new Int32Array(b.length + 1) : ROWS[1];
@@ -67,6 +83,15 @@ export function editDistance(a: string, b: string, limit = 3): number {
     [before, previous, row] = [previous, row, before];
   }
   return Math.min(previous[b.length]!, limit + 1);
+}
+
+/** What differs between a and b (after their common beginning and end) is one substitution, insertion, deletion or swap. */
+function oneEditApart(a: string, b: string, start: number, endA: number, endB: number): boolean {
+  const restA = endA - start;
+  const restB = endB - start;
+  if (restA + restB === 1) return true;
+  if (restA === 1 && restB === 1) return true;
+  return restA === 2 && restB === 2 && a.charCodeAt(start) === b.charCodeAt(start + 1) && a.charCodeAt(start + 1) === b.charCodeAt(start);
 }
 
 const SOUNDEX_CODES: Record<string, string> = {

@@ -10,7 +10,10 @@ export function frame(payload: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from([VT]), Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'utf8'), Buffer.from([FS, CR])]);
 }
 
-export type FrameEvent = { kind: 'frame'; payload: Buffer } | { kind: 'junk'; bytes: number } | { kind: 'overflow' };
+/** `overflow`: a frame past the limit, dropped; `head` holds its first bytes, enough to read its MSH and answer it. */
+export type FrameEvent = { kind: 'frame'; payload: Buffer } | { kind: 'junk'; bytes: number } | { kind: 'overflow'; head: Buffer };
+
+const HEAD_BYTES = 4096;
 
 export class FrameReader {
   #buffer: Buffer = Buffer.alloc(0);
@@ -44,12 +47,14 @@ export class FrameReader {
       if (end < 0) {
         this.#buffer = this.#buffer.subarray(start);
         if (this.#buffer.length > this.maxFrameBytes) {
+          events.push({ kind: 'overflow', head: Buffer.from(this.#buffer.subarray(1, 1 + HEAD_BYTES)) });
           this.#buffer = Buffer.alloc(0);
-          events.push({ kind: 'overflow' });
         }
         break;
       }
-      events.push({ kind: 'frame', payload: Buffer.from(this.#buffer.subarray(start + 1, end)) });
+      // A whole frame past the limit that arrived at once is refused the same way.
+      if (end - start - 1 > this.maxFrameBytes) events.push({ kind: 'overflow', head: Buffer.from(this.#buffer.subarray(start + 1, Math.min(end, start + 1 + HEAD_BYTES))) });
+      else events.push({ kind: 'frame', payload: Buffer.from(this.#buffer.subarray(start + 1, end)) });
       this.#buffer = this.#buffer.subarray(this.#buffer[end + 1] === CR ? end + 2 : end + 1);
     }
     return events;

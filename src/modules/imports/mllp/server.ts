@@ -13,11 +13,17 @@ import { frame, FrameReader } from './framing.js';
  * commit, and each is acknowledged, in order, only after that commit: AA applied (or already applied, or sent to
  * review), AE could not be applied (quarantined, with an ERR segment saying why), AR refused as not a message we
  * read (also quarantined). Each connection is one import run, stored when it closes.
+ *
+ * Flow control: the socket stops reading while MAX_WAITING frames wait, and while the sender is not reading its
+ * ACKs (a write the kernel could not take): either way the sender's own writes back up instead of our memory. A
+ * frame past `maxFrameBytes` is answered AR (frame too large) in its turn, and the connection is then closed.
  */
 export interface MllpOptions {
   port: number;
   host: string;
   maxFrameBytes?: number;
+  /** Frames waiting to be applied past which the socket stops reading (default MAX_WAITING). */
+  maxWaiting?: number;
   log: { info(msg: string): void; warn(msg: string): void; error(obj: unknown, msg: string): void };
 }
 
@@ -70,11 +76,16 @@ const MAX_WAITING = 1024;
 /** At most this many messages share one commit, so the first of them is not kept waiting for its ACK for long. */
 const MAX_GROUP = 256;
 
+/** How long a connection we closed after an oversized frame waits for the sender to hang up. */
+const CLOSE_GRACE_MS = 30_000;
+
 interface Arrived {
   head: ReturnType<typeof headerOf>;
   source: string;
   payload: Buffer;
   position: string;
+  /** Refused before reading (a frame too large): answered AR with this reason, nothing applied. */
+  refusal?: { code: string; text: string };
 }
 
 class Connection {
@@ -84,30 +95,69 @@ class Connection {
   #scheduled = false;
   #drained: (() => void) | null = null;
   #count = 0;
+  /** The last ACKs written are still in our buffer: the kernel's is full because the sender does not read. */
+  #writeBlocked = false;
+  /** An oversized frame was refused: nothing more is read, the connection closes once it is answered. */
+  #refused = false;
+  readonly #maxFrameBytes: number;
 
   constructor(
     private readonly deps: Deps,
     private readonly socket: Socket,
     private readonly options: MllpOptions,
   ) {
-    this.#reader = new FrameReader(options.maxFrameBytes ?? 16 * 1024 * 1024);
+    this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
+    this.#reader = new FrameReader(this.#maxFrameBytes);
   }
 
   receive(chunk: Buffer): void {
+    // After an oversized frame the rest of it (and anything after) is read and dropped until the sender hangs up.
+    if (this.#refused) return;
     for (const event of this.#reader.push(chunk)) {
       if (event.kind === 'frame') {
-        const head = headerOf(event.payload);
-        const source = head.sendingApp.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 50) || 'mllp';
-        this.#waiting.push({ head, source, payload: event.payload, position: `message ${++this.#count}` });
+        this.#arrived(event.payload);
       } else if (event.kind === 'junk') {
         this.options.log.warn(`MLLP: ${event.bytes} bytes outside a frame from ${this.socket.remoteAddress ?? '?'} ignored`);
       } else {
-        this.options.log.warn('MLLP: a frame larger than the limit; closing the connection');
-        this.socket.destroy();
+        this.options.log.warn(`MLLP: a frame larger than ${this.#maxFrameBytes} bytes; answered AR and closing the connection`);
+        this.#arrived(event.head, {
+          code: 'mllp.frame_too_large',
+          text: `The message is larger than the limit of ${this.#maxFrameBytes} bytes and was not read; the connection is closed.`,
+        });
+        this.#refused = true;
+        break;
       }
     }
-    if (this.#waiting.length >= MAX_WAITING) this.socket.pause();
+    this.#flow();
     this.#schedule();
+  }
+
+  #arrived(payload: Buffer, refusal?: Arrived['refusal']): void {
+    const head = headerOf(payload);
+    const source = head.sendingApp.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 50) || 'mllp';
+    this.#waiting.push({ head, source, payload, position: `message ${++this.#count}`, ...(refusal ? { refusal } : {}) });
+  }
+
+  /** Reads while there is room: fewer than MAX_WAITING frames waiting, and the sender taking its ACKs. */
+  #flow(): void {
+    const hold = !this.#refused && (this.#waiting.length >= (this.options.maxWaiting ?? MAX_WAITING) || this.#writeBlocked);
+    if (hold && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.options.log.info(
+        this.#writeBlocked ? 'MLLP: the sender is not reading its ACKs; reading paused until it does' : `MLLP: ${this.#waiting.length} frames waiting; reading paused until they are applied`,
+      );
+    } else if (!hold && this.socket.isPaused()) this.socket.resume();
+  }
+
+  #send(bytes: Buffer): void {
+    if (!this.socket.writable) return;
+    if (!this.socket.write(bytes) && !this.#writeBlocked) {
+      this.#writeBlocked = true;
+      this.socket.once('drain', () => {
+        this.#writeBlocked = false;
+        this.#flow();
+      });
+    }
   }
 
   /** Every frame that arrived before the client left is applied (and stays applied: its ACK is simply not sent). */
@@ -142,7 +192,7 @@ class Connection {
     setImmediate(() => {
       this.#scheduled = false;
       this.#applyGroup(this.#waiting.splice(0, MAX_GROUP));
-      if (this.#waiting.length < MAX_WAITING && this.socket.isPaused()) this.socket.resume();
+      this.#flow();
       this.#schedule();
       if (!this.#scheduled) {
         const drained = this.#drained;
@@ -163,7 +213,7 @@ class Connection {
    */
   #applyGroup(group: Arrived[]): void {
     const ctx = this.#context();
-    const mapped = group.map((a) => this.#adapt(ctx, a));
+    const mapped = group.map((a) => (a.refusal ? new Error(a.refusal.text) : this.#adapt(ctx, a)));
     let acks: string[];
     try {
       acks = this.#commit(ctx, group, mapped);
@@ -179,7 +229,13 @@ class Connection {
         }
       });
     }
-    if (this.socket.writable) this.socket.write(Buffer.concat(acks.map((ack) => frame(ack))));
+    this.#send(Buffer.concat(acks.map((ack) => frame(ack))));
+    if (group.some((arrived) => arrived.refusal)) {
+      // The NAK goes out before our FIN; the socket stays readable (and drops what comes) so that closing it does
+      // not reset the connection over unread bytes and lose the NAK. A sender that never hangs up is cut off.
+      this.socket.end();
+      this.socket.setTimeout(CLOSE_GRACE_MS, () => this.socket.destroy());
+    }
   }
 
   /** Not applied and not quarantined: AE, so the sender tries again. */
@@ -202,6 +258,7 @@ class Connection {
     try {
       return inImportTransaction(ctx, (tx) =>
         group.map((arrived, i) => {
+          if (arrived.refusal) return buildAck({ ...arrived.head, code: 'AR', now: ctx.now, error: arrived.refusal });
           const item = mapped[i]!;
           // An adapter that broke on this message (not a refusal: those are quarantined) costs only this message.
           if (item instanceof Error) return this.#notApplied(ctx, arrived, item);
