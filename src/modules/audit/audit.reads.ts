@@ -2,7 +2,7 @@ import { walSyncOf, withDeferredSync, type Db, type WalSync } from '../../../db/
 import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-checkpointer.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { audit, type AuditEvent } from './audit.service.js';
+import { audit, auditAll, type AuditEvent } from './audit.service.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -122,7 +122,7 @@ export class ReadAuditJournal {
       return;
     }
     try {
-      this.commit(() => inTransaction({ db: this.db }, (tx) => batch.forEach((read) => audit(tx, read.ctx, read.event))));
+      this.commit(() => inTransaction({ db: this.db }, (tx) => auditAll(tx, batch)));
       this.committed += batch.length;
       for (const read of batch) read.done();
     } catch {
