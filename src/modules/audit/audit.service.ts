@@ -30,10 +30,13 @@ export function audit(tx: Tx, ctx: ServiceContext, event: AuditEvent): void {
 /**
  * Writes the rows of several events in order inside the caller's transaction (the read journal's group commit):
  * the last hash is read once and each row chains to the one written before it, as `audit` row by row would.
+ * Returns the events written.
  */
-export function auditAll(tx: Tx, events: readonly { ctx: ServiceContext; event: AuditEvent }[]): void {
+export function auditAll<T extends { ctx: ServiceContext; event: AuditEvent }>(tx: Tx, events: T[]): T[] {
+  if (events.length === 0) return events;
   let prevHash = lastAuditHash(tx);
   for (const { ctx, event } of events) prevHash = insertChained(tx, prevHash, ctx, event);
+  return events;
 }
 
 /** Inserts the event's row after the row whose hash is `prevHash`; returns the new row's hash. */
