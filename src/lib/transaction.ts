@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import type { ServiceContext } from './context.js';
 
 const BUSY_RETRIES = 5;
@@ -12,7 +12,7 @@ const BUSY_RETRIES = 5;
 export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
   for (let attempt = 0; ; attempt++) {
     try {
-      return run(ctx.db, 'immediate', work);
+      return ctx.db.transaction(synchronous(work), { behavior: 'immediate' });
     } catch (error) {
       if (attempt < BUSY_RETRIES && isBusy(error)) continue;
       throw error;
@@ -25,20 +25,7 @@ export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx)
  * beside the writer (WAL). Their audit rows go through the audit module's read journal after the snapshot.
  */
 export function inReadSnapshot<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
-  return run(ctx.db, 'deferred', work);
-}
-
-const handles = new WeakMap<object, Tx>();
-
-/**
- * What drizzle's db.transaction does, less the handle it builds afresh every time (a query builder for every table
- * of the schema, a large share of a short transaction's cost): a top-level handle holds no state of its own, so one
- * per connection serves each transaction in turn. Nested transactions still become savepoints, as in drizzle.
- */
-function run<T>(db: Db, behavior: 'immediate' | 'deferred', work: (tx: Tx) => T): T {
-  let tx = handles.get(db);
-  if (!tx) handles.set(db, (tx = db.transaction((handle) => handle)));
-  return db.$client.transaction(synchronous(work))[behavior](tx);
+  return ctx.db.transaction(synchronous(work), { behavior: 'deferred' });
 }
 
 /** better-sqlite3 would commit before a promise settles; refuse an async callback instead of half-applying it. */
