@@ -135,9 +135,9 @@ export class ReadAuditJournal {
       return;
     }
     try {
-      const written = this.commit(() => inTransaction({ db: this.db }, (tx) => auditAll(tx, batch.filter((read) => read.condition?.(tx) ?? true))));
-      this.committed += written.length;
-      for (const read of batch) read.done(undefined, written.includes(read));
+      const written = new Set(this.commit(() => inTransaction({ db: this.db }, (tx) => auditAll(tx, batch.filter((read) => read.condition?.(tx) ?? true)))));
+      this.committed += written.size;
+      for (const read of batch) read.done(undefined, written.has(read));
     } catch {
       for (const read of batch) this.commitAlone(read);
     }
