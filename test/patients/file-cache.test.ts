@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/modules/audit/audit.service.js';
 import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
 import { useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
@@ -89,5 +90,45 @@ describe('the patient file cache', () => {
     } finally {
       h.clock.set('2026-11-23T02:00:00.000Z');
     }
+  });
+  it('shows a change made through the service, a consent withdrawn and a merge on the next read', async () => {
+    const patient = await aPatientSeenInCardiology();
+    await read(doctor, patient.id);
+    const patch = (payload: Record<string, unknown>) => h.app.inject({ method: 'PATCH', url: `/api/patients/${patient.id}`, headers: admin.headers, payload });
+    expect((await patch({ version: patient.version, occupation: '教师' })).statusCode).toBe(200);
+    const updated = await read(doctor, patient.id);
+    expect(updated.occupation).toBe('教师');
+
+    const withdrawn = [{ channel: 'sms', purpose: 'care', granted: false, method: 'verbal' }];
+    expect((await patch({ version: updated.version, consent: withdrawn })).statusCode).toBe(200);
+    expect((await read(doctor, patient.id)).consent.find((c) => c.channel === 'sms' && c.purpose === 'care')?.granted).toBe(false);
+
+    const survivor = await aPatientSeenInCardiology();
+    await read(doctor, survivor.id);
+    const merge = await h.app.inject({ method: 'POST', url: '/api/identity/merges', headers: admin.headers, payload: { survivorId: survivor.id, mergedId: patient.id } });
+    expect(merge.statusCode, merge.body).toBe(200);
+    expect((await read(doctor, patient.id)).mergedIntoId).toBe(survivor.id);
+    expect((await read(doctor, survivor.id)).clinical?.encounters).toHaveLength(2);
+  });
+
+  it('serves a doctor of another department their own view, not the first reader’s', async () => {
+    const patient = await aPatientSeenInCardiology();
+    expect((await read(doctor, patient.id)).clinical?.encounters).toHaveLength(1);
+    const neurologist = await h.signIn('doctor', { departmentId: await h.department('NEUR', '神经内科') });
+    expect((await read(neurologist, patient.id)).clinical).toBeNull();
+    // And the other way round: the cardiologist still gets the clinical view after the neurologist's read.
+    expect((await read(doctor, patient.id)).clinical?.encounters).toHaveLength(1);
+  });
+
+  it('audits each read once, whether the kept copy was current or had to be built again', async () => {
+    const patient = await aPatientSeenInCardiology();
+    const reads = () => (h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'patient.read' AND patient_id = ?").get(patient.id) as { n: number }).n;
+    const before = reads();
+    await read(doctor, patient.id);
+    otherProcess.prepare("UPDATE patients SET occupation = '医生' WHERE id = ?").run(patient.id);
+    expect((await read(doctor, patient.id)).occupation).toBe('医生');
+    await read(doctor, patient.id);
+    expect(reads()).toBe(before + 3);
+    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 });

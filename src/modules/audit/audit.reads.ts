@@ -1,8 +1,8 @@
-import { walSyncOf, withDeferredSync, type Db, type WalSync } from '../../../db/client.js';
+import { walSyncOf, withDeferredSync, type Db, type Tx, type WalSync } from '../../../db/client.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-checkpointer.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { audit, type AuditEvent } from './audit.service.js';
+import { audit, auditAll, type AuditEvent } from './audit.service.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -29,10 +29,14 @@ const systemTimer: SyncTimer = {
 /** Often enough that the WAL stays a few thousand pages long under a full load of reads. */
 const CHECKPOINT_EVERY_MS = 1000;
 
+/** Runs inside the audit transaction before the row is written; false: the read is not audited (and not answered from what was checked). */
+export type ReadCondition = (tx: Tx) => boolean;
+
 interface PendingRead {
   ctx: ServiceContext;
   event: AuditEvent;
-  done: (error?: unknown) => void;
+  condition: ReadCondition | undefined;
+  done: (error: unknown, written?: boolean) => void;
 }
 
 /**
@@ -68,8 +72,17 @@ export class ReadAuditJournal {
 
   /** Resolves once the read's row is committed (and, with no sync window, on stable storage). Await it before answering. */
   record(ctx: ServiceContext, event: AuditEvent): Promise<void> {
+    return this.recordIf(ctx, event, undefined).then(() => undefined);
+  }
+
+  /**
+   * Like `record`, but `condition` is asked first inside the same transaction, where a read costs no lock of its
+   * own: when it answers false no row is written and the promise resolves false. A cached answer checks there
+   * that it is still current, so the check and the audit row see the same database.
+   */
+  recordIf(ctx: ServiceContext, event: AuditEvent, condition: ReadCondition | undefined): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ ctx, event, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.pending.push({ ctx, event, condition, done: (error, written) => (error === undefined ? resolve(written === true) : reject(error)) });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -122,9 +135,9 @@ export class ReadAuditJournal {
       return;
     }
     try {
-      this.commit(() => inTransaction({ db: this.db }, (tx) => batch.forEach((read) => audit(tx, read.ctx, read.event))));
-      this.committed += batch.length;
-      for (const read of batch) read.done();
+      const written = new Set(this.commit(() => inTransaction({ db: this.db }, (tx) => auditAll(tx, batch.filter((read) => read.condition?.(tx) ?? true)))));
+      this.committed += written.size;
+      for (const read of batch) read.done(undefined, written.has(read));
     } catch {
       for (const read of batch) this.commitAlone(read);
     }
@@ -133,17 +146,22 @@ export class ReadAuditJournal {
 
   private commitAlone(read: PendingRead): void {
     try {
-      this.commit(() => inTransaction({ db: this.db }, (tx) => audit(tx, read.ctx, read.event)));
-      this.committed++;
-      read.done();
+      const written = this.commit(() =>
+        inTransaction({ db: this.db }, (tx) => {
+          if (read.condition && !read.condition(tx)) return false;
+          audit(tx, read.ctx, read.event);
+          return true;
+        }),
+      );
+      if (written) this.committed++;
+      read.done(undefined, written);
     } catch (error) {
       read.done(error);
     }
   }
 
-  private commit(work: () => void): void {
-    if (this.deferSync) withDeferredSync(this.db, work);
-    else work();
+  private commit<T>(work: () => T): T {
+    return this.deferSync ? withDeferredSync(this.db, work) : work();
   }
 
   private start(): void {
@@ -174,6 +192,11 @@ const journals = new WeakMap<Db, ReadAuditJournal>();
 /** Audits a read of patient data; resolves when the row is committed. Await it before answering. */
 export function auditRead(ctx: ServiceContext, event: AuditEvent): Promise<void> {
   return readAuditJournal(ctx).record(ctx, event);
+}
+
+/** Audits a read only if `condition` holds inside the audit transaction; resolves whether it held (and the row is committed). */
+export function auditReadIf(ctx: ServiceContext, event: AuditEvent, condition: ReadCondition): Promise<boolean> {
+  return readAuditJournal(ctx).recordIf(ctx, event, condition);
 }
 
 /** The context's journal; a context built without one (a script, an old test) gets the durable-before-answer default. */

@@ -24,6 +24,23 @@ export interface AuditEvent {
  * The caller's transaction is IMMEDIATE (lib/transaction.ts), so reading the last hash here cannot race.
  */
 export function audit(tx: Tx, ctx: ServiceContext, event: AuditEvent): void {
+  insertChained(tx, lastAuditHash(tx), ctx, event);
+}
+
+/**
+ * Writes the rows of several events in order inside the caller's transaction (the read journal's group commit):
+ * the last hash is read once and each row chains to the one written before it, as `audit` row by row would.
+ * Returns the events written.
+ */
+export function auditAll<T extends { ctx: ServiceContext; event: AuditEvent }>(tx: Tx, events: T[]): T[] {
+  if (events.length === 0) return events;
+  let prevHash = lastAuditHash(tx);
+  for (const { ctx, event } of events) prevHash = insertChained(tx, prevHash, ctx, event);
+  return events;
+}
+
+/** Inserts the event's row after the row whose hash is `prevHash`; returns the new row's hash. */
+function insertChained(tx: Tx, prevHash: string, ctx: ServiceContext, event: AuditEvent): string {
   const actor = ctx.actor;
   const content = {
     id: newId(),
@@ -40,8 +57,9 @@ export function audit(tx: Tx, ctx: ServiceContext, event: AuditEvent): void {
     reason: event.reason ?? null,
     detail: event.detail ? JSON.stringify(event.detail) : null,
   };
-  const prevHash = lastAuditHash(tx);
-  insertAuditRow(tx, { ...content, prevHash, hash: chainHash(prevHash, content) });
+  const hash = chainHash(prevHash, content);
+  insertAuditRow(tx, { ...content, prevHash, hash });
+  return hash;
 }
 
 type HashedContent = Omit<NewAuditRow, 'seq' | 'prevHash' | 'hash'>;

@@ -7,7 +7,7 @@ import { PatientFile } from './patients.schemas.js';
 /** Enough for a busy ward round and a call centre's morning; an entry is a few kilobytes. */
 const CAPACITY = 10_000;
 
-interface Entry {
+export interface CachedFile {
   revision: number;
   file: PatientFile;
 }
@@ -18,32 +18,42 @@ interface Entry {
  * makes the cached copy stale; a hit costs one indexed read instead of eight queries and the decryption of the
  * resident ID. A file differs by what the reader may see and by the day (age), so those are part of the key.
  * Cached files are shared between requests and must not be changed by callers.
+ *
+ * A hit is checked inside the read's audit transaction (getPatientFile), where the revision read costs no read
+ * lock of its own; a stale copy is rebuilt and its read audited then.
  */
 export class PatientFileCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, CachedFile>();
 
   constructor(private readonly capacity = CAPACITY) {}
 
+  /** Whose copy of the file this is: a file differs by what the reader may see and by the day (age). */
+  keyOf(actor: StaffActor, patientId: string, today: string): string {
+    return `${patientId}\u0000${actor.role}\u0000${actor.departmentId ?? ''}\u0000${today}`;
+  }
+
   /**
-   * The file as `build` makes it, from the cache while the stored revision still matches. A hit costs one indexed
-   * read, outside any transaction (one statement is its own snapshot); a miss reads the revision and builds the
-   * file in one snapshot, so a cached file always matches the revision stored with it.
+   * The copy kept under `key`, without asking the database whether it is still current: the caller compares its
+   * revision with fileRevision() before serving it (getPatientFile does so inside the read's audit transaction).
    */
-  read(db: Db, actor: StaffActor, patientId: string, today: string, build: (tx: Tx) => PatientFile): PatientFile {
-    const key = `${patientId}\u0000${actor.role}\u0000${actor.departmentId ?? ''}\u0000${today}`;
+  peek(key: string): CachedFile | undefined {
     const cached = this.entries.get(key);
-    if (cached && cached.revision === fileRevision(db, patientId)) {
+    if (cached) {
       // Map keeps insertion order: re-inserting marks the entry as recently used for the eviction below.
       this.entries.delete(key);
       this.entries.set(key, cached);
-      return cached.file;
     }
+    return cached;
+  }
+
+  /** Reads the revision and builds the file in one snapshot, so the copy kept always matches its revision. */
+  build(db: Db, key: string, patientId: string, build: (tx: Tx) => PatientFile): CachedFile {
     return inReadSnapshot({ db }, (tx) => {
       const entry = { revision: fileRevision(tx, patientId), file: build(tx) };
       this.entries.delete(key);
       this.entries.set(key, entry);
       if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-      return entry.file;
+      return entry;
     });
   }
 }

@@ -73,7 +73,7 @@ export const patientRoutes: FastifyPluginAsyncZod = async (app) => {
     // A cached file is serialized once, by the same schema, instead of on every read.
     async (request, reply) => {
       const file = await getPatientFile(request.ctx(), request.params.id);
-      return reply.serializer(serializedPatientFile).send(file);
+      return reply.type('application/json; charset=utf-8').serializer(serializedPatientFile).send(file);
     },
   );
 

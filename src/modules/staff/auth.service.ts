@@ -7,6 +7,7 @@ import { inTransaction } from '../../lib/transaction.js';
 import { audit } from '../audit/audit.service.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { StaffActor } from './permissions.js';
+import { sessionCacheOf } from './session-cache.js';
 import * as repo from './staff.repository.js';
 import type { LoginBody } from './staff.schemas.js';
 import { toStaffUser } from './staff.service.js';
@@ -16,6 +17,8 @@ export const SESSION_POLICY = {
   idleTimeoutMs: 30 * 60 * 1000,
   /** Writing last_seen on every request would serialise reads behind the writer; once a minute is enough. */
   touchEveryMs: 60 * 1000,
+  /** How long a session read from the database serves later requests (session-cache.ts); changes made here end it at once. */
+  cacheMs: 1000,
   failuresBeforeLock: 5,
   lockMs: 15 * 60 * 1000,
   failuresPerIpWindowMs: 15 * 60 * 1000,
@@ -85,15 +88,21 @@ export async function logout(ctx: ServiceContext): Promise<void> {
 
 /** The staff actor behind a session token, or null when the token is unknown, revoked, expired or idle too long. */
 export function resolveSession(deps: Deps, token: string, now: Date): StaffActor | null {
-  const nowIso = now.toISOString();
-  const session = repo.findLiveSessionByTokenHash(deps.db, tokenHash(token));
-  if (!session || !session.active) return null;
-  const idleLimit = new Date(Date.parse(session.lastSeenAt) + SESSION_POLICY.idleTimeoutMs).toISOString();
-  if (session.expiresAt <= nowIso || idleLimit <= nowIso) {
-    repo.revokeSession(deps.db, session.sessionId, nowIso);
+  const nowMs = now.getTime();
+  const hash = tokenHash(token);
+  const cache = sessionCacheOf(deps.db, SESSION_POLICY.cacheMs);
+  let session = cache.get(hash, nowMs);
+  if (!session) {
+    session = repo.findLiveSessionByTokenHash(deps.db, hash);
+    if (!session || !session.active) return null;
+    cache.set(hash, session, nowMs);
+  }
+  const lastSeenMs = Date.parse(session.lastSeenAt);
+  if (Date.parse(session.expiresAt) <= nowMs || lastSeenMs + SESSION_POLICY.idleTimeoutMs <= nowMs) {
+    repo.revokeSession(deps.db, session.sessionId, now.toISOString());
     return null;
   }
-  if (now.getTime() - Date.parse(session.lastSeenAt) >= SESSION_POLICY.touchEveryMs) repo.touchSession(deps.db, session.sessionId, nowIso);
+  if (nowMs - lastSeenMs >= SESSION_POLICY.touchEveryMs) repo.touchSession(deps.db, session.sessionId, now.toISOString());
   return { kind: 'staff', id: session.staffId, role: session.role, departmentId: session.departmentId, username: session.username, sessionId: session.sessionId };
 }
 

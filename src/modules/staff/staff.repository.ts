@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import { prepared, statement, type Tx } from '../../../db/client.js';
 import { departments, loginFailures, staff, staffSessions } from '../../../db/schema/staff.js';
+import { sessionsChanged } from './session-cache.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 export type DepartmentRow = typeof departments.$inferSelect;
@@ -34,6 +35,7 @@ export function insertStaff(tx: Tx, row: typeof staff.$inferInsert): void {
 
 /** Optimistic update: touches the row only at the expected version; returns whether it did. */
 export function updateStaffAtVersion(tx: Tx, id: string, version: number, changes: Partial<typeof staff.$inferInsert>): boolean {
+  sessionsChanged();
   const result = tx
     .update(staff)
     .set({ ...changes, version: version + 1 })
@@ -86,14 +88,17 @@ export function findLiveSessionByTokenHash(tx: Tx, tokenHash: string): LiveSessi
 }
 
 export function touchSession(tx: Tx, id: string, at: string): void {
+  sessionsChanged();
   tx.update(staffSessions).set({ lastSeenAt: at }).where(eq(staffSessions.id, id)).run();
 }
 
 export function revokeSession(tx: Tx, id: string, at: string): void {
+  sessionsChanged();
   tx.update(staffSessions).set({ revokedAt: at }).where(and(eq(staffSessions.id, id), isNull(staffSessions.revokedAt))).run();
 }
 
 export function revokeSessionsOfStaff(tx: Tx, staffId: string, at: string): void {
+  sessionsChanged();
   tx.update(staffSessions).set({ revokedAt: at }).where(and(eq(staffSessions.staffId, staffId), isNull(staffSessions.revokedAt))).run();
 }
 
