@@ -48,6 +48,11 @@ export function startWalCheckpointer(path: string, everyMs: number): WalCheckpoi
   worker.on('error', (error) => (failure = error));
   void exited.then(() => (failure ??= new Error('the WAL checkpointer has stopped')));
   let asked = 0;
+  // Unref'd, the worker never holds a running service open; while someone awaits it, it must, or a process with
+  // nothing else left to run quits mid-await (exit code 13) instead of finishing its shutdown.
+  let awaited = 0;
+  const hold = () => void (awaited++ === 0 && worker.ref());
+  const release = () => void (--awaited === 0 && worker.unref());
   return {
     checkpointNow: () =>
       new Promise((resolve, reject) => {
@@ -56,13 +61,16 @@ export function startWalCheckpointer(path: string, everyMs: number): WalCheckpoi
         const answer = (reply: { id: number; log: number; checkpointed: number; error?: string }) => {
           if (reply.id !== id) return;
           worker.off('message', answer);
+          release();
           if (reply.error) reject(new Error(reply.error));
           else resolve({ log: reply.log, checkpointed: reply.checkpointed });
         };
+        hold();
         worker.on('message', answer);
         worker.postMessage({ kind: 'checkpoint', id });
       }),
     stop: async () => {
+      hold();
       worker.postMessage({ kind: 'stop' });
       await exited;
     },
