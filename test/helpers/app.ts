@@ -119,3 +119,10 @@ export async function useTestHospital(options: TestHospitalOptions = {}): Promis
   afterAll(() => hospital.close());
   return hospital;
 }
+
+/** The JSON of a GET answered 200 for `headers`' staff member; any other answer fails the test with its body. */
+export async function getOk(hospital: TestHospital, url: string, headers: Record<string, string>) {
+  const reply = await hospital.app.inject({ method: 'GET', url, headers });
+  if (reply.statusCode !== 200) throw new Error(`${url}: ${reply.statusCode} ${reply.body}`);
+  return reply.json();
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordResponseForPatient } from '../../src/modules/followup/followup.service.js';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
 import { ageOn } from '../../src/modules/stats/metrics/patients.js';
 import { icd10Chapter } from '../../src/modules/stats/icd10.js';
@@ -44,11 +44,7 @@ await answer(p1.id, card, '2026-11-09', '5');
 h.clock.set('2026-11-23T02:00:00.000Z');
 
 const PERIOD = 'from=2026-11-01&to=2026-11-21';
-async function get(path: string) {
-  const reply = await h.app.inject({ method: 'GET', url: path, headers: admin.headers });
-  if (reply.statusCode !== 200) throw new Error(`${path}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 
 describe('patient figures', () => {
   it('sources and regions of the patients registered in the period', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 
 /*
  * The monthly satisfaction sums give the figures the daily rollup and the responses give: a year of answers
@@ -73,11 +73,7 @@ const VIEWS = [
   '/api/stats/satisfaction/lowest-items?lang=zh-CN',
 ];
 
-async function get(url: string, headers: Record<string, string> = admin.headers) {
-  const reply = await h.app.inject({ method: 'GET', url, headers });
-  if (reply.statusCode !== 200) throw new Error(`${url}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 async function everyFigure() {
   const out: Record<string, unknown> = {};
   for (const period of PERIODS) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 import { satisfactionHospital } from './fixture.js';
 
 /*
@@ -11,11 +11,7 @@ const f = await satisfactionHospital(h);
 const admin = await h.signIn('admin');
 const PERIOD = 'from=2026-11-01&to=2026-11-21';
 
-async function get(path: string, headers = admin.headers) {
-  const reply = await h.app.inject({ method: 'GET', url: path, headers });
-  if (reply.statusCode !== 200) throw new Error(`${path}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 
 function figuresFor(run: 'live' | 'rolled up') {
   describe(`satisfaction figures (${run})`, () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rebuildMonthlyRollups, rollUpFinishedMonths } from '../../src/modules/stats/month-rollup.service.js';
 import { splitAtRolledMonths } from '../../src/modules/stats/months.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 import { rollupHospital } from './rollup-hospital.js';
 
 /*
@@ -42,11 +42,7 @@ const VIEWS = [
   `/api/stats/followup/reach?doctorId=${doctors[2]!.staff}`,
 ];
 
-async function get(url: string, headers: Record<string, string> = admin.headers) {
-  const reply = await h.app.inject({ method: 'GET', url, headers });
-  if (reply.statusCode !== 200) throw new Error(`${url}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 
 /** Every view over every period, as an administrator and as ORTH's manager (held to ORTH), and the CSV export. */
 async function everyFigure() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { medianOfCounts } from '../../src/modules/stats/formulas.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 import { serviceHospital } from './service-fixture.js';
 
 /* The service figures of issue 9 against the hand-computed hospital in service-fixture.ts. */
@@ -10,11 +10,7 @@ const admin = await h.signIn('admin');
 const PERIOD = 'from=2026-11-01&to=2026-11-21';
 const EMPTY = 'from=2026-09-01&to=2026-09-30';
 
-async function get(path: string, headers: Record<string, string> = admin.headers) {
-  const reply = await h.app.inject({ method: 'GET', url: path, headers });
-  if (reply.statusCode !== 200) throw new Error(`${path}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 const rateOf = (r: { numerator: number; denominator: number; denominatorName: string; value: number | null }) => [r.numerator, r.denominator, r.denominatorName, r.value];
 
 describe('appointments', () => {

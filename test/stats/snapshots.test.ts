@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addEncounter, createPatient } from '../../src/modules/patients/patients.service.js';
 import { rebuildRfmSnapshots, takeRfmSnapshots } from '../../src/modules/stats/rfm-snapshot.service.js';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
 
 /*
@@ -55,11 +55,7 @@ await visit(p5.id, eye, '2026-08-15', 0);
 h.db.$client.prepare('UPDATE encounters SET department_id = NULL WHERE patient_id = ?').run(p5.id);
 h.clock.set('2026-11-23T02:00:00.000Z');
 
-async function get(path: string) {
-  const reply = await h.app.inject({ method: 'GET', url: path, headers: admin.headers });
-  if (reply.statusCode !== 200) throw new Error(`${path}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 type Rfm = { asOf: string; previousAsOf: string; source: string; takenAt: string | null; segments: unknown[]; movement: unknown[] };
 const figures = (r: Rfm) => ({ asOf: r.asOf, previousAsOf: r.previousAsOf, segments: r.segments, movement: r.movement });
 

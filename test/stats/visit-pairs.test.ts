@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { replaceVisitPairsDay } from '../../src/modules/stats/patients.repository.js';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
 import { inTransaction } from '../../src/lib/transaction.js';
-import { useTestHospital } from '../helpers/app.js';
+import { getOk, useTestHospital } from '../helpers/app.js';
 
 /*
  * New and returning patients from the visit-pairs rollup give the numbers the direct count gives. A year of visits
@@ -60,11 +60,7 @@ const PERIODS = [
 ];
 const SCOPES = ['', `&departmentId=${card}`, `&departmentId=${orth}`];
 
-async function get(url: string, headers: Record<string, string> = admin.headers) {
-  const reply = await h.app.inject({ method: 'GET', url, headers });
-  if (reply.statusCode !== 200) throw new Error(`${url}: ${reply.statusCode} ${reply.body}`);
-  return reply.json();
-}
+const get = (url: string, headers: Record<string, string> = admin.headers) => getOk(h, url, headers);
 async function everyFigure() {
   const out: Record<string, unknown> = {};
   for (const period of PERIODS) {
