@@ -113,7 +113,7 @@ describe('contact log', () => {
   });
 
   it("shows an agent only their own contacts: another agent's are refused by name and left out of a search by period", async () => {
-    const colleague = await h.signIn('agent');
+    const colleague = await h.signIn('agent', { departmentId: department });
     const mine = (await post('/api/contacts', { patientId: patient.id, kind: 'call_in', outcome: 'reached', summary: '问挂号' })).json();
     const theirs = (await post('/api/contacts', { patientId: patient.id, kind: 'call_out', outcome: 'reached', summary: '回访' }, colleague)).json();
     const list = (query: string, session = agent) => h.app.inject({ method: 'GET', url: `/api/contacts?${query}&limit=100`, headers: session.headers });
@@ -131,6 +131,30 @@ describe('contact log', () => {
     // The patient's log stays whole for whoever serves the patient, and managers see every staff member's work.
     expect((await list(`patientId=${patient.id}`)).json().items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([mine.id, theirs.id]));
     expect((await list(`staffId=${colleague.id}`, manager)).json().items.map((c: { id: string }) => c.id)).toEqual([theirs.id]);
+  });
+
+  it("holds a manager to their own department's staff: another's are refused by name and left out of a search by period", async () => {
+    const eyeManager = await h.signIn('manager', { departmentId: await h.department('EYE', '眼科') });
+    const eyeAgent = await h.signIn('agent', { departmentId: await h.department('EYE', '眼科') });
+    const genAgent = await h.signIn('agent', { departmentId: department });
+    const logged = async (session: typeof agent, summary: string) => {
+      const reply = await post('/api/contacts', { patientId: patient.id, kind: 'call_in', outcome: 'reached', summary }, session);
+      expect(reply.statusCode, reply.body).toBe(201);
+      return reply.json() as { id: string };
+    };
+    const eyes = await logged(eyeAgent, '问复查');
+    const gens = await logged(genAgent, '问挂号');
+    const list = (query: string, session = eyeManager) => h.app.inject({ method: 'GET', url: `/api/contacts?${query}&limit=100`, headers: session.headers });
+
+    const refused = await list(`staffId=${genAgent.id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'contacts.other_department', errors: [{ field: 'staffId', code: 'other_department' }] });
+    expect((await list(`staffId=${eyeAgent.id}`)).json().items.map((c: { id: string }) => c.id)).toEqual([eyes.id]);
+    const byPeriod = (await list('from=2026-11-01T00:00:00Z')).json().items.map((c: { id: string }) => c.id);
+    expect(byPeriod).toContain(eyes.id);
+    expect(byPeriod).not.toContain(gens.id);
+    // An administrator sees everyone's.
+    expect((await list('from=2026-11-01T00:00:00Z', admin)).json().items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([eyes.id, gens.id]));
   });
 
   it('puts consultations and contacts on the patient\'s timeline, next to the outbox messages', async () => {

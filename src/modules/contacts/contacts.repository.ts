@@ -22,15 +22,20 @@ export function callsOutSince(tx: Tx, patientId: string, since: string): number 
 }
 
 /** By patient, staff member or period, newest first; each filter has its index. */
-export function searchContacts(
-  tx: Tx,
-  f: { patientId?: string | undefined; staffId?: string | undefined; from?: string | undefined; to?: string | undefined },
-  before: [string, string] | undefined,
-  limit: number,
-): ContactRow[] {
+export interface ContactFilter {
+  patientId?: string | undefined;
+  staffId?: string | undefined;
+  /** Only contacts made by these staff members (a manager's department). */
+  staffIn?: readonly string[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export function searchContacts(tx: Tx, f: ContactFilter, before: [string, string] | undefined, limit: number): ContactRow[] {
   const where = [];
   if (f.patientId) where.push(eq(contacts.patientId, f.patientId));
   if (f.staffId) where.push(eq(contacts.staffId, f.staffId));
+  if (f.staffIn) where.push(inArray(contacts.staffId, [...f.staffIn]));
   if (f.from) where.push(gte(contacts.at, f.from));
   if (f.to) where.push(lte(contacts.at, f.to));
   if (before) where.push(or(lt(contacts.at, before[0]), and(eq(contacts.at, before[0]), lt(contacts.id, before[1])))!);

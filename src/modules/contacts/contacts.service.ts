@@ -88,30 +88,36 @@ export async function logContact(ctx: ServiceContext, body: CreateContactBody): 
 }
 
 /**
- * Whose contacts a search may list. Managers and admins look at their staff's work; everyone else sees their own:
- * naming another staff member is refused, and a search by period alone is narrowed to the caller. A patient's log
- * stays whole for everyone who serves the patient (who called them and why is the history the next call needs).
+ * Whose contacts a search may list: an admin anyone's; a manager their department's staff (whose contacts they
+ * score) and their own; everyone else their own. Naming someone outside that circle is refused, and a search by
+ * period alone is narrowed to it. A patient's log stays whole for everyone who serves the patient (who called them
+ * and why is the history the next call needs).
  */
-function ownContactsOnly(actor: { id: string; role: string }, query: ContactSearchQuery): ContactSearchQuery {
-  if (actor.role === 'admin' || actor.role === 'manager') return query;
-  if (query.staffId && query.staffId !== actor.id) {
-    throw new Forbidden('contacts.own_only', "Only managers and admins list another staff member's contacts; leave staffId out or give your own.", [
-      { field: 'staffId', code: 'own_only', message: 'not your own staff id' },
-    ]);
+function whoseContacts(tx: Tx, actor: { id: string; role: string; departmentId: string | null }, query: ContactSearchQuery): repo.ContactFilter {
+  if (actor.role === 'admin') return query;
+  const managed = actor.role === 'manager' && actor.departmentId !== null;
+  const circle = managed ? new Set([actor.id, ...staffOfDepartment(tx, actor.departmentId!, ROLES).map((s) => s.id)]) : new Set([actor.id]);
+  if (query.staffId && !circle.has(query.staffId)) {
+    throw managed
+      ? new Forbidden('contacts.other_department', "Managers list the contacts of their own department's staff only.", [{ field: 'staffId', code: 'other_department', message: 'not a staff member of your department' }])
+      : new Forbidden('contacts.own_only', "Only managers and admins list another staff member's contacts; leave staffId out or give your own.", [
+          { field: 'staffId', code: 'own_only', message: 'not your own staff id' },
+        ]);
   }
-  return query.patientId ? query : { ...query, staffId: actor.id };
+  return query.patientId || query.staffId ? query : { ...query, staffIn: [...circle] };
 }
 
 /**
  * The contact log by patient, staff member or period. For one patient the outbox's messages are merged in (read
  * through the timeline's message provider, not copied), so every contact is in one list.
  */
-export async function searchContacts(ctx: ServiceContext, asked: ContactSearchQuery): Promise<{ items: Contact[]; nextCursor: string | null }> {
-  const query = ownContactsOnly(authorize(ctx, 'contacts.read'), asked);
+export async function searchContacts(ctx: ServiceContext, query: ContactSearchQuery): Promise<{ items: Contact[]; nextCursor: string | null }> {
+  const actor = authorize(ctx, 'contacts.read');
   const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
   const page = inReadSnapshot(ctx, (tx) => {
+    const filter = whoseContacts(tx, actor, query);
     if (query.patientId && !patientRef(tx, query.patientId)) throw patientNotFound(query.patientId);
-    const rows = repo.searchContacts(tx, query, before, query.limit + 1);
+    const rows = repo.searchContacts(tx, filter, before, query.limit + 1);
     const recordings = repo.recordingsOf(tx, rows.map((x) => x.id));
     const logged = rows.map((r) => toContact(r, recordings));
     const outbox: Contact[] =

@@ -652,6 +652,7 @@ export const en: Record<MessageKey, string> = {
   'cc.review.field.score': 'Score',
   'cc.review.field.note': 'Note',
   'error.code.contacts.bad_score': 'Give a score from 1 to 5.',
+  'error.code.contacts.other_department': 'Managers see the contacts of their own department\'s staff only.',
   'error.code.contacts.own_only': 'Only managers and administrators see other staff members\' contacts.',
   'cc.inbox': 'Feedback inbox',
   'cc.deadline': 'Deadline',

@@ -653,6 +653,7 @@ export const zhCN = {
   'cc.review.field.score': '评分',
   'cc.review.field.note': '备注',
   'error.code.contacts.bad_score': '请给出 1 到 5 分。',
+  'error.code.contacts.other_department': '科室主任只能查看本科室员工的联络记录。',
   'error.code.contacts.own_only': '只有科室主任和管理员可以查看其他员工的联络记录。',
   'cc.inbox': '反馈收件箱',
   'cc.deadline': '时限',
