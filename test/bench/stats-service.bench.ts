@@ -4,7 +4,8 @@ import { systemContext } from '../../src/lib/context.js';
 import { createStaff } from '../../src/modules/staff/staff.service.js';
 import { rebuildMonthlyRollups } from '../../src/modules/stats/month-rollup.service.js';
 import { instantsOf } from '../../src/modules/stats/periods.js';
-import { emit, note, percentile, timeEach, timeEachAsync } from './report.js';
+import { emit, note, timeEach } from './report.js';
+import { timeStatsViews, type StatsView } from './stats-views.js';
 import { statsServiceHospital } from './stats-service-fixture.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -49,7 +50,7 @@ export async function serviceViews(scale: number): Promise<void> {
   };
   const countDays = (days: number) => () => c.prepare('SELECT count(*) FROM appointments WHERE date BETWEEN ? AND ?').get(addDays(today, -(days - 1)), today);
 
-  const views: { figure: string; url: string; headers?: Record<string, string>; baseline: () => unknown }[] = [
+  const views: StatsView[] = [
     { figure: 'appointments_volume_30d', url: `/api/stats/appointments/volume?${month}`, baseline: countDays(30) },
     { figure: 'appointments_volume_365d', url: `/api/stats/appointments/volume?${year}`, baseline: countDays(365) },
     { figure: 'appointments_by_doctor_365d', url: `/api/stats/appointments/volume?${year}&by=doctor`, baseline: countDays(365) },
@@ -69,15 +70,7 @@ export async function serviceViews(scale: number): Promise<void> {
     { figure: 'at_risk_manager_30d', url: `/api/stats/patients/at-risk?${month}`, headers: manager, baseline: count('questionnaire_responses', 'authored_at', 30) },
     { figure: 'service_tables_csv_appointments_365d', url: `/app/stats/export/appointments.csv?${year}`, baseline: countDays(365) },
   ];
-  for (const view of views) {
-    const headers = view.headers ?? admin;
-    const first = await app.inject({ method: 'GET', url: view.url, headers });
-    if (first.statusCode !== 200) throw new Error(`${view.url}: ${first.statusCode} ${first.body.slice(0, 300)}`);
-    const server = await timeEachAsync(Array.from({ length: RUNS }, (_, i) => i), () => app.inject({ method: 'GET', url: view.url, headers }));
-    const raw = timeEach(Array.from({ length: RUNS }, (_, i) => i), view.baseline);
-    emit('stats', `${view.figure}_p50_ms${tag}`, percentile(server, 50), 'ms', percentile(raw, 50));
-    emit('stats', `${view.figure}_p99_ms${tag}`, percentile(server, 99), 'ms', percentile(raw, 99));
-  }
+  await timeStatsViews(app, views, { headers: admin, runs: RUNS, tag });
   await app.close();
   await deps.readAudit?.close();
   c.close();

@@ -5,7 +5,8 @@ import { createStaff } from '../../src/modules/staff/staff.service.js';
 import { rebuildRfmSnapshots } from '../../src/modules/stats/rfm-snapshot.service.js';
 import { rebuildAllRollups } from '../../src/modules/stats/rollup.service.js';
 import { instantsOf } from '../../src/modules/stats/periods.js';
-import { emit, note, percentile, timeEach, timeEachAsync } from './report.js';
+import { emit, note, timeEach } from './report.js';
+import { timeStatsViews, type StatsView } from './stats-views.js';
 import { statsHospital } from './stats-fixture.js';
 import { serviceViews } from './stats-service.bench.js';
 
@@ -56,7 +57,7 @@ export async function run(): Promise<void> {
     return () => c.prepare(`SELECT count(*) FROM ${table} WHERE ${column} >= ? AND ${column} < ?`).get(start, end);
   };
 
-  const views: { figure: string; url: string; baseline: () => unknown }[] = [
+  const views: StatsView[] = [
     { figure: 'dashboard_page_30d', url: `/app/stats?${month}`, baseline: count('questionnaire_responses', 'authored_at', 30) },
     { figure: 'dashboard_page_365d', url: `/app/stats?${year}&grain=month`, baseline: count('questionnaire_responses', 'authored_at', 365) },
     { figure: 'satisfaction_summary_365d', url: `/api/stats/satisfaction/summary?${year}`, baseline: count('questionnaire_responses', 'authored_at', 365) },
@@ -81,15 +82,8 @@ export async function run(): Promise<void> {
     { figure: 'rfm_page_30d', url: `/app/stats/table/rfm?${month}`, baseline: count('encounters', 'start_at', 730) },
     { figure: 'at_risk_30d', url: `/api/stats/patients/at-risk?${month}`, baseline: count('questionnaire_responses', 'authored_at', 30) },
   ];
-  for (const view of views) {
-    const first = await app.inject({ method: 'GET', url: view.url, headers });
-    if (first.statusCode !== 200) throw new Error(`${view.url}: ${first.statusCode} ${first.body.slice(0, 300)}`);
-    const runs = view.figure.startsWith('rfm') || view.figure.startsWith('dashboard') ? Math.max(3, Math.floor(RUNS / 4)) : RUNS;
-    const server = await timeEachAsync(Array.from({ length: runs }, (_, i) => i), () => app.inject({ method: 'GET', url: view.url, headers }));
-    const raw = timeEach(Array.from({ length: runs }, (_, i) => i), view.baseline);
-    emit('stats', `${view.figure}_p50_ms${tag}`, percentile(server, 50), 'ms', percentile(raw, 50));
-    emit('stats', `${view.figure}_p99_ms${tag}`, percentile(server, 99), 'ms', percentile(raw, 99));
-  }
+  const fewer = (figure: string) => figure.startsWith('rfm') || figure.startsWith('dashboard');
+  await timeStatsViews(app, views.map((view) => (fewer(view.figure) ? { ...view, runs: Math.max(3, Math.floor(RUNS / 4)) } : view)), { headers, runs: RUNS, tag });
   await app.close();
   await deps.readAudit?.close();
   c.close();

@@ -117,3 +117,31 @@ export function medianOfCounts(counts: readonly (readonly [number, number])[]): 
   const mid = total >> 1;
   return total % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
+
+/** Cells in groups by key, in first-seen order; lists are pushed in place (a year may hold a cell per case). */
+export function groupBy<C>(cells: readonly C[], keyOf: (c: C) => string): Map<string, C[]> {
+  const groups = new Map<string, C[]>();
+  for (const c of cells) {
+    const list = groups.get(keyOf(c));
+    if (list) list.push(c);
+    else groups.set(keyOf(c), [c]);
+  }
+  return groups;
+}
+
+/** The named counts added up over cells: rollup rows and live groups are additive. */
+export function sumOf<K extends string>(cells: readonly Readonly<Record<K, number>>[], keys: readonly K[]): Record<K, number> {
+  const total = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const c of cells) for (const k of keys) total[k] += c[k];
+  return total;
+}
+
+/** A histogram of (value, weight) over cells for medianOfCounts; cells without a value are left out. */
+export function countsBy<C>(cells: readonly C[], valueOf: (c: C) => number | null, weightOf: (c: C) => number): [number, number][] {
+  const counts = new Map<number, number>();
+  for (const c of cells) {
+    const value = valueOf(c);
+    if (value !== null) counts.set(value, (counts.get(value) ?? 0) + weightOf(c));
+  }
+  return [...counts];
+}

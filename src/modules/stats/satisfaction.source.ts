@@ -1,6 +1,6 @@
 import type { Tx } from '../../../db/client.js';
 import { addDays } from '../../lib/clock.js';
-import { SATISFIED_AT } from './formulas.js';
+import { SATISFIED_AT, sumOf } from './formulas.js';
 import { splitForRollup } from './months.js';
 import { instantsOf, type DayRange } from './periods.js';
 import * as repo from './satisfaction.repository.js';
@@ -49,17 +49,5 @@ function* unrolledDays(range: DayRange, rolled: Set<string>): Generator<string> 
 
 /** Adds cells together (the sums are additive; the metrics turn them into figures). */
 export function addCells(cells: readonly repo.SatisfactionCell[]): Omit<repo.SatisfactionCell, 'day' | 'key'> {
-  const total = { responses: 0, satN: 0, satSum: 0, satSumSq: 0, satisfied: 0, npsN: 0, promoters: 0, passives: 0, detractors: 0 };
-  for (const c of cells) {
-    total.responses += c.responses;
-    total.satN += c.satN;
-    total.satSum += c.satSum;
-    total.satSumSq += c.satSumSq;
-    total.satisfied += c.satisfied;
-    total.npsN += c.npsN;
-    total.promoters += c.promoters;
-    total.passives += c.passives;
-    total.detractors += c.detractors;
-  }
-  return total;
+  return sumOf(cells, ['responses', 'satN', 'satSum', 'satSumSq', 'satisfied', 'npsN', 'promoters', 'passives', 'detractors']);
 }

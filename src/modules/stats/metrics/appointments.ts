@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { medianOfCounts, rate } from '../formulas.js';
+import { countsBy, groupBy, medianOfCounts, rate, sumOf } from '../formulas.js';
 import { Labels } from '../labels.js';
 import { bucketOf, bucketsOf, GRAINS } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
@@ -21,22 +21,13 @@ type AppointmentFigures = z.infer<typeof AppointmentFigures>;
 
 /** The one formula every appointments view uses: sums over cells, rates with their denominators, the lead-time median. */
 function appointmentFigures(cells: readonly repo.AppointmentCell[]): AppointmentFigures {
-  const t = { booked: 0, moved: 0, cancelled: 0, due: 0, noShows: 0 };
-  const leads = new Map<number, number>();
-  for (const c of cells) {
-    t.booked += c.booked;
-    t.moved += c.moved;
-    t.cancelled += c.cancelled;
-    t.due += c.due;
-    t.noShows += c.noShows;
-    leads.set(c.leadDays, (leads.get(c.leadDays) ?? 0) + c.booked);
-  }
+  const t = sumOf(cells, ['booked', 'moved', 'cancelled', 'due', 'noShows']);
   return {
     booked: t.booked,
     moved: t.moved,
     cancelled: rate(t.cancelled, t.booked, 'eligible'),
     noShow: rate(t.noShows, t.due, 'eligible'),
-    leadDays: { median: medianOfCounts([...leads]), n: t.booked },
+    leadDays: { median: medianOfCounts(countsBy(cells, (c) => c.leadDays, (c) => c.booked)), n: t.booked },
   };
 }
 
@@ -57,13 +48,7 @@ const volume: MetricDefinition<typeof VolumeQuery, typeof VolumeResult> = {
     const doctors = query.by === 'doctor' ? repo.doctorProfileNames(tx) : undefined;
     const label = (key: string) => (query.by === 'department' ? labels.department(key) : query.by === 'doctor' ? (doctors!.get(key) ?? key) : (CHANNEL_LABELS[key]?.[query.lang === 'en' ? 'en' : 'zh'] ?? key));
     const cells = appointmentCellsOf(tx, range, ctx.now.toISOString(), scopeOf(query), query.by);
-    const groups = new Map<string, repo.AppointmentCell[]>();
-    for (const c of cells) {
-      const list = groups.get(c.key);
-      if (list) list.push(c);
-      else groups.set(c.key, [c]);
-    }
-    const rows = [...groups].map(([key, list]) => ({ key, label: label(key), ...appointmentFigures(list) }));
+    const rows = [...groupBy(cells, (c) => c.key)].map(([key, list]) => ({ key, label: label(key), ...appointmentFigures(list) }));
     // Most booked first; ties by label, so the order is stable.
     rows.sort((a, b) => b.booked - a.booked || a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
     return { period: range, by: query.by, total: appointmentFigures(cells), rows };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { medianOfCounts, rate } from '../formulas.js';
+import { countsBy, groupBy, medianOfCounts, rate, sumOf } from '../formulas.js';
 import { Labels } from '../labels.js';
 import { instantsOf } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
@@ -46,30 +46,13 @@ const FeedbackRow = FeedbackFigures.extend({ key: z.string(), label: z.string() 
 const FeedbackResult = z.object({ period: Period, total: FeedbackFigures, byKind: z.array(FeedbackRow), byCategory: z.array(FeedbackRow), byDepartment: z.array(FeedbackRow) });
 
 function feedbackFigures(cells: readonly repo.FeedbackCell[]): z.infer<typeof FeedbackFigures> {
-  const t = { received: 0, resolved: 0, due: 0, met: 0, escalated: 0 };
-  const minutes = new Map<number, number>();
-  for (const c of cells) {
-    t.received += c.received;
-    t.resolved += c.resolved;
-    t.due += c.due;
-    t.met += c.met;
-    t.escalated += c.escalated;
-    if (c.minutes !== null) minutes.set(c.minutes, (minutes.get(c.minutes) ?? 0) + c.resolved);
-  }
-  const median = medianOfCounts([...minutes]);
+  const t = sumOf(cells, ['received', 'resolved', 'due', 'met', 'escalated']);
+  const median = medianOfCounts(countsBy(cells, (c) => c.minutes, (c) => c.resolved));
   return { received: t.received, resolved: t.resolved, medianHoursToResolve: median === null ? null : median / 60, deadlineMet: rate(t.met, t.due, 'eligible'), escalated: t.escalated };
 }
 
 function grouped(cells: readonly repo.FeedbackCell[], keyOf: (c: repo.FeedbackCell) => string, label: (key: string) => string) {
-  const groups = new Map<string, repo.FeedbackCell[]>();
-  // Pushed in place: a year's cells are nearly one per case (minutes to resolve), and copying a group's list for
-  // each of its cells took seconds at 100× the demo.
-  for (const c of cells) {
-    const list = groups.get(keyOf(c));
-    if (list) list.push(c);
-    else groups.set(keyOf(c), [c]);
-  }
-  return [...groups]
+  return [...groupBy(cells, keyOf)]
     .map(([key, list]) => ({ key, label: label(key), ...feedbackFigures(list) }))
     .sort((a, b) => b.received - a.received || a.key.localeCompare(b.key));
 }
