@@ -164,6 +164,18 @@ describe('the age pyramid from its rollup', () => {
     await expectEveryFigureByHand();
   });
 
+  it('a change made while the rollup is rebuilt (between two of its transactions) is folded in by the next one', async () => {
+    let changedOn: string | null = null;
+    await rebuildAllRollups(h.system(), (day) => {
+      if (changedOn !== null || day < '2026-03-01') return;
+      changedOn = day;
+      c.prepare("UPDATE patients SET birth_date = '1999-09-09', gender = 'other' WHERE id IN ('yp20', 'yp21')").run();
+    });
+    expect(changedOn).not.toBeNull();
+    expect(pending()).toBe(0);
+    await expectEveryFigureByHand();
+  });
+
   it('reads the rollup for rolled days: a visit slipped into an old day shows only once its day is rolled up again', async () => {
     const june = await pyramidOf('2026-06-01', '2026-06-30');
     c.prepare("INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, source, emergency_contacts, tags, created_at, updated_at) VALUES ('ylate', '补录', 'bulu', 'bl', 'male', '1980-01-01', 'walk-in', '[]', '[]', ?, ?)").run(at, at);
