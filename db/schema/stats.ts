@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Satisfaction per local day × department × doctor × questionnaire × encounter class, rebuilt by the nightly job
@@ -219,3 +219,39 @@ export const statsItemMonthly = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] })],
 );
+
+/**
+ * The age pyramid's rollup: each local day's visitors in `scope` (as in stats_visit_pairs), one entry per patient and
+ * scope: the day of their previous visit in that scope and their birth date and gender, packed as little-endian int32
+ * pairs (previous day as days since 1970-01-01, none -1,000,000; then YYYYMMDD × 4 + gender, no birth date 0) sorted by
+ * previous day. Patients seen in [s, e] are the entries of the days s..e whose previous day is before s, as for the
+ * visit pairs; one blob per day keeps a year to 365 reads instead of a row per patient. Built with the visit pairs.
+ */
+export const statsDayVisitors = sqliteTable(
+  'stats_day_visitors',
+  {
+    scope: text('scope').notNull(),
+    day: text('day').notNull(),
+    visitors: blob('visitors', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.day] })],
+);
+
+/**
+ * The birth date and gender a patient's rolled days still carry, kept (by a trigger) at the first change of either
+ * since the rollup last folded the changes in: the pyramid corrects rolled days for these patients until then.
+ */
+export const statsRolledDemographics = sqliteTable('stats_rolled_demographics', {
+  patientId: text('patient_id').primaryKey(),
+  birthDate: text('birth_date'),
+  gender: text('gender').notNull(),
+});
+
+/**
+ * The patient an encounter belonged to when its days were rolled up, kept (by a trigger) when a merge or its undoing
+ * moves it to another patient: the pyramid corrects rolled days for both patients until the rollup folds it in.
+ */
+export const statsRolledOwners = sqliteTable('stats_rolled_owners', {
+  encounterId: text('encounter_id').primaryKey(),
+  patientId: text('patient_id').notNull(),
+});

@@ -94,20 +94,24 @@ export interface DayVisitor {
   prevInDepartment: string | null;
   prevAnywhere: string | null;
   firstAnywhere: string | null;
+  birthDate: string | null;
+  gender: string | null;
 }
 
 /**
  * The patients seen in [start, end) (one local day), per department, with their last visit before `start` in that
- * department and anywhere, and their first visit anywhere: what the visit-pairs rollup keeps of a day. Each look-up
+ * department and anywhere, their first visit anywhere, and their birth date and gender: what the visit-pairs and
+ * pyramid rollups keep of a day. Each look-up
  * is one seek in a covering index (by department and patient, by patient).
  */
 export function dayVisitors(tx: Tx, start: string, end: string): DayVisitor[] {
   return tx.all<DayVisitor>(sql`SELECT v.patient_id AS patientId, v.department_id AS departmentId,
       (SELECT max(e.start_at) FROM encounters e WHERE e.department_id IS nullif(v.department_id, '') AND e.patient_id = v.patient_id AND e.start_at < ${start} AND e.status <> 'cancelled') AS prevInDepartment,
       (SELECT max(e.start_at) FROM encounters e WHERE e.patient_id = v.patient_id AND e.start_at < ${start} AND e.status <> 'cancelled') AS prevAnywhere,
-      (SELECT min(e.start_at) FROM encounters e WHERE e.patient_id = v.patient_id AND e.status <> 'cancelled') AS firstAnywhere
+      (SELECT min(e.start_at) FROM encounters e WHERE e.patient_id = v.patient_id AND e.status <> 'cancelled') AS firstAnywhere,
+      p.birth_date AS birthDate, p.gender AS gender
     FROM (SELECT DISTINCT patient_id, coalesce(department_id, '') AS department_id FROM encounters
-      WHERE start_at >= ${start} AND start_at < ${end} AND status <> 'cancelled') v`);
+      WHERE start_at >= ${start} AND start_at < ${end} AND status <> 'cancelled') v JOIN patients p ON p.id = v.patient_id`);
 }
 
 export interface VisitPair {

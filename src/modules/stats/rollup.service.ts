@@ -9,6 +9,8 @@ import { daysBetween, instantsOf } from './periods.js';
 import { rebuildDiagnosisDay } from './disease-mix.source.js';
 import { clearDiagnosisRollup, clearVisitPairs, firstEncounterInstant } from './patients.repository.js';
 import * as repo from './satisfaction.repository.js';
+import { clearDayVisitors } from './pyramid.repository.js';
+import { foldVisitorChanges } from './pyramid.source.js';
 import { rebuildVisitPairsDay } from './visitors.source.js';
 
 export interface RollupReport {
@@ -47,6 +49,7 @@ export async function rebuildAllRollups(ctx: ServiceContext, onDay?: (day: strin
     forgetRolledMonths(tx, 'satisfaction');
     clearDiagnosisRollup(tx);
     clearVisitPairs(tx);
+    clearDayVisitors(tx);
     return firstInstant(tx);
   });
   if (first === null) return { days: 0, responses: 0, from: null, to: null };
@@ -57,18 +60,22 @@ const DAYS_PER_TRANSACTION = 31;
 
 async function rebuildDays(ctx: ServiceContext, from: string, to: string, onDay?: (day: string) => void): Promise<RollupReport> {
   const report: RollupReport = { days: 0, responses: 0, from: from <= to ? from : null, to: from <= to ? to : null };
+  // Patients changed since their days were rolled (edits, merges) are folded in even when no day is due.
+  if (from > to) inTransaction(ctx, (tx) => foldVisitorChanges(tx, ctx.timeZone));
   for (let first = from; first <= to; first = addDays(first, DAYS_PER_TRANSACTION)) {
     // A month of days per transaction: one commit (and fsync) per month instead of per day.
     const days: string[] = [];
     for (let d = first; d <= to && days.length < DAYS_PER_TRANSACTION; d = addDays(d, 1)) days.push(d);
-    const built = inTransaction(ctx, (tx) =>
-      days.map((day) => {
+    const built = inTransaction(ctx, (tx) => {
+      // Before any day is rolled from things as they are now, so each rolled day matches the changes still kept.
+      foldVisitorChanges(tx, ctx.timeZone);
+      return days.map((day) => {
         const { start, end } = instantsOf({ from: day, to: day }, ctx.timeZone);
         rebuildDiagnosisDay(tx, day, start, end);
         rebuildVisitPairsDay(tx, ctx.timeZone, day);
         return repo.rebuildDay(tx, day, start, end, SATISFIED_AT, toInstant(ctx.now)).responses;
-      }),
-    );
+      });
+    });
     report.days += days.length;
     report.responses += built.reduce((a, b) => a + b, 0);
     for (const day of days) onDay?.(day);

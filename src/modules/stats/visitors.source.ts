@@ -2,13 +2,15 @@ import type { Tx } from '../../../db/client.js';
 import { addDays, localDate } from '../../lib/clock.js';
 import * as repo from './patients.repository.js';
 import { instantsOf, type DayRange } from './periods.js';
+import { replaceDayVisitors } from './pyramid.repository.js';
 import { rolledDays } from './satisfaction.repository.js';
+import { classCode, dayNumber, NO_PREVIOUS_DAY, packVisitors } from './visitor-classes.js';
 
 /** The scope of the whole hospital in stats_visit_pairs (department ids are never '*'). */
 export const WHOLE_HOSPITAL_SCOPE = '*';
 
 /** More days than this not rolled up (a rollup not built yet, days ahead): the period is counted directly instead. */
-const MOST_LIVE_DAYS = 3;
+export const MOST_LIVE_DAYS = 3;
 
 /**
  * Patients seen in the period and the new ones among them (no earlier visit anywhere). Distinct patients do not add
@@ -37,33 +39,52 @@ export function newAndReturningOf(tx: Tx, timeZone: string, range: DayRange, dep
   return total;
 }
 
-/** One local day's visit pairs: per department and for the whole hospital (see stats_visit_pairs). */
-export function visitPairsOfDay(tx: Tx, timeZone: string, day: string): repo.VisitPair[] {
+/** One local day's visits as both rollups keep them: its visit pairs and, per scope, its pyramid entries. */
+export interface DayOfVisits {
+  pairs: repo.VisitPair[];
+  /** Per scope: [previous visit day in the scope (NO_PREVIOUS_DAY: none), class] of each visitor. */
+  visitors: Map<string, [number, number][]>;
+}
+
+/** One local day's visits, per department and for the whole hospital (see stats_visit_pairs and stats_day_visitors). */
+export function visitsOfDay(tx: Tx, timeZone: string, day: string): DayOfVisits {
   const { start, end } = instantsOf({ from: day, to: day }, timeZone);
   const dayOf = localDays(timeZone);
   const pairs = new Map<string, repo.VisitPair>();
-  const add = (scope: string, prevDay: string, firstDay: string) => {
+  const visitors = new Map<string, [number, number][]>();
+  const add = (scope: string, prevDay: string, firstDay: string, code: number) => {
     const key = `${scope}\u0000${prevDay}\u0000${firstDay}`;
     const pair = pairs.get(key);
     if (pair) pair.patients += 1;
     else pairs.set(key, { scope, prevDay, firstDay, patients: 1 });
+    let entries = visitors.get(scope);
+    if (!entries) visitors.set(scope, (entries = []));
+    entries.push([prevDay ? dayNumber(prevDay) : NO_PREVIOUS_DAY, code]);
   };
   const counted = new Set<string>();
   for (const v of repo.dayVisitors(tx, start, end)) {
-    add(v.departmentId, v.prevInDepartment ? dayOf(v.prevInDepartment) : '', v.prevInDepartment ? '' : dayOf(v.firstAnywhere ?? start));
+    const code = classCode(v.birthDate, v.gender);
+    add(v.departmentId, v.prevInDepartment ? dayOf(v.prevInDepartment) : '', v.prevInDepartment ? '' : dayOf(v.firstAnywhere ?? start), code);
     if (counted.has(v.patientId)) continue;
     counted.add(v.patientId);
-    add(WHOLE_HOSPITAL_SCOPE, v.prevAnywhere ? dayOf(v.prevAnywhere) : '', v.prevAnywhere ? '' : day);
+    add(WHOLE_HOSPITAL_SCOPE, v.prevAnywhere ? dayOf(v.prevAnywhere) : '', v.prevAnywhere ? '' : day, code);
   }
-  return [...pairs.values()];
+  return { pairs: [...pairs.values()], visitors };
 }
 
+export function visitPairsOfDay(tx: Tx, timeZone: string, day: string): repo.VisitPair[] {
+  return visitsOfDay(tx, timeZone, day).pairs;
+}
+
+/** Rebuilds one local day of both rollups from the encounters and patients as they are now. */
 export function rebuildVisitPairsDay(tx: Tx, timeZone: string, day: string): void {
-  repo.replaceVisitPairsDay(tx, day, visitPairsOfDay(tx, timeZone, day));
+  const { pairs, visitors } = visitsOfDay(tx, timeZone, day);
+  repo.replaceVisitPairsDay(tx, day, pairs);
+  replaceDayVisitors(tx, day, [...visitors].map(([scope, entries]) => ({ scope, visitors: packVisitors(entries) })));
 }
 
 /** Local dates of instants; a zone's offset changes only on a quarter hour, so one conversion per quarter hour. */
-function localDays(timeZone: string): (instant: string) => string {
+export function localDays(timeZone: string): (instant: string) => string {
   const cache = new Map<string, string>();
   return (instant) => {
     const key = instant.slice(0, 13) + String(Math.floor(Number(instant.slice(14, 16)) / 15));

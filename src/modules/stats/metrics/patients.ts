@@ -11,6 +11,7 @@ import type { MetricDefinition, MetricRegistry } from '../registry.js';
 import { movementOf, snapshotAtOrBefore, WHOLE_HOSPITAL } from '../rfm.repository.js';
 import { RFM_SEGMENTS, rfmSegment, type RfmSegment } from '../rfm.js';
 import { Period, Rate, StatsFilter } from '../stats.schemas.js';
+import { visitorsByClass } from '../pyramid.source.js';
 import { newAndReturningOf } from '../visitors.source.js';
 
 const Counted = z.object({ key: z.string(), label: z.string(), patients: z.number().int(), share: Rate });
@@ -61,10 +62,9 @@ const pyramid: MetricDefinition<typeof StatsFilter, typeof PyramidResult> = {
   query: StatsFilter,
   result: PyramidResult,
   compute: ({ tx, ctx, range, query }) => {
-    const { start, end } = instantsOf(range, ctx.timeZone);
     const cells = new Map(BANDS.map((b) => [b, { band: b, male: 0, female: 0, other: 0, unknown: 0 }]));
     let total = 0;
-    for (const row of repo.visitorsByBirthYear(tx, start, end, query.departmentId)) {
+    for (const row of visitorsByClass(tx, ctx.timeZone, range, query.departmentId)) {
       const age = row.birthDate ? ageOn(row.birthDate, range.to) : null;
       const band: (typeof BANDS)[number] = age === null || age < 0 ? 'unknown' : age >= 80 ? '80+' : BANDS[Math.floor(age / 10)]!;
       const gender = (GENDERS as readonly string[]).includes(row.gender) ? (row.gender as (typeof GENDERS)[number]) : 'unknown';
