@@ -1,5 +1,5 @@
 import type { AgreementLevel, FieldName } from './identity.schemas.js';
-import { compareNames, compareText } from './comparators.js';
+import { compareNameParts, compareText, crosses, LEVELS, RANK } from './comparators.js';
 import type { PreparedRecord } from './prepared-record.js';
 import type { WeightTable } from './weights.js';
 
@@ -24,6 +24,8 @@ export class CandidateDigests {
   private search = 0;
   /** Place names by number (0: none); past PLACES_LIMIT distinct ones a new name is UNKNOWN and read from the record. */
   private readonly placeIds = new Map<string, number>();
+  private readonly placesLimit: number;
+  private readonly memoSize: number;
 
   // The incoming record the bounds are for, and what is known of it.
   private a: PreparedRecord | null = null;
@@ -37,8 +39,14 @@ export class CandidateDigests {
   private aGender = 0;
   private aPlaces = new Int32Array(3);
   private scratch = new Int8Array(10);
-  private names = new Map<number, Map<number, number>>();
-  private places = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
+  /** Counts the records prepared: a memo entry holds for the record prepared when it was written. */
+  private prepared = 0;
+  private readonly familyMemo: PartMemo;
+  private readonly givenMemo: PartMemo;
+  private readonly placeMemos: PlaceMemo[];
+  /** Name weights by agreement rank. */
+  private familyWeights = new Float64Array(LEVELS.length);
+  private givenWeights = new Float64Array(LEVELS.length);
   /** Fields the digest cannot see, at the most they can add for this record, by which of them a candidate has (NaN: not yet worked out). */
   private rest = new Float64Array(1 << FLAGS.length);
   private restMost = new Float64Array(FLAGS.length);
@@ -56,6 +64,19 @@ export class CandidateDigests {
   private birthMost = 0;
   private phoneOpen = 0;
   private phoneMost = 0;
+
+  /**
+   * `placesLimit` (how many distinct place names are numbered) and `memoSize` (slots of the per-record memos, a
+   * power of two) are for tests: small ones take the paths a huge index or a crowded memo would.
+   */
+  constructor(options: { placesLimit?: number; memoSize?: number } = {}) {
+    this.placesLimit = options.placesLimit ?? PLACES_LIMIT;
+    this.memoSize = options.memoSize ?? MEMO_SIZE;
+    if ((this.memoSize & (this.memoSize - 1)) !== 0) throw new RangeError(`memoSize must be a power of two, not ${this.memoSize}`);
+    this.familyMemo = new PartMemo(this.memoSize);
+    this.givenMemo = new PartMemo(this.memoSize);
+    this.placeMemos = [new PlaceMemo(this.memoSize), new PlaceMemo(this.memoSize), new PlaceMemo(this.memoSize)];
+  }
 
   /** Keeps the digest of the record stored at `position`, with its trusted resident ID (see MatchIndex) if any. */
   set(position: number, r: PreparedRecord, trustedResidentId: string | null = null): void {
@@ -150,8 +171,15 @@ export class CandidateDigests {
     const p = weights.phone;
     this.phoneOpen = Math.max(p.close, p.partial, p.different);
     this.phoneMost = most(p);
-    if (this.names.size > 0) this.names.clear();
-    for (const seen of this.places) if (seen.size > 0) seen.clear();
+    LEVELS.forEach((level, rank) => {
+      this.familyWeights[rank] = weights.familyName[level];
+      this.givenWeights[rank] = weights.givenName[level];
+    });
+    if (this.prepared === MAX_MARK) {
+      for (const memo of [this.familyMemo, this.givenMemo, ...this.placeMemos]) memo.mark.fill(0);
+      this.prepared = 0;
+    }
+    this.prepared++;
     // Cheap per record: most records of a small index meet a candidate or two.
     for (let bit = 0; bit < FLAGS.length; bit++) {
       const [field, has] = FLAGS[bit]!;
@@ -199,21 +227,36 @@ export class CandidateDigests {
   private placeAtMost(i: number, b: number): number {
     const a = this.aPlaces[i]!;
     if (a === 0 || b === 0) return this.placeMissing[i]!;
-    // A candidate's name past the numbering may be the same; the record's own name unnumbered is no candidate's.
-    if (b === UNKNOWN_PLACE) return this.placeMost[i]!;
+    // Two names past the numbering may or may not be the same; a numbered one and another are not.
+    if (a === UNKNOWN_PLACE && b === UNKNOWN_PLACE) return this.placeMost[i]!;
     return a === b ? this.placeExact[i]! : this.placeOpen[i]!;
   }
 
+  /**
+   * compareNames's weight, from the ranks of the record's two name parts against the candidate's family name and
+   * against its given name, each worked out once per incoming record (the same shared parts recur hundreds of times).
+   */
   private nameWeight(family: number, given: number, position: number, records: readonly PreparedRecord[]): number {
-    let byGiven = this.names.get(family);
-    if (byGiven === undefined) this.names.set(family, (byGiven = new Map()));
-    let weight = byGiven.get(given);
-    if (weight === undefined) {
-      const names = compareNames(this.a!, records[position]!);
-      weight = this.w.familyName[names.family.level] + this.w.givenName[names.given.level];
-      byGiven.set(given, weight);
+    const a = this.a!;
+    const f = this.familyMemo;
+    let slot = family & (this.memoSize - 1);
+    if (f.id[slot] !== family || f.mark[slot] !== this.prepared) {
+      const b = records[position]!.family;
+      f.set(slot, family, this.prepared, RANK[compareNameParts(a.family, b).level], RANK[compareNameParts(a.given, b).level]);
     }
-    return weight;
+    const straightFamily = f.straight[slot]!;
+    const crossedGiven = f.crossed[slot]!;
+    const g = this.givenMemo;
+    slot = given & (this.memoSize - 1);
+    if (g.id[slot] !== given || g.mark[slot] !== this.prepared) {
+      const b = records[position]!.given;
+      g.set(slot, given, this.prepared, RANK[compareNameParts(a.given, b).level], RANK[compareNameParts(a.family, b).level]);
+    }
+    const straightGiven = g.straight[slot]!;
+    const crossedFamily = g.crossed[slot]!;
+    return crosses(straightFamily, straightGiven, crossedFamily, crossedGiven)
+      ? this.familyWeights[crossedFamily]! + this.givenWeights[crossedGiven]!
+      : this.familyWeights[straightFamily]! + this.givenWeights[straightGiven]!;
   }
 
   private birthWeight(b: number): number {
@@ -249,21 +292,19 @@ export class CandidateDigests {
     const a = this.aPlaces[i]!;
     if (a === 0 || b === 0) return l.missing;
     if (a === b && a !== UNKNOWN_PLACE) return l.exact;
-    const seen = this.places[i]!;
-    let weight = b === UNKNOWN_PLACE ? undefined : seen.get(b);
-    if (weight === undefined) {
-      weight = l[compareText(this.a![field], records[position]![field]).level];
-      // Remembered by number for this record; a place past the numbering is compared each time.
-      if (b !== UNKNOWN_PLACE) seen.set(b, weight);
-    }
-    return weight;
+    // Remembered by number for this record; a place past the numbering is compared each time.
+    if (b === UNKNOWN_PLACE) return l[compareText(this.a![field], records[position]![field]).level];
+    const memo = this.placeMemos[i]!;
+    const slot = b & (this.memoSize - 1);
+    if (memo.id[slot] !== b || memo.mark[slot] !== this.prepared) memo.set(slot, b, this.prepared, l[compareText(this.a![field], records[position]![field]).level]);
+    return memo.weight[slot]!;
   }
 
   private placeId(place: string | null): number {
     if (place === null) return 0;
     let id = this.placeIds.get(place);
     if (id === undefined) {
-      if (this.placeIds.size >= PLACES_LIMIT) return UNKNOWN_PLACE;
+      if (this.placeIds.size >= this.placesLimit) return UNKNOWN_PLACE;
       this.placeIds.set(place, (id = this.placeIds.size + 1));
     }
     return id;
@@ -278,6 +319,53 @@ export class CandidateDigests {
     const grown = new Int32Array(positions * STRIDE);
     grown.set(this.d);
     this.d = grown;
+  }
+}
+
+/**
+ * Slots of the per-record memos of name parts and place names, by number modulo the size: two numbers on one slot
+ * only cost a comparison again.
+ */
+const MEMO_SIZE = 4096;
+
+/** For a candidate's name part by number: its agreement rank with the record's part in the same role, and crossed. */
+class PartMemo {
+  readonly id: Int32Array;
+  readonly mark: Int32Array;
+  readonly straight: Int8Array;
+  readonly crossed: Int8Array;
+
+  constructor(size: number) {
+    this.id = new Int32Array(size).fill(-1);
+    this.mark = new Int32Array(size);
+    this.straight = new Int8Array(size);
+    this.crossed = new Int8Array(size);
+  }
+
+  set(slot: number, id: number, mark: number, straight: number, crossed: number): void {
+    this.id[slot] = id;
+    this.mark[slot] = mark;
+    this.straight[slot] = straight;
+    this.crossed[slot] = crossed;
+  }
+}
+
+/** For a candidate's place name by number: its weight against the record's. */
+class PlaceMemo {
+  readonly id: Int32Array;
+  readonly mark: Int32Array;
+  readonly weight: Float64Array;
+
+  constructor(size: number) {
+    this.id = new Int32Array(size).fill(-1);
+    this.mark = new Int32Array(size);
+    this.weight = new Float64Array(size);
+  }
+
+  set(slot: number, id: number, mark: number, weight: number): void {
+    this.id[slot] = id;
+    this.mark[slot] = mark;
+    this.weight[slot] = weight;
   }
 }
 
