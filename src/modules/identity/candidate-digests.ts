@@ -31,14 +31,15 @@ export class CandidateDigests {
   private a: PreparedRecord | null = null;
   private w!: Record<FieldName, Record<AgreementLevel, number>>;
   private aBirth = UNKNOWN;
-  private aBirthDigits = new Int8Array(10);
+  private aBirthDigits = 0;
+  private aBirthDigitsHigh = 0;
   private aPhoneLow = 0;
   private aPhoneHigh = 0;
   private aPhoneLength = UNKNOWN;
-  private aPhoneDigits = new Int8Array(10);
+  private aPhoneDigits = 0;
+  private aPhoneDigitsHigh = 0;
   private aGender = 0;
   private aPlaces = new Int32Array(3);
-  private scratch = new Int8Array(10);
   /** Counts the records prepared: a memo entry holds for the record prepared when it was written. */
   private prepared = 0;
   private readonly familyMemo: PartMemo;
@@ -84,33 +85,36 @@ export class CandidateDigests {
     this.count = Math.max(this.count, position + 1);
     const d = this.d;
     const i = position * STRIDE;
-    d[i + BIRTH] = birthNumber(r.birth);
+    const birth = birthNumber(r.birth);
+    d[i + BIRTH] = birth;
+    d[i + BIRTH_DIGITS] = birth >= 0 ? digitCounts(birth, 0, 8, false) : 0;
+    d[i + BIRTH_DIGITS_HIGH] = birth >= 0 ? digitCounts(birth, 0, 8, true) : 0;
     const [low, high, length] = phoneNumber(r.phone);
     d[i + PHONE_LOW] = low;
     d[i + PHONE_HIGH] = high;
     d[i + PHONE_LENGTH] = length;
-    d[i + GENDER] = genderCode(r.gender);
+    d[i + PHONE_DIGITS] = length > 0 ? digitCounts(low, high, length, false) : 0;
+    d[i + PHONE_DIGITS_HIGH] = length > 0 ? digitCounts(low, high, length, true) : 0;
     let present = 0;
     FLAGS.forEach(([, has], bit) => (present |= has(r) ? 1 << bit : 0));
-    d[i + PRESENT] = present;
     d[i + FAMILY] = r.family?.id ?? 0;
     d[i + GIVEN] = r.given?.id ?? 0;
     d[i + LOCALITY] = this.placeId(r.locality);
     d[i + CITY] = this.placeId(r.city);
     d[i + REGION] = this.placeId(r.region);
-    d[i + HAS_TRUSTED] = trustedResidentId === null ? 0 : 1;
+    d[i + STATE] = genderCode(r.gender) | (trustedResidentId === null ? 0 : HAS_TRUSTED) | (present << PRESENT_SHIFT);
     d[i + TRUSTED_HASH] = trustedResidentId === null ? 0 : textHash(trustedResidentId);
-    d[i + GONE] = 0;
     d[i + MARK] = 0;
   }
 
   /** The record at `position` no longer counts (its slot stays, as blocks still point at it). */
   forget(position: number): void {
-    this.d[position * STRIDE + GONE] = 1;
+    const i = position * STRIDE + STATE;
+    this.d[i] = this.d[i]! | GONE;
   }
 
   gone(position: number): boolean {
-    return this.d[position * STRIDE + GONE] === 1;
+    return (this.d[position * STRIDE + STATE]! & GONE) !== 0;
   }
 
   /** Starts a search: `gather` then takes each position once. */
@@ -136,7 +140,7 @@ export class CandidateDigests {
    */
   otherResidentId(position: number, mine: string, mineHash: number, trusted: readonly (string | null)[]): boolean {
     const i = position * STRIDE;
-    if (this.d[i + HAS_TRUSTED] === 0) return false;
+    if ((this.d[i + STATE]! & HAS_TRUSTED) === 0) return false;
     return this.d[i + TRUSTED_HASH] !== mineHash || trusted[position] !== mine;
   }
 
@@ -145,9 +149,15 @@ export class CandidateDigests {
     this.a = a;
     this.w = weights;
     this.aBirth = birthNumber(a.birth);
-    if (this.aBirth >= 0) digitCounts(this.aBirth, 0, 8, this.aBirthDigits);
+    if (this.aBirth >= 0) {
+      this.aBirthDigits = digitCounts(this.aBirth, 0, 8, false);
+      this.aBirthDigitsHigh = digitCounts(this.aBirth, 0, 8, true);
+    }
     [this.aPhoneLow, this.aPhoneHigh, this.aPhoneLength] = phoneNumber(a.phone);
-    if (this.aPhoneLength > 0) digitCounts(this.aPhoneLow, this.aPhoneHigh, this.aPhoneLength, this.aPhoneDigits);
+    if (this.aPhoneLength > 0) {
+      this.aPhoneDigits = digitCounts(this.aPhoneLow, this.aPhoneHigh, this.aPhoneLength, false);
+      this.aPhoneDigitsHigh = digitCounts(this.aPhoneLow, this.aPhoneHigh, this.aPhoneLength, true);
+    }
     this.aGender = genderCode(a.gender);
     // Looked up, not added: a name no record holds has no number, and then no candidate's equals it.
     this.aPlaces[0] = this.knownPlaceId(a.locality);
@@ -209,10 +219,11 @@ export class CandidateDigests {
   mayReach(position: number, records: readonly PreparedRecord[], floor: number): boolean {
     const d = this.d;
     const i = position * STRIDE;
-    const gender = d[i + GENDER]!;
-    let bound = this.birthWeight(d[i + BIRTH]!) + this.phoneWeight(d[i + PHONE_LOW]!, d[i + PHONE_HIGH]!, d[i + PHONE_LENGTH]!);
+    const state = d[i + STATE]!;
+    const gender = state & GENDER;
+    let bound = this.birthWeight(i) + this.phoneWeight(i);
     bound += this.aGender === 0 || gender === 0 ? this.genderMissing : this.aGender === gender ? this.genderExact : this.genderDifferent;
-    bound += this.restFor(d[i + PRESENT]!);
+    bound += this.restFor(state >>> PRESENT_SHIFT);
     const locality = d[i + LOCALITY]!;
     const city = d[i + CITY]!;
     const region = d[i + REGION]!;
@@ -259,18 +270,24 @@ export class CandidateDigests {
       : this.familyWeights[straightFamily]! + this.givenWeights[straightGiven]!;
   }
 
-  private birthWeight(b: number): number {
+  private birthWeight(i: number): number {
+    const b = this.d[i + BIRTH]!;
     const l = this.w.birthDate;
     const a = this.aBirth;
     if (a === MISSING || b === MISSING) return l.missing;
     if (a === UNKNOWN || b === UNKNOWN) return this.birthMost;
     if (a === b) return l.exact;
     // More than two digits not shared: more than two edits (partial at most allows two), and no day-month swap.
-    digitCounts(b, 0, 8, this.scratch);
-    return bagDistance(this.aBirthDigits, this.scratch) > 2 ? l.different : this.birthOpen;
+    // Eight digits each: as many of the record's digits missing from the candidate's as the other way round.
+    const missing = excess(this.aBirthDigits, this.d[i + BIRTH_DIGITS]!) + excess(this.aBirthDigitsHigh, this.d[i + BIRTH_DIGITS_HIGH]!);
+    return missing > 2 ? l.different : this.birthOpen;
   }
 
-  private phoneWeight(low: number, high: number, length: number): number {
+  private phoneWeight(i: number): number {
+    const d = this.d;
+    const low = d[i + PHONE_LOW]!;
+    const high = d[i + PHONE_HIGH]!;
+    const length = d[i + PHONE_LENGTH]!;
     const l = this.w.phone;
     const aLength = this.aPhoneLength;
     if (aLength === MISSING || length === MISSING) return l.missing;
@@ -282,8 +299,9 @@ export class CandidateDigests {
     }
     // Close otherwise needs one edit: lengths one apart at most, and at most one digit not shared.
     if (Math.abs(aLength - length) > 1) return l.different;
-    digitCounts(low, high, length, this.scratch);
-    return bagDistance(this.aPhoneDigits, this.scratch) > 1 ? l.different : this.phoneOpen;
+    // The record's digits missing from the candidate's, and (their totals differing by the lengths) the other way.
+    const missing = excess(this.aPhoneDigits, d[i + PHONE_DIGITS]!) + excess(this.aPhoneDigitsHigh, d[i + PHONE_DIGITS_HIGH]!);
+    return Math.max(missing, missing - aLength + length) > 1 ? l.different : this.phoneOpen;
   }
 
   private placeWeight(i: number, b: number, position: number, records: readonly PreparedRecord[]): number {
@@ -376,18 +394,25 @@ const BIRTH = 0;
 const PHONE_LOW = 1;
 const PHONE_HIGH = 2;
 const PHONE_LENGTH = 3;
-const GENDER = 4;
-const PRESENT = 5;
-const FAMILY = 6;
-const GIVEN = 7;
-const LOCALITY = 8;
-const CITY = 9;
-const REGION = 10;
-const HAS_TRUSTED = 11;
-const TRUSTED_HASH = 12;
-const GONE = 13;
+/** Gender (GENDER bits), HAS_TRUSTED, GONE (forgotten), and which fields of FLAGS the record has (from PRESENT_SHIFT). */
+const STATE = 4;
+const GENDER = 0b11;
+const HAS_TRUSTED = 0b100;
+const GONE = 0b1000;
+const PRESENT_SHIFT = 8;
+const FAMILY = 5;
+const GIVEN = 6;
+const LOCALITY = 7;
+const CITY = 8;
+const REGION = 9;
+const TRUSTED_HASH = 10;
 /** The search in which the position was last gathered. */
-const MARK = 14;
+const MARK = 11;
+/** How many of each digit the birth date and the phone have (digitCounts): digits 0 to 7, then 8 and 9. */
+const BIRTH_DIGITS = 12;
+const BIRTH_DIGITS_HIGH = 13;
+const PHONE_DIGITS = 14;
+const PHONE_DIGITS_HIGH = 15;
 const MAX_MARK = 0x7fffffff;
 const PLACE_FIELDS = ['locality', 'city', 'region'] as const;
 /** Distinct place names numbered (a country has a few thousand; free text could have any number). */
@@ -428,31 +453,36 @@ function genderCode(gender: PreparedRecord['gender']): number {
   return gender === null ? 0 : gender === 'male' ? 1 : 2;
 }
 
-/** How many of each digit a number of `length` digits has (leading zeros included), given its last eight and the rest. */
-function digitCounts(low: number, high: number, length: number, counts: Int8Array): void {
-  counts.fill(0);
+/**
+ * How many of each digit a number of `length` digits has (leading zeros included), given its last eight and the
+ * rest: four bits a digit, digits 0 to 7 in one integer, or (`high`) 8 and 9 in another (no count passes 15).
+ */
+function digitCounts(low: number, high: number, length: number, upper: boolean): number {
+  let counts = 0;
   let rest = low;
   for (let i = 0; i < length; i++) {
     if (i === 8) rest = high;
     const digit = rest % 10;
-    counts[digit]!++;
+    if (digit >= 8 === upper) counts += 1 << (4 * (digit & 7));
     rest = (rest / 10) | 0;
   }
+  return counts | 0;
 }
 
 /**
- * max(digits of a not in b, digits of b not in a), counted with repetition: a lower bound on the edit distance,
- * as an insertion, deletion or substitution changes each count by at most one and a swap changes none.
+ * The sum over the eight four-bit counts of max(0, a − b): of a's digits, how many b lacks (with repetition). Each
+ * count is widened to a byte with a guard bit, so the eight subtractions happen in two without borrowing across.
+ * With the same total digits on both sides it is a lower bound on the edit distance, as an insertion, deletion or
+ * substitution changes each count by at most one and a swap changes none.
  */
-function bagDistance(aCounts: Int8Array, scratch: Int8Array): number {
-  let onlyA = 0;
-  let onlyB = 0;
-  for (let d = 0; d < 10; d++) {
-    const diff = aCounts[d]! - scratch[d]!;
-    if (diff > 0) onlyA += diff;
-    else onlyB -= diff;
-  }
-  return Math.max(onlyA, onlyB);
+function excess(a: number, b: number): number {
+  return excessOfBytes(a & 0x0f0f0f0f, b & 0x0f0f0f0f) + excessOfBytes((a >>> 4) & 0x0f0f0f0f, (b >>> 4) & 0x0f0f0f0f);
+}
+
+function excessOfBytes(a: number, b: number): number {
+  const guarded = ((a | 0x80808080) - b) | 0;
+  const aNotLess = (guarded & 0x80808080) >>> 7;
+  return Math.imul(guarded & Math.imul(aNotLess, 0x7f), 0x01010101) >>> 24;
 }
 
 const POWERS_OF_TEN = Array.from({ length: 9 }, (_, i) => 10 ** i);
