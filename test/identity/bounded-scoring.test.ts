@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFebrl } from '../../src/modules/identity/febrl.js';
 import { blockingKeys } from '../../src/modules/identity/blocking.js';
-import { CandidateDigests } from '../../src/modules/identity/candidate-digests.js';
+import { CandidateDigests, digitCounts, excess } from '../../src/modules/identity/candidate-digests.js';
 import { compareRecords } from '../../src/modules/identity/comparators.js';
 import { DEFAULT_MATCH_CONFIG } from '../../src/modules/identity/match-config.js';
 import { MatchIndex } from '../../src/modules/identity/match-index.js';
@@ -50,6 +50,29 @@ describe('edit distance shortcuts', () => {
       }
     }
     expect(checked).toBe(60_000);
+  });
+});
+
+describe('digit counts', () => {
+  it('sum the digits one number lacks, with repetition, as counting them one by one does', () => {
+    const random = new Random(17);
+    const counted = (a: string, b: string) => {
+      let lacking = 0;
+      for (let d = 0; d <= 9; d++) lacking += Math.max(0, [...a].filter((c) => c === String(d)).length - [...b].filter((c) => c === String(d)).length);
+      return lacking;
+    };
+    const packed = (s: string, upper: boolean) => {
+      const cut = Math.max(0, s.length - 8);
+      return digitCounts(Number(s.slice(cut)), cut === 0 ? 0 : Number(s.slice(0, cut)), s.length, upper);
+    };
+    for (let n = 0; n < 20_000; n++) {
+      // From one digit to fifteen (a phone), from one digit value to all ten: counts from 0 to 15.
+      const values = random.int(1, 10);
+      const digits = () => Array.from({ length: random.int(1, 15) }, () => String(random.int(0, values - 1))).join('');
+      const a = digits();
+      const b = digits();
+      expect(excess(packed(a, false), packed(b, false)) + excess(packed(a, true), packed(b, true)), `${a} ${b}`).toBe(counted(a, b));
+    }
   });
 });
 

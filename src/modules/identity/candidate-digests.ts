@@ -457,7 +457,7 @@ function genderCode(gender: PreparedRecord['gender']): number {
  * How many of each digit a number of `length` digits has (leading zeros included), given its last eight and the
  * rest: four bits a digit, digits 0 to 7 in one integer, or (`high`) 8 and 9 in another (no count passes 15).
  */
-function digitCounts(low: number, high: number, length: number, upper: boolean): number {
+export function digitCounts(low: number, high: number, length: number, upper: boolean): number {
   let counts = 0;
   let rest = low;
   for (let i = 0; i < length; i++) {
@@ -475,7 +475,7 @@ function digitCounts(low: number, high: number, length: number, upper: boolean):
  * With the same total digits on both sides it is a lower bound on the edit distance, as an insertion, deletion or
  * substitution changes each count by at most one and a swap changes none.
  */
-function excess(a: number, b: number): number {
+export function excess(a: number, b: number): number {
   return excessOfBytes(a & 0x0f0f0f0f, b & 0x0f0f0f0f) + excessOfBytes((a >>> 4) & 0x0f0f0f0f, (b >>> 4) & 0x0f0f0f0f);
 }
 
