@@ -1,6 +1,7 @@
 import { newId } from '../../lib/ids.js';
 import { blockingKeys } from './blocking.js';
-import { CandidateDigests, textHash } from './candidate-digests.js';
+import { CandidateDigests } from './candidate-digests.js';
+import { textHash } from './digest-numbers.js';
 import { compareRecords } from './comparators.js';
 import { invalidMatchRecord } from './identity.errors.js';
 import { MatchRecord } from './identity.schemas.js';
