@@ -15,9 +15,9 @@ import { birthNumber, digitCounts, endsWith, excess, MISSING, phoneNumber, textH
  * the rest at the most it could weigh. The bound is never below the true score, so a candidate it drops could not
  * have reached the bar.
  *
- * A record's digest is one run of STRIDE integers in one typed array, beside the search's marks for it (gathered
- * in this search, forgotten, its trusted resident ID's hash): a candidate costs one or two cache lines, where a
- * field per array cost a cache miss per field (at a million records, most of the time of a match).
+ * A record's digest is sixteen integers, one cache line, with the search's marks for it (gathered in this search,
+ * forgotten, its trusted resident ID's hash): a candidate costs one memory read, where a field per array cost a
+ * cache miss per field (at a million records, most of the time of a match).
  */
 export class CandidateDigests {
   /**
