@@ -8,7 +8,9 @@ import type { WeightTable } from './weights.js';
 export interface Agreement { level: AgreementLevel; note?: string }
 
 const MISSING: Agreement = { level: 'missing' };
-const RANK: Record<AgreementLevel, number> = { exact: 4, close: 3, partial: 2, missing: 1, different: 0 };
+/** Agreement levels in order of strength; a level's rank is also its place in LEVELS. */
+export const RANK: Record<AgreementLevel, number> = { exact: 4, close: 3, partial: 2, missing: 1, different: 0 };
+export const LEVELS: readonly AgreementLevel[] = ['different', 'missing', 'partial', 'close', 'exact'];
 
 type Comparator = (a: PreparedRecord, b: PreparedRecord) => Agreement;
 
@@ -231,14 +233,27 @@ function namesOf(a: PreparedRecord, b: PreparedRecord): { family: Agreement; giv
 export function compareNames(a: PreparedRecord, b: PreparedRecord): { family: Agreement; given: Agreement } {
   const family = compareNameParts(a.family, b.family);
   const given = compareNameParts(a.given, b.given);
-  const straight = RANK[family.level] + RANK[given.level];
-  if (straight >= RANK.close * 2) return { family, given };
+  if (!mayCross(RANK[family.level], RANK[given.level])) return { family, given };
   const crossedFamily = compareNameParts(a.family, b.given);
   const crossedGiven = compareNameParts(a.given, b.family);
-  if (RANK[crossedFamily.level] >= RANK.close && RANK[crossedGiven.level] >= RANK.close && RANK[crossedFamily.level] + RANK[crossedGiven.level] > straight) {
+  if (crosses(RANK[family.level], RANK[given.level], RANK[crossedFamily.level], RANK[crossedGiven.level])) {
     return { family: { level: crossedFamily.level, note: 'names swapped' }, given: { level: crossedGiven.level, note: 'names swapped' } };
   }
   return { family, given };
+}
+
+/** Names that agree straight at least closely on both parts are read straight, whatever the crossed reading gives. */
+function mayCross(family: number, given: number): boolean {
+  return family + given < RANK.close * 2;
+}
+
+/**
+ * Whether the crossed reading (the record's family name against the candidate's given name and the other way
+ * round) replaces the straight one, by the ranks of the four agreements: both crossed parts close or better, and
+ * more agreement than straight. Candidate digests weigh names by this same rule.
+ */
+export function crosses(family: number, given: number, crossedFamily: number, crossedGiven: number): boolean {
+  return mayCross(family, given) && crossedFamily >= RANK.close && crossedGiven >= RANK.close && crossedFamily + crossedGiven > family + given;
 }
 
 /**

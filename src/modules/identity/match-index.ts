@@ -1,6 +1,7 @@
 import { newId } from '../../lib/ids.js';
 import { blockingKeys } from './blocking.js';
 import { CandidateDigests } from './candidate-digests.js';
+import { textHash } from './digest-numbers.js';
 import { compareRecords } from './comparators.js';
 import { invalidMatchRecord } from './identity.errors.js';
 import { MatchRecord } from './identity.schemas.js';
@@ -34,13 +35,12 @@ export class MatchIndex {
   /**
    * The records by slot, in parallel arrays rather than an object per slot: the search reads a thousand slots per
    * record in a big index, and each object is one more cache miss. A forgotten slot keeps its place (blocks still
-   * point at it) with personId '' and its flag set in `gone`, which the search checks first.
+   * point at it) with personId '' and its digest marked gone, which the search checks first.
    */
   private readonly records: PreparedRecord[] = [];
   private readonly personIds: string[] = [];
   /** Each record's trusted resident ID (see trustedResidentId), computed once. */
   private readonly trusted: (string | null)[] = [];
-  private gone = new Uint8Array(1024);
   private readonly digests = new CandidateDigests();
   /** Blocking key → slots; a key held by one record (a phone, a resident ID) keeps the bare slot, not an array. */
   private readonly blocks = new Map<string, number | number[]>();
@@ -52,8 +52,6 @@ export class MatchIndex {
   private readonly newPersonId: () => string;
   private readonly deterministic: boolean;
   private forgotten = 0;
-  private stamps = new Uint32Array(1024);
-  private stamp = 0;
   private readonly candidates: number[] = [];
 
   constructor(
@@ -110,7 +108,7 @@ export class MatchIndex {
     const position = this.byKey.get(key);
     if (position === undefined) return false;
     this.personIds[position] = '';
-    this.gone[position] = 1;
+    this.digests.forget(position);
     this.byKey.delete(key);
     this.forgotten++;
     return true;
@@ -169,19 +167,14 @@ export class MatchIndex {
    * (a runner-up): two people who both look like the record is a question for a person, not for the engine.
    */
   private bestCandidate(record: PreparedRecord): { best: Best | null; runnerUp: number | null; compared: number; ruledOut: number } {
-    // Candidates deduplicated with a stamp per slot rather than a Set: a record of a big index gathers hundreds.
-    if (this.stamps.length < this.records.length) {
-      const grown = new Uint32Array(Math.max(this.records.length, this.stamps.length * 2));
-      grown.set(this.stamps);
-      this.stamps = grown;
-    }
-    const stamp = ++this.stamp;
+    // Candidates deduplicated with a mark in their digest rather than a Set: a record of a big index gathers
+    // hundreds, and the mark brings in the cache line its digest is read from next.
+    const digests = this.digests;
+    digests.startSearch();
     const seen = this.candidates;
     seen.length = 0;
     const add = (position: number) => {
-      if (this.stamps[position] === stamp) return;
-      this.stamps[position] = stamp;
-      seen.push(position);
+      if (digests.gather(position)) seen.push(position);
     };
     // The smallest blocks first: their candidates share the most with the record, so the best is usually met early
     // and its score prunes the deep blocks' candidates (the outcome does not depend on the order, see below).
@@ -200,18 +193,18 @@ export class MatchIndex {
     let runnerUp: number | null = null;
     const { linkThreshold, reviewThreshold } = this.config;
     const mine = trustedResidentId(record);
+    const mineHash = mine === null ? 0 : textHash(mine);
     let ruledOut = 0;
     let forgotten = 0;
     for (const position of seen) {
-      if (this.gone[position] === 1) {
+      if (digests.gone(position)) {
         forgotten++;
         continue;
       }
       // Two trusted resident IDs that differ rule the candidate out whatever else agrees (ruleOutReason): MOD 11-2
       // catches every single-digit slip and swap, so two valid numbers are never one person's typo. Skipping them
       // here, before any comparison, is most of what keeps a big index fast.
-      const trusted = mine === null ? null : this.trusted[position]!;
-      if (trusted !== null && trusted !== mine) {
+      if (mine !== null && digests.otherResidentId(position, mine, mineHash, this.trusted)) {
         ruledOut++;
         continue;
       }
@@ -219,7 +212,7 @@ export class MatchIndex {
       // one (or another person reaching the link threshold, the runner-up): the rest are dropped on a bound.
       const mustReach = best === null ? reviewThreshold : Math.min(best.score, linkThreshold);
       // Most candidates are dropped here, on their digest, without reading their records.
-      if (!this.digests.mayReach(position, this.records, mustReach - BOUND_SLACK)) continue;
+      if (!digests.mayReach(position, this.records, mustReach - BOUND_SLACK)) continue;
       const candidate = this.records[position]!;
       const comparison = compareRecords(record, candidate, this.weights, mustReach);
       if (comparison === null) continue;
@@ -239,15 +232,11 @@ export class MatchIndex {
 
   private store(record: PreparedRecord, personId: string): number {
     const position = this.records.length;
+    const trusted = trustedResidentId(record);
     this.records.push(record);
-    this.digests.set(position, record);
+    this.digests.set(position, record, trusted);
     this.personIds.push(personId);
-    this.trusted.push(trustedResidentId(record));
-    if (this.gone.length <= position) {
-      const grown = new Uint8Array(this.gone.length * 2);
-      grown.set(this.gone);
-      this.gone = grown;
-    }
+    this.trusted.push(trusted);
     for (const key of blockingKeys(record)) {
       const block = this.blocks.get(key);
       if (block === undefined) this.blocks.set(key, position);

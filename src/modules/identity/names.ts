@@ -9,6 +9,11 @@ import { soundex } from './strings.js';
  * romanised Chinese name and its characters compare equal.
  */
 export interface NamePart {
+  /**
+   * A serial number of this object (from 1): a candidate's digest holds its names by it, so that equal numbers
+   * mean the same shared object.
+   */
+  id: number;
   /** Characters for a Chinese name, lower-case letters otherwise. */
   text: string;
   /** Toneless pinyin (or the Latin letters), no spaces. */
@@ -46,6 +51,8 @@ export function namePart(raw: string | undefined, role: 'family' | 'given'): Nam
   return part;
 }
 
+let partSerial = 0;
+
 function convertNamePart(raw: string, role: 'family' | 'given'): NamePart | null {
   const trimmed = raw.trim();
   if (trimmed.length === 0) return null;
@@ -57,7 +64,7 @@ function convertNamePart(raw: string, role: 'family' | 'given'): NamePart | null
     const joined = syllables.join('');
     // Folded like a Latin string (not syllable by syllable), so that characters and their romanisation agree.
     const fuzzy = fuzzyLatin(joined);
-    return { text, pinyin: joined, fuzzy, codes: [fuzzy], han: true };
+    return { id: ++partSerial, text, pinyin: joined, fuzzy, codes: [fuzzy], han: true };
   }
   const letters = trimmed
     .normalize('NFKD')
@@ -66,7 +73,7 @@ function convertNamePart(raw: string, role: 'family' | 'given'): NamePart | null
     .replace(/[^a-z]/g, '');
   if (letters.length === 0) return null;
   const fuzzy = fuzzyLatin(letters);
-  return { text: letters, pinyin: letters, fuzzy, codes: [soundex(fuzzy), fuzzy], han: false };
+  return { id: ++partSerial, text: letters, pinyin: letters, fuzzy, codes: [soundex(fuzzy), fuzzy], han: false };
 }
 
 /**
