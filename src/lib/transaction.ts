@@ -14,7 +14,7 @@ export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx)
   for (let attempt = 0; ; attempt++) {
     try {
       const { tx, run } = runnerOf(ctx.db);
-      return run.immediate(tx, synchronous(work)) as T;
+      return run.immediate(handleOf(tx), synchronous(work)) as T;
     } catch (error) {
       if (attempt < BUSY_RETRIES && isBusy(error)) continue;
       throw error;
@@ -28,7 +28,7 @@ export function inTransaction<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx)
  */
 export function inReadSnapshot<T>(ctx: Pick<ServiceContext, 'db'>, work: (tx: Tx) => T): T {
   const { tx, run } = runnerOf(ctx.db);
-  return run.deferred(tx, synchronous(work)) as T;
+  return run.deferred(handleOf(tx), synchronous(work)) as T;
 }
 
 interface Runner {
@@ -44,6 +44,14 @@ const runners = new WeakMap<Db, Runner>();
  * transaction (ours are synchronous, one at a time on a connection), so the one from the connection's first
  * transaction serves every later one, run by better-sqlite3's own transaction function (savepoints when nested).
  */
+/**
+ * Each transaction still gets a handle of its own, inheriting everything from the kept one: a handle names its
+ * transaction (the patient index knows it has caught up in this transaction by its handle).
+ */
+function handleOf(tx: Tx): Tx {
+  return Object.create(tx) as Tx;
+}
+
 function runnerOf(db: Db): Runner {
   let runner = runners.get(db);
   if (!runner) {

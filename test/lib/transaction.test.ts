@@ -79,6 +79,14 @@ describe('inTransaction', () => {
     expect(wards(db)).toEqual([]);
   });
 
+  it('gives every transaction a handle of its own', () => {
+    const db = aDatabase('handles');
+    const first = inTransaction({ db }, (tx) => tx);
+    const second = inTransaction({ db }, (tx) => tx);
+    const snapshot = inReadSnapshot({ db }, (tx) => tx);
+    expect(new Set([first, second, snapshot]).size).toBe(3);
+  });
+
   it('keeps each database to its own file', () => {
     const north = aDatabase('north');
     const south = aDatabase('south');
