@@ -140,7 +140,14 @@ describe('call centre', () => {
       [f.card, 3, 2, 14, 1, 2, 1],
       [f.orth, 2, 0, null, 0, 2, 0],
     ]);
-    expect(s.byCategory.map((c: { key: string }) => c.key)).toEqual(['service_attitude', 'environment', 'medical_quality', 'waiting_time']);
+    // One complaint resolved in 4 hours by its deadline, the other escalated and resolved after 24: met and escalated
+    // fall in different categories, so the two counts cannot be taken for each other.
+    expect(row(s.byCategory)).toEqual([
+      ['service_attitude', 2, 1, 4, 1, 1, 0],
+      ['environment', 1, 0, null, 0, 1, 0],
+      ['medical_quality', 1, 0, null, 0, 1, 0],
+      ['waiting_time', 1, 1, 24, 0, 1, 1],
+    ]);
     const eye = await get(`/api/stats/feedback/summary?${PERIOD}&departmentId=${f.eye}`);
     expect(eye).toMatchObject({ total: { received: 0, medianHoursToResolve: null, deadlineMet: { value: null } }, byKind: [], byDepartment: [] });
   });

@@ -118,6 +118,14 @@ export function medianOfCounts(counts: readonly (readonly [number, number])[]): 
   return total % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
+/** Histograms of (value → count) added into one, as pairs for medianOfCounts. */
+export function mergedCounts(histograms: readonly ReadonlyMap<number, number>[]): [number, number][] {
+  if (histograms.length === 1) return [...histograms[0]!];
+  const merged = new Map<number, number>();
+  for (const histogram of histograms) for (const [value, n] of histogram) merged.set(value, (merged.get(value) ?? 0) + n);
+  return [...merged];
+}
+
 /** Cells in groups by key, in first-seen order; lists are pushed in place (a year may hold a cell per case). */
 export function groupBy<C>(cells: readonly C[], keyOf: (c: C) => string): Map<string, C[]> {
   const groups = new Map<string, C[]>();

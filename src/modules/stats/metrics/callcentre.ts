@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countsBy, groupBy, medianOfCounts, rate, sumOf } from '../formulas.js';
+import { groupBy, medianOfCounts, mergedCounts, rate, sumOf } from '../formulas.js';
 import { Labels } from '../labels.js';
 import { instantsOf } from '../periods.js';
 import type { MetricDefinition, MetricRegistry } from '../registry.js';
@@ -47,7 +47,7 @@ const FeedbackResult = z.object({ period: Period, total: FeedbackFigures, byKind
 
 function feedbackFigures(cells: readonly repo.FeedbackCell[]): z.infer<typeof FeedbackFigures> {
   const t = sumOf(cells, ['received', 'resolved', 'due', 'met', 'escalated']);
-  const median = medianOfCounts(countsBy(cells, (c) => c.minutes, (c) => c.resolved));
+  const median = medianOfCounts(mergedCounts(cells.map((c) => c.minutes)));
   return { received: t.received, resolved: t.resolved, medianHoursToResolve: median === null ? null : median / 60, deadlineMet: rate(t.met, t.due, 'eligible'), escalated: t.escalated };
 }
 
