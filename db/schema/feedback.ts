@@ -52,7 +52,9 @@ export const feedback = sqliteTable(
     // The at-risk list's complaints (open as of a day, repeated in 180 days) from the index alone, for a department too.
     index('feedback_complaints_idx').on(t.kind, t.createdAt, t.resolvedAt, t.patientId, t.departmentId),
     index('feedback_open_complaints_idx').on(t.createdAt).where(sql`kind = 'complaint' AND resolved_at IS NULL`),
-    index('feedback_complaints_resolved_idx').on(t.kind, t.resolvedAt),
+    // Complaints open as of a day (unresolved, or resolved after it) with who and where from the index alone: the
+    // at-risk list looked up each open complaint's row (24,000 at 100×), a third of its time.
+    index('feedback_complaints_open_as_of_idx').on(t.kind, t.resolvedAt, t.createdAt, t.patientId, t.departmentId),
     uniqueIndex('feedback_followup_event_unique').on(t.followupEventId),
   ],
 );
