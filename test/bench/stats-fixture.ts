@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Deps } from '../../src/lib/context.js';
 import { cachedBenchDatabase } from './fixture.js';
 import { note } from './report.js';
+import { seededRandom } from '../helpers/random.js';
 
 const FIXTURE_VERSION = 2;
 const DEPARTMENTS = 20;
@@ -32,10 +33,9 @@ export async function statsHospital(scale: number): Promise<{ db: Db; deps: Deps
       note(`generating the stats hospital ×${scale} into ${path} (${JSON.stringify(counts)})`);
       const started = performance.now();
       const c = deps.db.$client;
-      let seed = 20261123;
       // Integer arithmetic: with doubles the product lost its low bits and the sequence cycled every 10,466 draws, so
       // version 1's 5,000,000 encounters were some 10,000 rows repeated (a few thousand patients, a few cells).
-      const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+      const rnd = seededRandom(20261123);
       const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
       const now = Date.now();
       const instant = () => new Date(now - Math.floor(rnd() * DAYS * 86_400_000)).toISOString();

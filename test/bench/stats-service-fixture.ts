@@ -4,6 +4,7 @@ import { DEFAULT_CONSULTATION_CATEGORIES } from '../../src/modules/consultations
 import { FEEDBACK_CATEGORIES } from '../../src/modules/feedback/feedback.schemas.js';
 import { cachedBenchDatabase } from './fixture.js';
 import { note } from './report.js';
+import { seededRandom } from '../helpers/random.js';
 
 const FIXTURE_VERSION = 2;
 const DEPARTMENTS = 20;
@@ -36,10 +37,9 @@ export async function statsServiceHospital(scale: number): Promise<{ db: Db; dep
       note(`generating the service figures' hospital ×${scale} into ${path} (${JSON.stringify(counts)})`);
       const started = performance.now();
       const c = deps.db.$client;
-      let seed = 20261124;
       // Integer arithmetic: with doubles the product lost its low bits and the sequence cycled every 10,466 draws, so
       // version 1's 5,000,000 encounters were some 10,000 rows repeated (a few thousand patients, a few cells).
-      const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+      const rnd = seededRandom(20261124);
       const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
       const now = Date.now();
       const instantMs = () => now - Math.floor(rnd() * DAYS * 86_400_000);

@@ -3,6 +3,7 @@ import { mergePatients, unmergePatient } from '../../src/modules/identity/identi
 import { updatePatient } from '../../src/modules/patients/patients.service.js';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
 import { getOk, useTestHospital } from '../helpers/app.js';
+import { seededRandom } from '../helpers/random.js';
 
 /*
  * The age pyramid from its rollup (stats_day_visitors) gives what the patients seen give, counted here by hand in
@@ -18,9 +19,7 @@ const admin = await h.signIn('admin');
 const manager = await h.signIn('manager', { departmentId: orth });
 
 const c = h.db.$client;
-let seed = 29;
-// A 32-bit LCG in integer arithmetic (a product of doubles loses its low bits and cycles within thousands of draws).
-const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+const rnd = seededRandom(29);
 const GENDERS = ['male', 'female', 'female', 'male', 'other', 'unknown'];
 const at = '2025-12-01T00:00:00.000Z';
 c.transaction(() => {

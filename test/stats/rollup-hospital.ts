@@ -1,4 +1,5 @@
 import type { TestHospital } from '../helpers/app.js';
+import { seededRandom } from '../helpers/random.js';
 
 /**
  * A hospital with a year of bookings, discharges and follow-up calls in every corner the service rollups must get
@@ -10,9 +11,7 @@ import type { TestHospital } from '../helpers/app.js';
 export async function rollupHospital(h: TestHospital) {
   const departments = [await h.department('CARD', '心内科'), await h.department('ORTH', '骨科'), await h.department('EYE', '眼科')];
   const c = h.db.$client;
-  let seed = 7;
-  // A 32-bit LCG in integer arithmetic (a product of doubles loses its low bits and cycles within thousands of draws).
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const rnd = seededRandom(7);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const at = '2025-12-01T00:00:00.000Z';
   // An instant between 2026-01-03 and 2026-12-10, never in July (local days; UTC+8).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
 import { getOk, useTestHospital } from '../helpers/app.js';
+import { seededRandom } from '../helpers/random.js';
 
 /*
  * The monthly satisfaction sums give the figures the daily rollup and the responses give: a year of answers
@@ -15,9 +16,7 @@ const manager = await h.signIn('manager', { departmentId: orth });
 const questionnaireId = h.deps.questionnaires.find('https://hcrm.example/fhir/Questionnaire/outpatient-satisfaction')!.id;
 
 const c = h.db.$client;
-let seed = 5;
-// A 32-bit LCG in integer arithmetic.
-const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+const rnd = seededRandom(5);
 c.transaction(() => {
   const at = '2025-12-01T00:00:00.000Z';
   const doctor = c.prepare("INSERT INTO staff (id, username, display_name, role, department_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, 'doctor', ?, 'x', ?, ?)");

@@ -3,6 +3,7 @@ import { replaceVisitPairsDay } from '../../src/modules/stats/patients.repositor
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
 import { inTransaction } from '../../src/lib/transaction.js';
 import { getOk, useTestHospital } from '../helpers/app.js';
+import { seededRandom } from '../helpers/random.js';
 
 /*
  * New and returning patients from the visit-pairs rollup give the numbers the direct count gives. A year of visits
@@ -17,9 +18,7 @@ const admin = await h.signIn('admin');
 const manager = await h.signIn('manager', { departmentId: orth });
 
 const c = h.db.$client;
-let seed = 11;
-// A 32-bit LCG in integer arithmetic (a product of doubles loses its low bits and cycles within thousands of draws).
-const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+const rnd = seededRandom(11);
 c.transaction(() => {
   const at = '2025-12-01T00:00:00.000Z';
   const patient = c.prepare("INSERT INTO patients (id, name, name_pinyin, name_initials, gender, birth_date, source, emergency_contacts, tags, created_at, updated_at) VALUES (?, '患者', 'huanzhe', 'hz', 'male', '1970-01-01', 'walk-in', '[]', '[]', ?, ?)");
