@@ -44,14 +44,6 @@ const runners = new WeakMap<Db, Runner>();
  * transaction (ours are synchronous, one at a time on a connection), so the one from the connection's first
  * transaction serves every later one, run by better-sqlite3's own transaction function (savepoints when nested).
  */
-/**
- * Each transaction still gets a handle of its own, inheriting everything from the kept one: a handle names its
- * transaction (the patient index knows it has caught up in this transaction by its handle).
- */
-function handleOf(tx: Tx): Tx {
-  return Object.create(tx) as Tx;
-}
-
 function runnerOf(db: Db): Runner {
   let runner = runners.get(db);
   if (!runner) {
@@ -59,6 +51,14 @@ function runnerOf(db: Db): Runner {
     runners.set(db, (runner = { tx, run: db.$client.transaction((t: Tx, work: (tx: Tx) => unknown) => work(t)) }));
   }
   return runner;
+}
+
+/**
+ * Each transaction still gets a handle of its own, inheriting everything from the kept one: a handle names its
+ * transaction (the patient index knows it has caught up in this transaction by its handle).
+ */
+function handleOf(tx: Tx): Tx {
+  return Object.create(tx) as Tx;
 }
 
 /** better-sqlite3 would commit before a promise settles; refuse an async callback instead of half-applying it. */
