@@ -39,6 +39,7 @@ const SEPARATOR = '\u001f';
 
 export function feedbackCells(tx: Tx, start: string, end: string, now: string, departmentId: string | undefined): FeedbackCell[] {
   const inDepartment = departmentId !== undefined ? " AND coalesce(department_id, '') = ?" : '';
+  // SQLite gives << and | the same precedence: each shift is in brackets of its own.
   const cases = statement(
     tx,
     `SELECT kind || char(31) || category || char(31) || coalesce(department_id, ''),
@@ -49,7 +50,6 @@ export function feedbackCells(tx: Tx, start: string, end: string, now: string, d
         | ((escalated_at IS NOT NULL) << 3)
     FROM feedback WHERE created_at >= ? AND created_at < ?${inDepartment}`,
   ).raw(true);
-  // SQLite gives << and | the same precedence: each shift is in brackets of its own.
   const cells = new Map<string, FeedbackCell>();
   for (const [key, minutes, bits] of cases.all(now, start, end, ...(departmentId !== undefined ? [departmentId] : [])) as [string, number | null, number][]) {
     let cell = cells.get(key);
