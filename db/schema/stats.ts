@@ -1,14 +1,11 @@
 import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Satisfaction per local day × department × doctor × questionnaire × encounter class, rebuilt by the nightly job
- * and `npm run stats:rebuild`. Sums, not means: any grouping of cells adds up exactly, and means, shares, NPS and
- * their confidence intervals are computed from the sums by the metric definitions. '' stands for "none".
+ * A satisfaction cell below its day or month: its keys ('' for none) and its sums. The daily rollup and the monthly
+ * one summed from it share the columns, so a month's cells add up exactly as its days' do. A function: each table
+ * needs column builders of its own.
  */
-export const statsSatisfactionDaily = sqliteTable(
-  'stats_satisfaction_daily',
-  {
-    day: text('day').notNull(),
+const satisfactionCell = () => ({
     departmentId: text('department_id').notNull(),
     doctorId: text('doctor_id').notNull(),
     questionnaireId: text('questionnaire_id').notNull(),
@@ -22,6 +19,30 @@ export const statsSatisfactionDaily = sqliteTable(
     promoters: integer('promoters').notNull(),
     passives: integer('passives').notNull(),
     detractors: integer('detractors').notNull(),
+});
+
+/** A scored item's cell below its day or month, shared by the daily and monthly item rollups. */
+const itemCell = () => ({
+    departmentId: text('department_id').notNull(),
+    doctorId: text('doctor_id').notNull(),
+    questionnaireId: text('questionnaire_id').notNull(),
+    linkId: text('link_id').notNull(),
+    tags: text('tags').notNull(),
+    n: integer('n').notNull(),
+    sum: real('sum').notNull(),
+    sumSq: real('sum_sq').notNull(),
+});
+
+/**
+ * Satisfaction per local day × department × doctor × questionnaire × encounter class, rebuilt by the nightly job
+ * and `npm run stats:rebuild`. Sums, not means: any grouping of cells adds up exactly, and means, shares, NPS and
+ * their confidence intervals are computed from the sums by the metric definitions. '' stands for "none".
+ */
+export const statsSatisfactionDaily = sqliteTable(
+  'stats_satisfaction_daily',
+  {
+    day: text('day').notNull(),
+    ...satisfactionCell(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.departmentId, t.doctorId, t.questionnaireId, t.encounterClass] }),
@@ -34,14 +55,7 @@ export const statsItemDaily = sqliteTable(
   'stats_item_daily',
   {
     day: text('day').notNull(),
-    departmentId: text('department_id').notNull(),
-    doctorId: text('doctor_id').notNull(),
-    questionnaireId: text('questionnaire_id').notNull(),
-    linkId: text('link_id').notNull(),
-    tags: text('tags').notNull(),
-    n: integer('n').notNull(),
-    sum: real('sum').notNull(),
-    sumSq: real('sum_sq').notNull(),
+    ...itemCell(),
   },
   (t) => [primaryKey({ columns: [t.day, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] }), index('stats_item_daily_department_idx').on(t.departmentId, t.day)],
 );
@@ -187,19 +201,7 @@ export const statsSatisfactionMonthly = sqliteTable(
   'stats_satisfaction_monthly',
   {
     month: text('month').notNull(),
-    departmentId: text('department_id').notNull(),
-    doctorId: text('doctor_id').notNull(),
-    questionnaireId: text('questionnaire_id').notNull(),
-    encounterClass: text('encounter_class').notNull(),
-    responses: integer('responses').notNull(),
-    satN: integer('sat_n').notNull(),
-    satSum: real('sat_sum').notNull(),
-    satSumSq: real('sat_sum_sq').notNull(),
-    satisfied: integer('satisfied').notNull(),
-    npsN: integer('nps_n').notNull(),
-    promoters: integer('promoters').notNull(),
-    passives: integer('passives').notNull(),
-    detractors: integer('detractors').notNull(),
+    ...satisfactionCell(),
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.encounterClass] })],
 );
@@ -208,14 +210,7 @@ export const statsItemMonthly = sqliteTable(
   'stats_item_monthly',
   {
     month: text('month').notNull(),
-    departmentId: text('department_id').notNull(),
-    doctorId: text('doctor_id').notNull(),
-    questionnaireId: text('questionnaire_id').notNull(),
-    linkId: text('link_id').notNull(),
-    tags: text('tags').notNull(),
-    n: integer('n').notNull(),
-    sum: real('sum').notNull(),
-    sumSq: real('sum_sq').notNull(),
+    ...itemCell(),
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.doctorId, t.questionnaireId, t.linkId] })],
 );
