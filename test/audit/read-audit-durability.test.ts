@@ -95,17 +95,16 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
   });
 
   it('writes no row for a read whose condition fails in the transaction, and chains the rest of its batch', async () => {
+    const patient = await aFile();
     const ctx = (requestId: string) => ({ ...h.system(), requestId });
     const event = { action: 'patient.read', entityType: 'patient' };
-    const asked: string[] = [];
-    const condition = (answer: boolean, name: string) => () => (asked.push(name), answer);
+    const fileIs = (version: number) => ({ sql: 'SELECT version FROM patients WHERE id = ?', params: [patient.id], expected: version });
     const answers = await Promise.all([
-      journal.recordIf(ctx('cond-yes-1'), event, condition(true, 'yes-1')),
-      journal.recordIf(ctx('cond-no'), event, condition(false, 'no')),
-      journal.recordIf(ctx('cond-yes-2'), event, condition(true, 'yes-2')),
+      journal.recordIf(ctx('cond-yes-1'), event, fileIs(patient.version)),
+      journal.recordIf(ctx('cond-no'), event, fileIs(patient.version + 1)),
+      journal.recordIf(ctx('cond-yes-2'), event, fileIs(patient.version)),
     ]);
     expect(answers).toEqual([true, false, true]);
-    expect(asked).toEqual(['yes-1', 'no', 'yes-2']);
     const rows = h.db.$client.prepare("SELECT request_id FROM audit_log WHERE request_id LIKE 'cond-%' ORDER BY seq").all();
     expect(rows).toEqual([{ request_id: 'cond-yes-1' }, { request_id: 'cond-yes-2' }]);
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });

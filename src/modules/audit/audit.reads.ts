@@ -1,8 +1,9 @@
-import { walSyncOf, withDeferredSync, type Db, type Tx, type WalSync } from '../../../db/client.js';
+import { statement, walSyncOf, withDeferredSync, type Db, type Tx, type WalSync } from '../../../db/client.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-checkpointer.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { audit, auditAll, type AuditEvent } from './audit.service.js';
+import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent } from './audit.service.js';
+import { AuditWriter, type AppendOutcome, type StoredValueCheck } from './audit.writer.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -29,31 +30,40 @@ const systemTimer: SyncTimer = {
 /** Often enough that the WAL stays a few thousand pages long under a full load of reads. */
 const CHECKPOINT_EVERY_MS = 1000;
 
-/** Runs inside the audit transaction before the row is written; false: the read is not audited (and not answered from what was checked). */
-export type ReadCondition = (tx: Tx) => boolean;
+/** How often the audit writer adds new rows to the patient index; a search by patient scans at most this much of the log. */
+const INDEX_EVERY_MS = 1000;
 
 interface PendingRead {
-  ctx: ServiceContext;
-  event: AuditEvent;
-  condition: ReadCondition | undefined;
+  content: AuditContent;
+  /** Checked inside the audit transaction before the row is written; when it fails the read is not audited. */
+  condition: StoredValueCheck | undefined;
   done: (error: unknown, written?: boolean) => void;
 }
 
 /**
- * Reads are audited by group commit: the rows of all reads served in one turn of the event loop share one
- * transaction, and a read is answered only after that transaction has committed, so a crash of the service loses
- * no read record. If the shared commit fails, each row is retried alone, so one bad row fails only its own read.
+ * Reads are audited by group commit: the rows of all reads served in one turn of the event loop, and of every such
+ * group still waiting for the writer, share one transaction, and a read is answered only after that transaction has committed, so a crash of the service
+ * loses no read record. If the shared commit fails, each row is retried alone, so one bad row fails only its own read.
  *
- * With a sync window the commit waits for no fsync (synchronous=NORMAL for that transaction only): it reaches the
- * operating system at once, so a crash of the service loses nothing, but an fsync on the event loop per group
- * capped the service at a few hundred reads per second on a busy disk. The WAL is then fsynced off the event loop
- * at most `syncWithinMs` after each commit (and at close), so only a power cut can lose read records, at most that
- * window of them. Every change, with its audit row, still commits with synchronous=FULL, and its fsync also makes
- * every read row written before it durable. Both kinds of row are written on the one connection in turn, so the
- * chain of hashes runs through them unbroken. Checkpoints, which read commits no longer run, are run by a worker.
+ * The rows are written by a worker thread on a connection of its own (audit.writer.ts): inserting, hashing and
+ * committing them took half of the event loop's time in a profile of patient reads. Changes still write their
+ * audit row on the service's connection inside their own transaction; both take SQLite's write lock in turn, so
+ * the chain of hashes runs through reads and changes unbroken. A database in memory, which no other thread can
+ * open, and a worker that has failed fall back to writing here.
+ *
+ * With a sync window the commit waits for no fsync (synchronous=NORMAL): it reaches the operating system at once,
+ * so a crash of the service loses nothing, and the WAL is fsynced off the event loop at most `syncWithinMs` after
+ * each commit (and at close), so only a power cut can lose read records, at most that window of them. Every change,
+ * with its audit row, still commits with synchronous=FULL, and its fsync also makes every read row written before
+ * it durable. Checkpoints, which these commits no longer run, are run by another worker.
  */
 export class ReadAuditJournal {
   private pending: PendingRead[] = [];
+  /** Batches handed to the writer and not yet answered. */
+  private writing = 0;
+  private idle: (() => void)[] = [];
+  private writer: AuditWriter | undefined;
+  private writerFailed = false;
   private wal: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
   private timer: unknown;
@@ -76,13 +86,13 @@ export class ReadAuditJournal {
   }
 
   /**
-   * Like `record`, but `condition` is asked first inside the same transaction, where a read costs no lock of its
-   * own: when it answers false no row is written and the promise resolves false. A cached answer checks there
-   * that it is still current, so the check and the audit row see the same database.
+   * Like `record`, but `condition` is checked first inside the same transaction: when it fails no row is written
+   * and the promise resolves false. A cached answer checks there that it is still current, so the check and the
+   * audit row see the same database.
    */
-  recordIf(ctx: ServiceContext, event: AuditEvent, condition: ReadCondition | undefined): Promise<boolean> {
+  recordIf(ctx: ServiceContext, event: AuditEvent, condition: StoredValueCheck | undefined): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ ctx, event, condition, done: (error, written) => (error === undefined ? resolve(written === true) : reject(error)) });
+      this.pending.push({ content: auditContent(ctx, event), condition, done: (error, written) => (error === undefined ? resolve(written === true) : reject(error)) });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -92,9 +102,26 @@ export class ReadAuditJournal {
     return { committed: this.committed, durable: this.durable };
   }
 
-  /** The worker that checkpoints the WAL, once a read has been audited (none without a sync window). */
+  /** The worker that checkpoints the WAL, once a read has been audited. */
   walCheckpointer(): WalCheckpointer | undefined {
     return this.checkpointer;
+  }
+
+  /**
+   * Starts the workers now rather than at the first read, so rows written while the service was down (an import
+   * from the command line) are indexed by patient from the start. Reads start them anyway.
+   */
+  start(): void {
+    const file = !this.db.$client.memory;
+    if (file && !this.writer && !this.writerFailed) this.writer = new AuditWriter(this.db.$client.name, { durable: !this.deferSync, indexEveryMs: INDEX_EVERY_MS });
+    if (file && !this.checkpointer) this.checkpointer = startWalCheckpointer(this.db.$client.name, CHECKPOINT_EVERY_MS);
+    if (this.deferSync && !this.wal) this.wal = walSyncOf(this.db);
+  }
+
+  /** Adds every audit row committed so far to the patient index now instead of at the next interval. */
+  async indexByPatient(): Promise<void> {
+    this.start();
+    await this.writer?.indexNow();
   }
 
   /** Forces every read row committed so far to stable storage, off the event loop. */
@@ -107,20 +134,26 @@ export class ReadAuditJournal {
 
   /** Commits what is waiting and forces it all to stable storage; used again after, it starts afresh. */
   async close(): Promise<void> {
-    this.flush();
+    while (this.writing > 0 || this.pending.length > 0) {
+      const settled = new Promise<void>((resolve) => this.idle.push(resolve));
+      this.flush();
+      await settled;
+    }
     if (this.timer !== undefined) (this.options.timer ?? systemTimer).clear(this.timer);
     this.timer = undefined;
     this.wal?.syncNow();
     this.durable = this.committed;
     this.wal?.close();
     this.wal = undefined;
+    await this.writer?.stop();
+    this.writer = undefined;
     await this.checkpointer?.stop();
     this.checkpointer = undefined;
   }
 
   private flush(): void {
     const batch = this.pending;
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.settleIdle();
     this.pending = [];
     try {
       this.start();
@@ -132,42 +165,73 @@ export class ReadAuditJournal {
       }
     } catch (error) {
       for (const read of batch) read.done(error);
-      return;
+      return this.settleIdle();
     }
-    try {
-      const written = new Set(this.commit(() => inTransaction({ db: this.db }, (tx) => auditAll(tx, batch.filter((read) => read.condition?.(tx) ?? true)))));
-      this.committed += written.size;
-      for (const read of batch) read.done(undefined, written.has(read));
-    } catch {
-      for (const read of batch) this.commitAlone(read);
-    }
-    this.scheduleSync();
+    const writer = this.writer;
+    if (!writer) return this.written(batch, this.commitHere(batch));
+    // Not waiting for the batch before: the worker joins the batches it finds waiting into one commit.
+    this.writing++;
+    const rows = batch.map((read) => ({ canonical: canonicalContent(read.content), check: read.condition ?? null }));
+    writer.append(rows).then(
+      (outcomes) => {
+        this.writing--;
+        this.written(batch, outcomes);
+      },
+      () => {
+        // The worker is gone (it never fails a batch itself: a row's own error comes back as its outcome).
+        this.writing--;
+        this.writer = undefined;
+        this.writerFailed = true;
+        this.written(batch, this.commitHere(batch));
+      },
+    );
   }
 
-  private commitAlone(read: PendingRead): void {
-    try {
-      const written = this.commit(() =>
+  private written(batch: PendingRead[], outcomes: AppendOutcome[]): void {
+    batch.forEach((read, i) => {
+      const outcome = outcomes[i]!;
+      if ('error' in outcome) return read.done(new Error(outcome.error));
+      if (outcome.written) this.committed++;
+      read.done(undefined, outcome.written);
+    });
+    this.scheduleSync();
+    this.settleIdle();
+  }
+
+  /** Lets close() go on once nothing waits to be written and no batch is with the writer. */
+  private settleIdle(): void {
+    if (this.writing > 0 || this.pending.length > 0) return;
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** The group commit on the service's own connection; the same outcomes the writer's worker reports. */
+  private commitHere(batch: PendingRead[]): AppendOutcome[] {
+    const appendHere = (reads: PendingRead[]) =>
+      this.commit(() =>
         inTransaction({ db: this.db }, (tx) => {
-          if (read.condition && !read.condition(tx)) return false;
-          audit(tx, read.ctx, read.event);
-          return true;
+          const holds = reads.map((read) => !read.condition || storedValueIs(tx, read.condition));
+          appendChained(
+            tx,
+            reads.filter((_, i) => holds[i]).map((read) => read.content),
+          );
+          return holds.map((written) => ({ written }));
         }),
       );
-      if (written) this.committed++;
-      read.done(undefined, written);
-    } catch (error) {
-      read.done(error);
+    try {
+      return appendHere(batch);
+    } catch {
+      return batch.map((read) => {
+        try {
+          return appendHere([read])[0]!;
+        } catch (error) {
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+      });
     }
   }
 
   private commit<T>(work: () => T): T {
     return this.deferSync ? withDeferredSync(this.db, work) : work();
-  }
-
-  private start(): void {
-    if (!this.deferSync || this.wal) return;
-    this.wal = walSyncOf(this.db);
-    this.checkpointer = startWalCheckpointer(this.db.$client.name, CHECKPOINT_EVERY_MS);
   }
 
   /** One sync at most `syncWithinMs` after the first commit it has not yet covered; it covers every commit before it starts. */
@@ -187,6 +251,11 @@ export class ReadAuditJournal {
   }
 }
 
+/** Whether the single value the check selects is still the one expected. */
+function storedValueIs(tx: Tx, check: StoredValueCheck): boolean {
+  return statement(tx, check.sql).pluck(true).get(...check.params) === check.expected;
+}
+
 const journals = new WeakMap<Db, ReadAuditJournal>();
 
 /** Audits a read of patient data; resolves when the row is committed. Await it before answering. */
@@ -195,7 +264,7 @@ export function auditRead(ctx: ServiceContext, event: AuditEvent): Promise<void>
 }
 
 /** Audits a read only if `condition` holds inside the audit transaction; resolves whether it held (and the row is committed). */
-export function auditReadIf(ctx: ServiceContext, event: AuditEvent, condition: ReadCondition): Promise<boolean> {
+export function auditReadIf(ctx: ServiceContext, event: AuditEvent, condition: StoredValueCheck): Promise<boolean> {
   return readAuditJournal(ctx).recordIf(ctx, event, condition);
 }
 

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { statement, type Db, type Tx } from '../../../db/client.js';
-import { auditLog } from '../../../db/schema/audit.js';
+import { auditActorIndex, auditIndexState, auditLog, auditPatientIndex, auditTimeIndex } from '../../../db/schema/audit.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
@@ -8,18 +8,21 @@ export type NewAuditRow = typeof auditLog.$inferInsert;
 export const GENESIS_HASH = '0'.repeat(64);
 
 // Every audited request writes here, so both statements are prepared once per connection.
+const LAST_AUDIT_HASH = 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1';
+
 export function lastAuditHash(tx: Tx): string {
-  const row = statement(tx, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
+  const row = statement(tx, LAST_AUDIT_HASH).get() as { hash: string } | undefined;
   return row?.hash ?? GENESIS_HASH;
 }
 
+// The columns in the order of the canonical content (audit.service.ts), then the two hashes: the audit writer's
+// worker binds a row's parsed canonical content to it as it is.
+const INSERT_AUDIT_ROW = `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_role, action, patient_id, entity_type, entity_id, ip, request_id, reason, detail, prev_hash, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 export function insertAuditRow(tx: Tx, row: NewAuditRow): void {
   // Positional parameters: binding by name looks each one up, on a statement every audited request runs.
-  statement(
-    tx,
-    `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_role, action, patient_id, entity_type, entity_id, ip, request_id, reason, detail, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  statement(tx, INSERT_AUDIT_ROW).run(
     row.id,
     row.at,
     row.actorKind,
@@ -38,6 +41,26 @@ export function insertAuditRow(tx: Tx, row: NewAuditRow): void {
   );
 }
 
+/** The tables the audit writer fills in sorted chunks, each with the audit_log column it looks up. */
+const BULK_INDEXES = [
+  { table: 'audit_patient_index', column: 'patient_id' },
+  { table: 'audit_actor_index', column: 'actor_id' },
+  { table: 'audit_time_index', column: 'at' },
+] as const;
+
+/** The statements the audit writer's worker runs on its own connection (audit.writer.ts). */
+export function auditWriterStatements() {
+  return {
+    genesis: GENESIS_HASH,
+    lastHash: LAST_AUDIT_HASH,
+    insert: INSERT_AUDIT_ROW,
+    indexedThrough: 'SELECT indexed_through FROM audit_index_state WHERE id = 1',
+    unindexed: `SELECT seq, ${BULK_INDEXES.map((i) => i.column).join(', ')} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+    indexes: BULK_INDEXES.map((i) => ({ column: i.column, insert: `INSERT INTO ${i.table} (${i.column}, seq) VALUES (?, ?)` })),
+    setIndexedThrough: 'UPDATE audit_index_state SET indexed_through = ? WHERE id = 1',
+  };
+}
+
 export interface AuditFilter {
   patientId?: string | undefined;
   actorId?: string | undefined;
@@ -46,6 +69,10 @@ export interface AuditFilter {
   beforeSeq?: number | undefined;
 }
 
+/**
+ * Newest first. Rows past the indexes' mark are found by scanning that tail of the log; the rest through the most
+ * selective index the filter names (patient, then actor, then period), with the other conditions checked on each row.
+ */
 export function findAuditRows(tx: Tx, filter: AuditFilter, limit: number): AuditRow[] {
   const where: SQL[] = [];
   if (filter.patientId) where.push(eq(auditLog.patientId, filter.patientId));
@@ -53,7 +80,55 @@ export function findAuditRows(tx: Tx, filter: AuditFilter, limit: number): Audit
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lte(auditLog.at, filter.to));
   if (filter.beforeSeq !== undefined) where.push(lt(auditLog.seq, filter.beforeSeq));
-  return tx.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(limit).all();
+  const index = indexFor(filter);
+  if (!index) return tx.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(limit).all();
+
+  const through = indexedThrough(tx);
+  const tail = tx.select().from(auditLog).where(and(...where, gt(auditLog.seq, through))).orderBy(desc(auditLog.seq)).limit(limit).all();
+  if (tail.length === limit) return tail;
+  const indexed = tx
+    .select(getTableColumns(auditLog))
+    .from(index.table)
+    .innerJoin(auditLog, eq(auditLog.seq, index.seq))
+    .where(and(index.match, lte(index.seq, through), ...where))
+    .orderBy(desc(index.seq))
+    .limit(limit - tail.length)
+    .all();
+  return [...tail, ...indexed];
+}
+
+function indexFor(filter: AuditFilter) {
+  if (filter.patientId) return { table: auditPatientIndex, seq: auditPatientIndex.seq, match: eq(auditPatientIndex.patientId, filter.patientId) };
+  if (filter.actorId) return { table: auditActorIndex, seq: auditActorIndex.seq, match: eq(auditActorIndex.actorId, filter.actorId) };
+  if (!filter.from && !filter.to) return undefined;
+  const period = [filter.from ? gte(auditTimeIndex.at, filter.from) : undefined, filter.to ? lte(auditTimeIndex.at, filter.to) : undefined];
+  return { table: auditTimeIndex, seq: auditTimeIndex.seq, match: and(...period) };
+}
+
+/** The highest seq whose row is in the bulk indexes; every row after it is found by scanning the log. */
+export function indexedThrough(tx: Tx): number {
+  return tx.select({ through: auditIndexState.indexedThrough }).from(auditIndexState).get()?.through ?? 0;
+}
+
+export interface IndexMismatch {
+  index: string;
+  /** Rows up to the mark missing from the index. */
+  missing: number;
+  /** Index rows that name no such row, or a row past the mark. */
+  stray: number;
+}
+
+/** Each bulk index against the log, up to the mark: what verifyAuditChain reports besides the chain. */
+export function auditIndexMismatches(db: Db): IndexMismatch[] {
+  const through = indexedThrough(db);
+  const count = (text: string) => db.$client.prepare(text).pluck().get(through) as number;
+  return BULK_INDEXES.map(({ table, column }) => ({
+    index: table,
+    missing: count(
+      `SELECT count(*) FROM audit_log a WHERE a.seq <= ? AND a.${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} i WHERE i.${column} = a.${column} AND i.seq = a.seq)`,
+    ),
+    stray: count(`SELECT count(*) FROM ${table} i WHERE i.seq > ? OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.seq = i.seq AND a.${column} = i.${column})`),
+  })).filter((m) => m.missing > 0 || m.stray > 0);
 }
 
 /** Streams the whole chain in order, a page at a time, so verifying millions of rows stays in constant memory. */

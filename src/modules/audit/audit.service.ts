@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { badCursor, decodeCursor, pageOf } from '../../lib/pagination.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { authorize } from '../staff/permissions.js';
-import { allAuditRowsInOrder, findAuditRows, GENESIS_HASH, insertAuditRow, lastAuditHash, type AuditRow, type NewAuditRow } from './audit.repository.js';
+import { allAuditRowsInOrder, auditIndexMismatches, findAuditRows, GENESIS_HASH, insertAuditRow, lastAuditHash, type AuditRow, type IndexMismatch, type NewAuditRow } from './audit.repository.js';
 import type { AuditQuery } from './audit.schemas.js';
 
 export interface AuditEvent {
@@ -24,25 +24,28 @@ export interface AuditEvent {
  * The caller's transaction is IMMEDIATE (lib/transaction.ts), so reading the last hash here cannot race.
  */
 export function audit(tx: Tx, ctx: ServiceContext, event: AuditEvent): void {
-  insertChained(tx, lastAuditHash(tx), ctx, event);
+  appendChained(tx, [auditContent(ctx, event)]);
 }
 
 /**
- * Writes the rows of several events in order inside the caller's transaction (the read journal's group commit):
- * the last hash is read once and each row chains to the one written before it, as `audit` row by row would.
- * Returns the events written.
+ * Writes rows already made, in order, inside the caller's transaction (the read journal's group commit when it
+ * writes on its own connection): the last hash is read once and each row chains to the one written before it.
  */
-export function auditAll<T extends { ctx: ServiceContext; event: AuditEvent }>(tx: Tx, events: T[]): T[] {
-  if (events.length === 0) return events;
+export function appendChained(tx: Tx, contents: AuditContent[]): void {
   let prevHash = lastAuditHash(tx);
-  for (const { ctx, event } of events) prevHash = insertChained(tx, prevHash, ctx, event);
-  return events;
+  for (const content of contents) {
+    const hash = chainHash(prevHash, canonicalContent(content));
+    insertAuditRow(tx, { ...content, prevHash, hash });
+    prevHash = hash;
+  }
 }
 
-/** Inserts the event's row after the row whose hash is `prevHash`; returns the new row's hash. */
-function insertChained(tx: Tx, prevHash: string, ctx: ServiceContext, event: AuditEvent): string {
+export type AuditContent = Omit<NewAuditRow, 'seq' | 'prevHash' | 'hash'>;
+
+/** What the row of `event` says, before it is chained: who did what to which patient, when, from where. */
+export function auditContent(ctx: ServiceContext, event: AuditEvent): AuditContent {
   const actor = ctx.actor;
-  const content = {
+  return {
     id: newId(),
     at: ctx.now.toISOString(),
     actorKind: actor.kind,
@@ -57,16 +60,19 @@ function insertChained(tx: Tx, prevHash: string, ctx: ServiceContext, event: Aud
     reason: event.reason ?? null,
     detail: event.detail ? JSON.stringify(event.detail) : null,
   };
-  const hash = chainHash(prevHash, content);
-  insertAuditRow(tx, { ...content, prevHash, hash });
-  return hash;
 }
 
-type HashedContent = Omit<NewAuditRow, 'seq' | 'prevHash' | 'hash'>;
+/**
+ * The content as the hash covers it: a JSON array of the fields in audit_log's column order, which is also the
+ * order the audit writer's worker binds them in (audit.repository.ts INSERT_AUDIT_ROW).
+ */
+export function canonicalContent(c: AuditContent): string {
+  return JSON.stringify([c.id, c.at, c.actorKind, c.actorId, c.actorRole ?? null, c.action, c.patientId ?? null, c.entityType, c.entityId ?? null, c.ip ?? null, c.requestId, c.reason ?? null, c.detail ?? null]);
+}
 
-function chainHash(prevHash: string, c: HashedContent): string {
-  const fields = [c.id, c.at, c.actorKind, c.actorId, c.actorRole, c.action, c.patientId, c.entityType, c.entityId, c.ip, c.requestId, c.reason, c.detail];
-  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+/** sha256 over the previous row's hash, a newline and the canonical content; the writer's worker computes the same. */
+function chainHash(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
 export type ChainReport = { ok: true; rows: number } | { ok: false; rows: number; brokenAtSeq: number; reason: string };
@@ -78,10 +84,18 @@ export function verifyAuditChain(db: Db): ChainReport {
   for (const row of allAuditRowsInOrder(db)) {
     rows++;
     if (row.prevHash !== prev) return { ok: false, rows, brokenAtSeq: row.seq, reason: 'prev_hash does not match the previous row' };
-    if (row.hash !== chainHash(prev, row)) return { ok: false, rows, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
+    if (row.hash !== chainHash(prev, canonicalContent(row))) return { ok: false, rows, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
     prev = row.hash;
   }
   return { ok: true, rows };
+}
+
+/**
+ * The log's indexes by patient, actor and time against the log itself, up to the mark the writer has indexed
+ * through: an index row removed or forged would hide a row from a search, or show one that is not there.
+ */
+export function verifyAuditIndexes(db: Db): IndexMismatch[] {
+  return auditIndexMismatches(db);
 }
 
 export async function listAuditEvents(ctx: ServiceContext, query: AuditQuery): Promise<{ items: AuditRow[]; nextCursor: string | null }> {

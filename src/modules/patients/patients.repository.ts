@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, statement, type Tx } from '../../../db/client.js';
+import type { StoredValueCheck } from '../audit/audit.writer.js';
 import {
   allergies,
   diagnoses,
@@ -22,9 +23,15 @@ export type AllergyRow = typeof allergies.$inferSelect;
 const idParam = sql.placeholder('id');
 
 /** The patient file's revision (0 until the first change); see db/migrations/0007. */
+const FILE_REVISION = 'SELECT coalesce((SELECT revision FROM patient_file_revisions WHERE patient_id = ?), 0)';
+
 export function fileRevision(tx: Tx, patientId: string): number {
-  const row = statement(tx, 'SELECT revision FROM patient_file_revisions WHERE patient_id = ?').get(patientId) as { revision: number } | undefined;
-  return row?.revision ?? 0;
+  return statement(tx, FILE_REVISION).pluck(true).get(patientId) as number;
+}
+
+/** The check that the file's revision is still `revision`, as data: the audit writer runs it in the read's audit transaction. */
+export function fileRevisionIs(patientId: string, revision: number): StoredValueCheck {
+  return { sql: FILE_REVISION, params: [patientId], expected: revision };
 }
 
 export function findPatient(tx: Tx, patientId: string): PatientRow | undefined {

@@ -100,7 +100,7 @@ export async function getPatientFile(ctx: ServiceContext, id: string, reason?: s
   const readOf = (file: PatientFile) => ({ action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
   // A kept copy is served only if its revision is still the stored one when its audit row is written.
   const cached = cache.peek(key);
-  if (cached && (await auditReadIf(ctx, readOf(cached.file), (tx) => repo.fileRevision(tx, id) === cached.revision))) return cached.file;
+  if (cached && (await auditReadIf(ctx, readOf(cached.file), repo.fileRevisionIs(id, cached.revision)))) return cached.file;
   const { file } = cache.build(ctx.db, key, id, (tx) => fileOf(tx, ctx, actor, id));
   await auditRead(ctx, readOf(file));
   return file;

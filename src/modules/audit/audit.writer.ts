@@ -1,0 +1,234 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { auditWriterStatements } from './audit.repository.js';
+
+/**
+ * A condition on the stored database, as data so that another thread can run it: the single value `sql` selects
+ * with `params` must equal `expected`. A read whose check fails is not audited (its kept answer is stale).
+ */
+export interface StoredValueCheck {
+  sql: string;
+  params: (string | number | null)[];
+  expected: string | number | null;
+}
+
+/** One audit row to append: its content in canonical form (audit.service.ts) and the check that must hold first. */
+export interface AppendRow {
+  canonical: string;
+  check: StoredValueCheck | null;
+}
+
+/** Per row: written, skipped because its check failed, or the error its own transaction met. */
+export type AppendOutcome = { written: boolean } | { error: string };
+
+export interface AuditWriterOptions {
+  /** true: each commit waits for its fsync (synchronous=FULL); false: the caller syncs the WAL later. */
+  durable: boolean;
+  /** How often rows written since the last run are added to the patient index (audit_patient_index). */
+  indexEveryMs: number;
+}
+
+// Plain CommonJS, evaluated by the worker: the driver's path and the SQL come in workerData, so it works under tsx,
+// vitest and node, and the SQL stays with the repository that owns the tables. The hash is audit.service.ts's
+// chainHash: sha256 of the previous hash, a newline and the row's canonical content (verifyAuditChain checks it).
+const WORKER_SOURCE = `
+const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const Database = require(workerData.driver);
+const sql = workerData.sql;
+// Linux: this thread yields to the event loop (nice +10 for this thread alone). Woken for every batch, at the default
+// priority it took the core from the event loop that had just woken it, and the two ran by turns instead of side by side.
+try {
+  require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice);
+} catch {}
+const db = new Database(workerData.path);
+db.pragma('synchronous = ' + (workerData.durable ? 'FULL' : 'NORMAL'));
+db.pragma('wal_autocheckpoint = 0');
+db.pragma('busy_timeout = 5000');
+const lastHash = db.prepare(sql.lastHash).pluck();
+const insert = db.prepare(sql.insert);
+const checks = new Map();
+const checkOf = (text) => {
+  let prepared = checks.get(text);
+  if (!prepared) checks.set(text, (prepared = db.prepare(text).pluck()));
+  return prepared;
+};
+const appendAll = db.transaction((rows) => {
+  let prev = lastHash.get() ?? sql.genesis;
+  return rows.map((row) => {
+    if (row.check && checkOf(row.check.sql).get(...row.check.params) !== row.check.expected) return { written: false };
+    const hash = createHash('sha256').update(prev).update('\\n').update(row.canonical).digest('hex');
+    insert.run(...JSON.parse(row.canonical), prev, hash);
+    prev = hash;
+    return { written: true };
+  });
+});
+const append = (rows) => {
+  try {
+    return appendAll.immediate(rows);
+  } catch {
+    // One bad row fails only itself: each is tried again in a transaction of its own.
+    return rows.map((row) => {
+      try {
+        return appendAll.immediate([row])[0];
+      } catch (error) {
+        return { error: String(error && error.message ? error.message : error) };
+      }
+    });
+  }
+};
+const indexedThrough = db.prepare(sql.indexedThrough).pluck();
+const unindexed = db.prepare(sql.unindexed);
+const indexes = sql.indexes.map((index) => ({ column: index.column, insert: db.prepare(index.insert) }));
+const setIndexedThrough = db.prepare(sql.setIndexedThrough);
+const byKey = (column) => (a, b) => (a[column] < b[column] ? -1 : a[column] > b[column] ? 1 : a.seq - b.seq);
+const indexChunk = db.transaction(() => {
+  const rows = unindexed.all(indexedThrough.get(), workerData.indexChunk);
+  if (rows.length === 0) return false;
+  // In key order, each leaf page of an index is written once per chunk instead of once per row.
+  for (const { column, insert } of indexes) {
+    for (const row of rows.filter((r) => r[column] !== null).sort(byKey(column))) insert.run(row[column], row.seq);
+  }
+  setIndexedThrough.run(rows[rows.length - 1].seq);
+  return rows.length === workerData.indexChunk;
+});
+let indexing = false;
+const indexAll = () => {
+  if (indexing) return;
+  indexing = true;
+  const step = () => {
+    let more = false;
+    try {
+      more = indexChunk.immediate();
+    } catch (error) {
+      parentPort.postMessage({ kind: 'index-error', error: String(error && error.message ? error.message : error) });
+    }
+    // Between chunks the appends waiting in the queue go first.
+    if (more) setImmediate(step);
+    else {
+      indexing = false;
+      parentPort.postMessage({ kind: 'indexed' });
+    }
+  };
+  step();
+};
+const timer = setInterval(indexAll, workerData.indexEveryMs);
+const handle = (message) => {
+  if (message.kind === 'index') return indexAll();
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+};
+parentPort.on('message', (message) => {
+  if (message.kind !== 'append') return handle(message);
+  // Every batch already waiting joins this one: one transaction and one commit for all of them.
+  const batches = [message];
+  let other;
+  for (let queued = receiveMessageOnPort(parentPort); queued; queued = receiveMessageOnPort(parentPort)) {
+    if (queued.message.kind !== 'append') {
+      other = queued.message;
+      break;
+    }
+    batches.push(queued.message);
+  }
+  const outcomes = append(batches.length === 1 ? message.rows : batches.flatMap((b) => b.rows));
+  let at = 0;
+  parentPort.postMessage({ kind: 'appended', batches: batches.map((b) => ({ id: b.id, outcomes: outcomes.slice(at, (at += b.rows.length)) })) });
+  if (other) handle(other);
+});
+parentPort.postMessage({ kind: 'ready' });
+`;
+
+/** How much lower than the event loop the writer thread runs (see the worker's source). */
+const WRITER_NICE = 10;
+
+/** Rows indexed per transaction: a few milliseconds of work, so a change waiting for the write lock waits little. */
+const INDEX_CHUNK_ROWS = 1000;
+
+/**
+ * Appends audit rows from a worker thread with its own connection, so that their inserts, hashing and commit run
+ * beside the event loop instead of on it. Rows are appended in the order asked, each batch in one transaction;
+ * the same worker adds rows to the patient index in sorted chunks (see the repository's findAuditRows).
+ */
+export class AuditWriter {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private failure: Error | null = null;
+  private asked = 0;
+  private readonly waiting = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
+  private indexWaiters: (() => void)[] = [];
+  private lastIndexError: string | null = null;
+
+  constructor(path: string, options: AuditWriterOptions) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const workerData = { path, driver, nice: WRITER_NICE, durable: options.durable, indexEveryMs: options.indexEveryMs, indexChunk: INDEX_CHUNK_ROWS, sql: auditWriterStatements() };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    this.worker.unref();
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('error', (error) => this.fail(error));
+    void this.exited.then(() => this.fail(new Error('the audit writer has stopped')));
+    this.worker.on('message', (message: WorkerMessage) => this.receive(message));
+  }
+
+  /**
+   * Appends the rows in one transaction (each alone if that fails), with any other batches the worker finds waiting
+   * when it starts on this one; resolves once they are committed. Batches are appended in the order asked.
+   */
+  append(rows: AppendRow[]): Promise<AppendOutcome[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const id = ++this.asked;
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ kind: 'append', id, rows });
+    });
+  }
+
+  /** Indexes every row committed so far by patient now instead of at the next interval; for tests and shutdown. */
+  indexNow(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve) => {
+      this.indexWaiters.push(resolve);
+      this.worker.postMessage({ kind: 'index' });
+    });
+  }
+
+  /** The last error the indexer met, if its last run failed (the rows stay in the unindexed tail and are found). */
+  indexError(): string | null {
+    return this.lastIndexError;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.failure) {
+      this.worker.ref();
+      this.worker.postMessage({ kind: 'stop' });
+    }
+    await this.exited;
+  }
+
+  private receive(message: WorkerMessage): void {
+    if (message.kind === 'appended') {
+      for (const { id, outcomes } of message.batches) {
+        this.waiting.get(id)?.resolve(outcomes);
+        this.waiting.delete(id);
+      }
+      if (this.waiting.size === 0) this.worker.unref();
+    } else if (message.kind === 'indexed' || message.kind === 'index-error') {
+      this.lastIndexError = message.kind === 'index-error' ? message.error : null;
+      if (message.kind === 'indexed') for (const resolve of this.indexWaiters.splice(0)) resolve();
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(this.failure);
+    this.waiting.clear();
+    for (const resolve of this.indexWaiters.splice(0)) resolve();
+  }
+}
+
+type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'appended'; batches: { id: number; outcomes: AppendOutcome[] }[] }
+  | { kind: 'indexed' }
+  | { kind: 'index-error'; error: string };
