@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   if (config.admin && (await ensureBootstrapAdmin(boot, config.admin))) app.log.info(`created admin "${config.admin.username}" from HCRM_ADMIN_USERNAME`);
   const seedDemo = config.demoSeed ?? isEmptyHospital(deps);
   const demoLogins = seedDemo && isEmptyHospital(deps) ? await seedDemoHospital(boot, { patients: 5000 }) : null;
+  // The audit writer starts now, not at the first read, so what the seed or an import wrote is indexed at once.
+  deps.readAudit?.start();
 
   // The outbox is drained continuously, not by the one-minute cron: one-time codes and confirmations cannot wait.
   const stopDispatch = new AbortController();

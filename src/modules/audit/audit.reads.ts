@@ -30,7 +30,7 @@ const systemTimer: SyncTimer = {
 /** Often enough that the WAL stays a few thousand pages long under a full load of reads. */
 const CHECKPOINT_EVERY_MS = 1000;
 
-/** How often the audit writer adds new rows to the patient index; a search by patient scans at most this much of the log. */
+/** How often the audit writer indexes new rows by patient, actor and time; a search scans about this much of the log's tail. */
 const INDEX_EVERY_MS = 1000;
 
 interface PendingRead {
@@ -42,8 +42,9 @@ interface PendingRead {
 
 /**
  * Reads are audited by group commit: the rows of all reads served in one turn of the event loop, and of every such
- * group still waiting for the writer, share one transaction, and a read is answered only after that transaction has committed, so a crash of the service
- * loses no read record. If the shared commit fails, each row is retried alone, so one bad row fails only its own read.
+ * group still waiting for the writer, share one transaction, and a read is answered only after that transaction has
+ * committed, so a crash of the service loses no read record. If the shared commit fails, each row is retried alone,
+ * so one bad row fails only its own read.
  *
  * The rows are written by a worker thread on a connection of its own (audit.writer.ts): inserting, hashing and
  * committing them took half of the event loop's time in a profile of patient reads. Changes still write their
