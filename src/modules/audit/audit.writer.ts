@@ -143,7 +143,7 @@ parentPort.postMessage({ kind: 'ready' });
 const WRITER_NICE = 10;
 
 /** Rows indexed per transaction: a few milliseconds of work, so a change waiting for the write lock waits little. */
-const INDEX_CHUNK_ROWS = 1000;
+const INDEX_CHUNK_ROWS = 250;
 
 /**
  * Appends audit rows from a worker thread with its own connection, so that their inserts, hashing and commit run
