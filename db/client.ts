@@ -34,8 +34,8 @@ export function openDatabase(path: string): Db {
  * Runs `work` (a transaction) on this connection with synchronous=NORMAL and no automatic checkpoint, then puts
  * back what every other transaction relies on: synchronous=FULL and the default checkpoint. The commit reaches the
  * WAL (and the operating system) at once but waits for no fsync; the caller forces the WAL to stable storage later
- * (walSyncOf). Used for read audit rows only (src/modules/audit/audit.reads.ts). It is the same connection, not a
- * second one, because a commit by another connection would empty this connection's page cache before its next read.
+ * (walSyncOf). Used for read audit rows when they are written on the service's connection (src/modules/audit/
+ * audit.reads.ts: scripts, a database in memory, a failed writer worker); the service writes them from a worker.
  */
 export function withDeferredSync<T>(db: Db, work: () => T): T {
   statement(db, 'PRAGMA synchronous = NORMAL').run();

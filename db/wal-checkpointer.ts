@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Checkpoints a WAL-mode database from a worker thread of its own. Read audit commits turn SQLite's automatic
- * checkpoint off (db/client.ts withDeferredSync): run inside a commit on the event loop, it copied a thousand pages
- * into the database file and waited for two fsyncs while every request queued behind it. A passive checkpoint
+ * Checkpoints a WAL-mode database from a worker thread of its own. Read audit commits run with SQLite's automatic
+ * checkpoint off (the audit writer's connection, or db/client.ts withDeferredSync): run inside a commit, it copied a
+ * thousand pages into the database file and waited for two fsyncs while every read waiting for that commit queued. A passive checkpoint
  * never blocks the writer or readers, so here it runs beside them and keeps the WAL short.
  */
 export interface WalCheckpointer {

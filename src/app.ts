@@ -165,7 +165,7 @@ export function createDeps(options: DepsOptions): Deps {
     appointments: { ...DEFAULT_APPOINTMENT_SETTINGS, ...options.appointments },
     patientIndex: new PatientIndex({ ...defaults.match, ...options.match }),
     merges,
-    readAudit: new ReadAuditJournal(options.db, { syncWithinMs: defaults.readAuditSyncMs, ...stripUndefined(options.readAudit ?? {}) }),
+    readAudit: new ReadAuditJournal(options.db, { syncWithinMs: defaults.readAuditSyncMs, inWorker: true, ...stripUndefined(options.readAudit ?? {}) }),
   };
 }
 

@@ -55,7 +55,8 @@ CREATE TRIGGER audit_time_index_no_update BEFORE UPDATE ON audit_time_index BEGI
 --> statement-breakpoint
 CREATE TRIGGER audit_time_index_no_delete BEFORE DELETE ON audit_time_index BEGIN SELECT RAISE(ABORT, 'audit_time_index is append-only'); END;
 --> statement-breakpoint
--- The mark only moves forward: rows once indexed are never hidden by a lower mark, nor scanned as the tail again.
+-- The mark only moves forward: below it a row is found through the indexes, above it in the tail, so a mark moved
+-- back would find rows twice. A mark moved too far hides rows from searches; npm run audit:verify reports those.
 CREATE TRIGGER audit_index_state_forward BEFORE UPDATE ON audit_index_state WHEN NEW.indexed_through < OLD.indexed_through
 BEGIN SELECT RAISE(ABORT, 'audit_index_state only moves forward'); END;
 --> statement-breakpoint

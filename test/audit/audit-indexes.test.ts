@@ -57,7 +57,7 @@ describe('searching the audit log on both sides of the index mark', () => {
   it('indexes every row so far, written by reads (the writer) and by changes alike', async () => {
     const patient = await aFile();
     await read(doctor, patient.id);
-    await journal.indexByPatient();
+    await journal.indexNow();
     expect(indexedThrough()).toBe(lastSeq());
     expect(verifyAuditIndexes(h.db)).toEqual([]);
     const indexed = h.db.$client.prepare('SELECT count(*) FROM audit_patient_index WHERE patient_id = ?').pluck().get(patient.id);
@@ -67,7 +67,7 @@ describe('searching the audit log on both sides of the index mark', () => {
   it('finds a patient’s rows indexed and not yet indexed, newest first, page by page', async () => {
     const patient = await aFile();
     for (let i = 0; i < 3; i++) await read(doctor, patient.id);
-    await journal.indexByPatient();
+    await journal.indexNow();
     const mark = indexedThrough();
     for (let i = 0; i < 3; i++) await read(agent, patient.id);
     expect(lastSeq()).toBeGreaterThan(mark);
@@ -86,7 +86,7 @@ describe('searching the audit log on both sides of the index mark', () => {
     h.clock.advance(10 * MINUTE);
     const from = h.clock.now().toISOString();
     await read(nurse, patient.id);
-    await journal.indexByPatient();
+    await journal.indexNow();
     h.clock.advance(MINUTE);
     await read(nurse, patient.id);
     const to = h.clock.now().toISOString();
@@ -118,7 +118,7 @@ describe('the indexes are kept honest', () => {
     const hospital = await startTestHospital();
     try {
       const signedIn = await hospital.signIn('doctor');
-      await hospital.deps.readAudit!.indexByPatient();
+      await hospital.deps.readAudit!.indexNow();
       expect(verifyAuditIndexes(hospital.db)).toEqual([]);
       hospital.db.$client.prepare("INSERT INTO audit_patient_index (patient_id, seq) VALUES ('forged-patient', 1)").run();
       // Behind the triggers' back (as an attacker with the file would): the actor's login row leaves the index.

@@ -2,8 +2,8 @@ import { statement, walSyncOf, withDeferredSync, type Db, type Tx, type WalSync 
 import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-checkpointer.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent } from './audit.service.js';
-import { AuditWriter, type AppendOutcome, type StoredValueCheck } from './audit.writer.js';
+import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent, type StoredValueCheck } from './audit.service.js';
+import { AuditWriter, type AppendOutcome } from './audit.writer.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -20,6 +20,8 @@ export interface ReadAuditOptions {
    */
   syncWithinMs: number;
   timer?: SyncTimer;
+  /** Rows written by a worker thread (the service); without, on the caller's connection (scripts, in memory). */
+  inWorker?: boolean;
 }
 
 const systemTimer: SyncTimer = {
@@ -33,6 +35,9 @@ const CHECKPOINT_EVERY_MS = 1000;
 /** How often the audit writer indexes new rows by patient, actor and time; a search scans about this much of the log's tail. */
 const INDEX_EVERY_MS = 1000;
 
+/** How long after the writer's worker failed a new one is tried; meanwhile rows are written on the service's connection. */
+const WRITER_RETRY_MS = 30_000;
+
 interface PendingRead {
   content: AuditContent;
   /** Checked inside the audit transaction before the row is written; when it fails the read is not audited. */
@@ -41,16 +46,19 @@ interface PendingRead {
 }
 
 /**
- * Reads are audited by group commit: the rows of all reads served in one turn of the event loop, and of every such
- * group still waiting for the writer, share one transaction, and a read is answered only after that transaction has
+ * Reads are audited by group commit: the rows of all reads served in one turn of the event loop (with the writer,
+ * also of every such group still waiting for it) share one transaction, and a read is answered only after that transaction has
  * committed, so a crash of the service loses no read record. If the shared commit fails, each row is retried alone,
  * so one bad row fails only its own read.
  *
  * The rows are written by a worker thread on a connection of its own (audit.writer.ts): inserting, hashing and
  * committing them took half of the event loop's time in a profile of patient reads. Changes still write their
  * audit row on the service's connection inside their own transaction; both take SQLite's write lock in turn, so
- * the chain of hashes runs through reads and changes unbroken. A database in memory, which no other thread can
- * open, and a worker that has failed fall back to writing here.
+ * the chain of hashes runs through reads and changes unbroken. Each commit of the worker empties the service
+ * connection's page cache (SQLite's rule for a database another connection changed); files built from the database
+ * pay for that, read no slower than before in the benchmark, while cached files, most reads, never touch it.
+ * Without `inWorker` (scripts, a database in memory, which no other thread can open), and for a while after the
+ * worker has failed, rows are written on the service's connection.
  *
  * With a sync window the commit waits for no fsync (synchronous=NORMAL): it reaches the operating system at once,
  * so a crash of the service loses nothing, and the WAL is fsynced off the event loop at most `syncWithinMs` after
@@ -64,7 +72,7 @@ export class ReadAuditJournal {
   private writing = 0;
   private idle: (() => void)[] = [];
   private writer: AuditWriter | undefined;
-  private writerFailed = false;
+  private writerFailedAt: number | undefined;
   private wal: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
   private timer: unknown;
@@ -103,24 +111,28 @@ export class ReadAuditJournal {
     return { committed: this.committed, durable: this.durable };
   }
 
-  /** The worker that checkpoints the WAL, once a read has been audited. */
+  /** The worker that checkpoints the WAL, once started (with a sync window or the writer's worker). */
   walCheckpointer(): WalCheckpointer | undefined {
     return this.checkpointer;
   }
 
   /**
    * Starts the workers now rather than at the first read, so rows written while the service was down (an import
-   * from the command line) are indexed by patient from the start. Reads start them anyway.
+   * from the command line) are indexed from the start. Reads start them anyway.
    */
   start(): void {
     const file = !this.db.$client.memory;
-    if (file && !this.writer && !this.writerFailed) this.writer = new AuditWriter(this.db.$client.name, { durable: !this.deferSync, indexEveryMs: INDEX_EVERY_MS });
-    if (file && !this.checkpointer) this.checkpointer = startWalCheckpointer(this.db.$client.name, CHECKPOINT_EVERY_MS);
+    const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= WRITER_RETRY_MS;
+    if (file && this.options.inWorker && !this.writer && retry) {
+      this.writer = new AuditWriter(this.db.$client.name, { durable: !this.deferSync, indexEveryMs: INDEX_EVERY_MS });
+      this.writerFailedAt = undefined;
+    }
+    if (file && (this.deferSync || this.writer) && !this.checkpointer) this.checkpointer = startWalCheckpointer(this.db.$client.name, CHECKPOINT_EVERY_MS);
     if (this.deferSync && !this.wal) this.wal = walSyncOf(this.db);
   }
 
-  /** Adds every audit row committed so far to the patient index now instead of at the next interval. */
-  async indexByPatient(): Promise<void> {
+  /** Indexes every audit row committed so far by patient, actor and time now instead of at the next interval. */
+  async indexNow(): Promise<void> {
     this.start();
     await this.writer?.indexNow();
   }
@@ -148,6 +160,7 @@ export class ReadAuditJournal {
     this.wal = undefined;
     await this.writer?.stop();
     this.writer = undefined;
+    this.writerFailedAt = undefined;
     await this.checkpointer?.stop();
     this.checkpointer = undefined;
   }
@@ -179,10 +192,13 @@ export class ReadAuditJournal {
         this.written(batch, outcomes);
       },
       () => {
-        // The worker is gone (it never fails a batch itself: a row's own error comes back as its outcome).
+        // The worker is gone (it never fails a batch itself: a row's own error comes back as its outcome); its
+        // batches are written here, and a new worker is tried after a while.
         this.writing--;
-        this.writer = undefined;
-        this.writerFailed = true;
+        if (this.writer === writer) {
+          this.writer = undefined;
+          this.writerFailedAt = performance.now();
+        }
         this.written(batch, this.commitHere(batch));
       },
     );
@@ -252,7 +268,7 @@ export class ReadAuditJournal {
   }
 }
 
-/** Whether the single value the check selects is still the one expected. */
+/** Whether the single value the check selects is still the one expected (check statements are only ever plucked). */
 function storedValueIs(tx: Tx, check: StoredValueCheck): boolean {
   return statement(tx, check.sql).pluck(true).get(...check.params) === check.expected;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, max, min, type SQL } from 'drizzle-orm';
 import { statement, type Db, type Tx } from '../../../db/client.js';
 import { auditActorIndex, auditIndexState, auditLog, auditPatientIndex, auditTimeIndex } from '../../../db/schema/audit.js';
 
@@ -80,29 +80,39 @@ export function findAuditRows(tx: Tx, filter: AuditFilter, limit: number): Audit
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lte(auditLog.at, filter.to));
   if (filter.beforeSeq !== undefined) where.push(lt(auditLog.seq, filter.beforeSeq));
-  const index = indexFor(filter);
-  if (!index) return tx.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(limit).all();
+  const newestFirst = (conditions: (SQL | undefined)[], n: number) => tx.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.seq)).limit(n).all();
+  if (!filter.patientId && !filter.actorId && !filter.from && !filter.to) return newestFirst(where, limit);
 
   const through = indexedThrough(tx);
-  const tail = tx.select().from(auditLog).where(and(...where, gt(auditLog.seq, through))).orderBy(desc(auditLog.seq)).limit(limit).all();
+  const tail = newestFirst([...where, gt(auditLog.seq, through)], limit);
   if (tail.length === limit) return tail;
+  const rest = limit - tail.length;
+  const index = filter.patientId
+    ? { table: auditPatientIndex, seq: auditPatientIndex.seq, match: eq(auditPatientIndex.patientId, filter.patientId) }
+    : filter.actorId
+      ? { table: auditActorIndex, seq: auditActorIndex.seq, match: eq(auditActorIndex.actorId, filter.actorId) }
+      : undefined;
+  if (!index) {
+    // A period: its lowest and highest seq from the time index, then the log walked by seq over that range, so a page
+    // never sorts the whole period (times and seqs run nearly, not exactly, in the same order).
+    const period = [filter.from ? gte(auditTimeIndex.at, filter.from) : undefined, filter.to ? lte(auditTimeIndex.at, filter.to) : undefined];
+    const range = tx
+      .select({ low: min(auditTimeIndex.seq), high: max(auditTimeIndex.seq) })
+      .from(auditTimeIndex)
+      .where(and(...period, lte(auditTimeIndex.seq, through)))
+      .get();
+    if (range?.low == null || range.high == null) return tail;
+    return [...tail, ...newestFirst([...where, gte(auditLog.seq, range.low), lte(auditLog.seq, range.high)], rest)];
+  }
   const indexed = tx
     .select(getTableColumns(auditLog))
     .from(index.table)
     .innerJoin(auditLog, eq(auditLog.seq, index.seq))
-    .where(and(index.match, lte(index.seq, through), ...where))
+    .where(and(index.match, lte(index.seq, through), filter.beforeSeq !== undefined ? lt(index.seq, filter.beforeSeq) : undefined, ...where))
     .orderBy(desc(index.seq))
-    .limit(limit - tail.length)
+    .limit(rest)
     .all();
   return [...tail, ...indexed];
-}
-
-function indexFor(filter: AuditFilter) {
-  if (filter.patientId) return { table: auditPatientIndex, seq: auditPatientIndex.seq, match: eq(auditPatientIndex.patientId, filter.patientId) };
-  if (filter.actorId) return { table: auditActorIndex, seq: auditActorIndex.seq, match: eq(auditActorIndex.actorId, filter.actorId) };
-  if (!filter.from && !filter.to) return undefined;
-  const period = [filter.from ? gte(auditTimeIndex.at, filter.from) : undefined, filter.to ? lte(auditTimeIndex.at, filter.to) : undefined];
-  return { table: auditTimeIndex, seq: auditTimeIndex.seq, match: and(...period) };
 }
 
 /** The highest seq whose row is in the bulk indexes; every row after it is found by scanning the log. */
@@ -118,10 +128,10 @@ export interface IndexMismatch {
   stray: number;
 }
 
-/** Each bulk index against the log, up to the mark: what verifyAuditChain reports besides the chain. */
-export function auditIndexMismatches(db: Db): IndexMismatch[] {
-  const through = indexedThrough(db);
-  const count = (text: string) => db.$client.prepare(text).pluck().get(through) as number;
+/** Each bulk index against the log, up to the mark; run it in one read transaction, so the mark cannot move under it. */
+export function auditIndexMismatches(tx: Tx): IndexMismatch[] {
+  const through = indexedThrough(tx);
+  const count = (text: string) => statement(tx, text).pluck(true).get(through) as number;
   return BULK_INDEXES.map(({ table, column }) => ({
     index: table,
     missing: count(

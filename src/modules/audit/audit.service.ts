@@ -3,10 +3,20 @@ import type { Db, Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { newId } from '../../lib/ids.js';
 import { badCursor, decodeCursor, pageOf } from '../../lib/pagination.js';
-import { inTransaction } from '../../lib/transaction.js';
+import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { authorize } from '../staff/permissions.js';
 import { allAuditRowsInOrder, auditIndexMismatches, findAuditRows, GENESIS_HASH, insertAuditRow, lastAuditHash, type AuditRow, type IndexMismatch, type NewAuditRow } from './audit.repository.js';
 import type { AuditQuery } from './audit.schemas.js';
+
+/**
+ * A condition on the stored database, as data so that another thread can run it: the single value `sql` selects
+ * with `params` must equal `expected`. A read whose check fails is not audited (its kept answer is stale).
+ */
+export interface StoredValueCheck {
+  sql: string;
+  params: (string | number | null)[];
+  expected: string | number | null;
+}
 
 export interface AuditEvent {
   /** What was done, as `<entity>.<verb>`: patient.read, patient.update, staff.login. */
@@ -95,7 +105,7 @@ export function verifyAuditChain(db: Db): ChainReport {
  * through: an index row removed or forged would hide a row from a search, or show one that is not there.
  */
 export function verifyAuditIndexes(db: Db): IndexMismatch[] {
-  return auditIndexMismatches(db);
+  return inReadSnapshot({ db }, (tx) => auditIndexMismatches(tx));
 }
 
 export async function listAuditEvents(ctx: ServiceContext, query: AuditQuery): Promise<{ items: AuditRow[]; nextCursor: string | null }> {

@@ -1,16 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { auditWriterStatements } from './audit.repository.js';
-
-/**
- * A condition on the stored database, as data so that another thread can run it: the single value `sql` selects
- * with `params` must equal `expected`. A read whose check fails is not audited (its kept answer is stale).
- */
-export interface StoredValueCheck {
-  sql: string;
-  params: (string | number | null)[];
-  expected: string | number | null;
-}
+import type { StoredValueCheck } from './audit.service.js';
 
 /** One audit row to append: its content in canonical form (audit.service.ts) and the check that must hold first. */
 export interface AppendRow {
@@ -24,7 +15,7 @@ export type AppendOutcome = { written: boolean } | { error: string };
 export interface AuditWriterOptions {
   /** true: each commit waits for its fsync (synchronous=FULL); false: the caller syncs the WAL later. */
   durable: boolean;
-  /** How often rows written since the last run are added to the patient index (audit_patient_index). */
+  /** How often rows written since the last run are added to the indexes by patient, actor and time. */
   indexEveryMs: number;
 }
 
@@ -63,16 +54,19 @@ const appendAll = db.transaction((rows) => {
     return { written: true };
   });
 });
-const append = (rows) => {
+const messageOf = (error) => String(error && error.message ? error.message : error);
+const append = (rows, attempt = 1) => {
   try {
     return appendAll.immediate(rows);
-  } catch {
+  } catch (error) {
+    // Waiting for the write lock is no row's fault: the batch is tried again whole, then fails whole.
+    if (error && error.code === 'SQLITE_BUSY') return attempt < 3 ? append(rows, attempt + 1) : rows.map(() => ({ error: messageOf(error) }));
     // One bad row fails only itself: each is tried again in a transaction of its own.
     return rows.map((row) => {
       try {
         return appendAll.immediate([row])[0];
       } catch (error) {
-        return { error: String(error && error.message ? error.message : error) };
+        return { error: messageOf(error) };
       }
     });
   }
@@ -92,29 +86,42 @@ const indexChunk = db.transaction(() => {
   setIndexedThrough.run(rows[rows.length - 1].seq);
   return rows.length === workerData.indexChunk;
 });
+// A run indexes every row committed before it starts; an ask that comes during a run is answered by the next one.
 let indexing = false;
+let again = false;
+let asked = [];
 const indexAll = () => {
-  if (indexing) return;
+  if (indexing) return void (again = true);
   indexing = true;
+  const answering = asked;
+  asked = [];
+  let failure = null;
   const step = () => {
     let more = false;
     try {
       more = indexChunk.immediate();
     } catch (error) {
-      parentPort.postMessage({ kind: 'index-error', error: String(error && error.message ? error.message : error) });
+      failure = messageOf(error);
     }
     // Between chunks the appends waiting in the queue go first.
-    if (more) setImmediate(step);
-    else {
-      indexing = false;
-      parentPort.postMessage({ kind: 'indexed' });
+    if (more) return void setImmediate(step);
+    indexing = false;
+    if (answering.length > 0) parentPort.postMessage({ kind: 'indexed', ids: answering, error: failure });
+    if (again) {
+      again = false;
+      indexAll();
     }
   };
   step();
 };
 const timer = setInterval(indexAll, workerData.indexEveryMs);
+indexAll();
 const handle = (message) => {
-  if (message.kind === 'index') return indexAll();
+  if (message.kind === 'index') {
+    asked.push(message.id);
+    return indexAll();
+  }
+  if (message.kind !== 'stop') return;
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -136,7 +143,6 @@ parentPort.on('message', (message) => {
   parentPort.postMessage({ kind: 'appended', batches: batches.map((b) => ({ id: b.id, outcomes: outcomes.slice(at, (at += b.rows.length)) })) });
   if (other) handle(other);
 });
-parentPort.postMessage({ kind: 'ready' });
 `;
 
 /** How much lower than the event loop the writer thread runs (see the worker's source). */
@@ -148,16 +154,15 @@ const INDEX_CHUNK_ROWS = 250;
 /**
  * Appends audit rows from a worker thread with its own connection, so that their inserts, hashing and commit run
  * beside the event loop instead of on it. Rows are appended in the order asked, each batch in one transaction;
- * the same worker adds rows to the patient index in sorted chunks (see the repository's findAuditRows).
+ * the same worker adds them to the indexes by patient, actor and time in sorted chunks (see findAuditRows).
  */
 export class AuditWriter {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private failure: Error | null = null;
   private asked = 0;
-  private readonly waiting = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
-  private indexWaiters: (() => void)[] = [];
-  private lastIndexError: string | null = null;
+  private readonly appending = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
+  private readonly indexing = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
   constructor(path: string, options: AuditWriterOptions) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -177,25 +182,18 @@ export class AuditWriter {
   append(rows: AppendRow[]): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      const id = ++this.asked;
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
+      const id = this.track(this.appending, { resolve, reject });
       this.worker.postMessage({ kind: 'append', id, rows });
     });
   }
 
-  /** Indexes every row committed so far by patient now instead of at the next interval; for tests and shutdown. */
+  /** Indexes every row committed so far by patient, actor and time now, instead of at the next interval. */
   indexNow(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => {
-      this.indexWaiters.push(resolve);
-      this.worker.postMessage({ kind: 'index' });
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const id = this.track(this.indexing, { resolve, reject });
+      this.worker.postMessage({ kind: 'index', id });
     });
-  }
-
-  /** The last error the indexer met, if its last run failed (the rows stay in the unindexed tail and are found). */
-  indexError(): string | null {
-    return this.lastIndexError;
   }
 
   async stop(): Promise<void> {
@@ -206,29 +204,42 @@ export class AuditWriter {
     await this.exited;
   }
 
+  /**
+   * Unref'd, the worker never holds a running service open; while someone awaits it, it must, or a process with
+   * nothing else left to run quits mid-await (exit code 13).
+   */
+  private track<T>(waiting: Map<number, T>, waiter: T): number {
+    const id = ++this.asked;
+    if (this.appending.size + this.indexing.size === 0) this.worker.ref();
+    waiting.set(id, waiter);
+    return id;
+  }
+
+  private answered<T>(waiting: Map<number, T>, id: number): T | undefined {
+    const waiter = waiting.get(id);
+    waiting.delete(id);
+    if (this.appending.size + this.indexing.size === 0) this.worker.unref();
+    return waiter;
+  }
+
   private receive(message: WorkerMessage): void {
     if (message.kind === 'appended') {
-      for (const { id, outcomes } of message.batches) {
-        this.waiting.get(id)?.resolve(outcomes);
-        this.waiting.delete(id);
+      for (const { id, outcomes } of message.batches) this.answered(this.appending, id)?.resolve(outcomes);
+    } else {
+      for (const id of message.ids) {
+        const waiter = this.answered(this.indexing, id);
+        if (message.error === null) waiter?.resolve();
+        else waiter?.reject(new Error(`indexing the audit log failed: ${message.error}`));
       }
-      if (this.waiting.size === 0) this.worker.unref();
-    } else if (message.kind === 'indexed' || message.kind === 'index-error') {
-      this.lastIndexError = message.kind === 'index-error' ? message.error : null;
-      if (message.kind === 'indexed') for (const resolve of this.indexWaiters.splice(0)) resolve();
     }
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const waiter of this.waiting.values()) waiter.reject(this.failure);
-    this.waiting.clear();
-    for (const resolve of this.indexWaiters.splice(0)) resolve();
+    for (const waiter of [...this.appending.values(), ...this.indexing.values()]) waiter.reject(this.failure);
+    this.appending.clear();
+    this.indexing.clear();
   }
 }
 
-type WorkerMessage =
-  | { kind: 'ready' }
-  | { kind: 'appended'; batches: { id: number; outcomes: AppendOutcome[] }[] }
-  | { kind: 'indexed' }
-  | { kind: 'index-error'; error: string };
+type WorkerMessage = { kind: 'appended'; batches: { id: number; outcomes: AppendOutcome[] }[] } | { kind: 'indexed'; ids: number[]; error: string | null };

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, statement, type Tx } from '../../../db/client.js';
-import type { StoredValueCheck } from '../audit/audit.writer.js';
+import type { StoredValueCheck } from '../audit/audit.service.js';
 import {
   allergies,
   diagnoses,
