@@ -156,3 +156,25 @@ describe('closing the journal', () => {
     }
   });
 });
+
+describe('a writer worker that fails', () => {
+  it('leaves reads audited all the same, on the service’s own connection, in the one chain', async () => {
+    const hospital = await startTestHospital();
+    try {
+      const signedIn = await hospital.signIn('doctor');
+      const reply = await hospital.app.inject({ method: 'POST', url: '/api/patients', headers: signedIn.headers, payload: aPatient() });
+      const id = PatientFile.parse(reply.json()).id;
+      // The worker prepares its statements when it starts (at the first read): without this table it cannot.
+      hospital.db.$client.exec('DROP TABLE audit_index_state');
+      const reads = await Promise.all(Array.from({ length: 5 }, () => hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: signedIn.headers })));
+      expect(reads.map((r) => r.statusCode)).toEqual(Array(5).fill(200));
+      for (const read of reads) {
+        const row = hospital.db.$client.prepare('SELECT action, patient_id FROM audit_log WHERE request_id = ?').get(String(read.headers['x-request-id']));
+        expect(row).toEqual({ action: 'patient.read', patient_id: id });
+      }
+      expect(verifyAuditChain(hospital.db)).toMatchObject({ ok: true });
+    } finally {
+      await hospital.close();
+    }
+  });
+});
