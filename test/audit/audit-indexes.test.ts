@@ -138,14 +138,21 @@ describe('the indexes are kept honest', () => {
   });
 });
 
+/** A hospital of its own, for a test that stops or breaks its writer, with one file and a doctor to read it. */
+async function aHospitalWithAFile() {
+  const hospital = await startTestHospital();
+  const signedIn = await hospital.signIn('doctor');
+  const reply = await hospital.app.inject({ method: 'POST', url: '/api/patients', headers: signedIn.headers, payload: aPatient() });
+  const id = PatientFile.parse(reply.json()).id;
+  const readTimes = (n: number) => Array.from({ length: n }, () => hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: signedIn.headers }));
+  return { hospital, id, readTimes };
+}
+
 describe('closing the journal', () => {
   it('waits for reads still with the writer, and every one of them is answered and recorded', async () => {
-    const hospital = await startTestHospital();
+    const { hospital, readTimes } = await aHospitalWithAFile();
     try {
-      const signedIn = await hospital.signIn('doctor');
-      const reply = await hospital.app.inject({ method: 'POST', url: '/api/patients', headers: signedIn.headers, payload: aPatient() });
-      const id = PatientFile.parse(reply.json()).id;
-      const reads = Array.from({ length: 40 }, () => hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: signedIn.headers }));
+      const reads = readTimes(40);
       await new Promise((resolve) => setImmediate(resolve));
       await hospital.deps.readAudit!.close();
       expect((await Promise.all(reads)).map((r) => r.statusCode)).toEqual(Array(40).fill(200));
@@ -159,14 +166,11 @@ describe('closing the journal', () => {
 
 describe('a writer worker that fails', () => {
   it('leaves reads audited all the same, on the service’s own connection, in the one chain', async () => {
-    const hospital = await startTestHospital();
+    const { hospital, id, readTimes } = await aHospitalWithAFile();
     try {
-      const signedIn = await hospital.signIn('doctor');
-      const reply = await hospital.app.inject({ method: 'POST', url: '/api/patients', headers: signedIn.headers, payload: aPatient() });
-      const id = PatientFile.parse(reply.json()).id;
       // The worker prepares its statements when it starts (at the first read): without this table it cannot.
       hospital.db.$client.exec('DROP TABLE audit_index_state');
-      const reads = await Promise.all(Array.from({ length: 5 }, () => hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: signedIn.headers })));
+      const reads = await Promise.all(readTimes(5));
       expect(reads.map((r) => r.statusCode)).toEqual(Array(5).fill(200));
       for (const read of reads) {
         const row = hospital.db.$client.prepare('SELECT action, patient_id FROM audit_log WHERE request_id = ?').get(String(read.headers['x-request-id']));
