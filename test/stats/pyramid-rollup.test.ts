@@ -4,6 +4,7 @@ import { updatePatient } from '../../src/modules/patients/patients.service.js';
 import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/rollup.service.js';
 import { getOk, useTestHospital } from '../helpers/app.js';
 import { seededRandom } from '../helpers/random.js';
+import { departmentsAndReaders } from './rollup-hospital.js';
 
 /*
  * The age pyramid from its rollup (stats_day_visitors) gives what the patients seen give, counted here by hand in
@@ -13,10 +14,7 @@ import { seededRandom } from '../helpers/random.js';
  * departments and to none, some cancelled, some twice a day, some today.
  */
 const h = await useTestHospital();
-const departments = [await h.department('CARD', '心内科'), await h.department('ORTH', '骨科'), await h.department('EYE', '眼科')];
-const [card, orth] = departments as [string, string, string];
-const admin = await h.signIn('admin');
-const manager = await h.signIn('manager', { departmentId: orth });
+const { departments, card, orth, admin, manager } = await departmentsAndReaders(h);
 
 const c = h.db.$client;
 const rnd = seededRandom(29);

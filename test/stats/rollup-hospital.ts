@@ -1,6 +1,18 @@
 import type { TestHospital } from '../helpers/app.js';
 import { seededRandom } from '../helpers/random.js';
 
+/** Cardiology, orthopaedics and ophthalmology, the departments every stats fixture spreads its visits over. */
+export async function threeDepartments(h: TestHospital): Promise<[card: string, orth: string, eye: string]> {
+  return [await h.department('CARD', '心内科'), await h.department('ORTH', '骨科'), await h.department('EYE', '眼科')];
+}
+
+/** The three departments, an admin (sees every department) and orthopaedics' manager (sees that one only). */
+export async function departmentsAndReaders(h: TestHospital) {
+  const departments = await threeDepartments(h);
+  const [card, orth] = departments;
+  return { departments, card, orth, admin: await h.signIn('admin'), manager: await h.signIn('manager', { departmentId: orth }) };
+}
+
 /**
  * A hospital with a year of bookings, discharges and follow-up calls in every corner the service rollups must get
  * right, written straight into the tables (as a HIS import would leave them): random but seeded, so each run sees
@@ -9,7 +21,7 @@ import { seededRandom } from '../helpers/random.js';
  * has two doctors; some discharges have no department and no attending doctor.
  */
 export async function rollupHospital(h: TestHospital) {
-  const departments = [await h.department('CARD', '心内科'), await h.department('ORTH', '骨科'), await h.department('EYE', '眼科')];
+  const departments = await threeDepartments(h);
   const c = h.db.$client;
   const rnd = seededRandom(7);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;

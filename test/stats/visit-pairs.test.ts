@@ -4,6 +4,7 @@ import { rebuildAllRollups, rollUpFinishedDays } from '../../src/modules/stats/r
 import { inTransaction } from '../../src/lib/transaction.js';
 import { getOk, useTestHospital } from '../helpers/app.js';
 import { seededRandom } from '../helpers/random.js';
+import { departmentsAndReaders } from './rollup-hospital.js';
 
 /*
  * New and returning patients from the visit-pairs rollup give the numbers the direct count gives. A year of visits
@@ -12,10 +13,7 @@ import { seededRandom } from '../helpers/random.js';
  * (rolled days from the pairs, today paired live).
  */
 const h = await useTestHospital();
-const departments = [await h.department('CARD', '心内科'), await h.department('ORTH', '骨科'), await h.department('EYE', '眼科')];
-const [card, orth] = departments as [string, string, string];
-const admin = await h.signIn('admin');
-const manager = await h.signIn('manager', { departmentId: orth });
+const { departments, card, orth, admin, manager } = await departmentsAndReaders(h);
 
 const c = h.db.$client;
 const rnd = seededRandom(11);

@@ -1,11 +1,10 @@
 import type { Tx } from '../../../db/client.js';
-import { addDays } from '../../lib/clock.js';
 import * as repo from './patients.repository.js';
 import { instantsOf, type DayRange } from './periods.js';
 import * as pyramid from './pyramid.repository.js';
 import { rolledDays } from './satisfaction.repository.js';
 import { classCode, classOf, countVisitorsBefore, dayNumber, packVisitors } from './visitor-classes.js';
-import { localDays, MOST_LIVE_DAYS, rebuildVisitPairsDay, visitsOfDay, WHOLE_HOSPITAL_SCOPE } from './visitors.source.js';
+import { localDays, rebuildVisitPairsDay, rolledAndLiveDays, visitsOfDay, WHOLE_HOSPITAL_SCOPE } from './visitors.source.js';
 
 /**
  * Patients seen in the period by birth date and gender, each once. Like new and returning (visitors.source.ts), a
@@ -15,13 +14,12 @@ import { localDays, MOST_LIVE_DAYS, rebuildVisitPairsDay, visitsOfDay, WHOLE_HOS
  * here until the rollup folds the change in (foldVisitorChanges), so every way gives the same numbers.
  */
 export function visitorsByClass(tx: Tx, timeZone: string, range: DayRange, departmentId: string | undefined): { birthDate: string | null; gender: string; patients: number }[] {
-  const rolled = rolledDays(tx, range.from, range.to);
-  const unrolled: string[] = [];
-  for (let d = range.from; d <= range.to; d = addDays(d, 1)) if (!rolled.has(d)) unrolled.push(d);
-  if (rolled.size === 0 || unrolled.length > MOST_LIVE_DAYS) {
+  const days = rolledAndLiveDays(tx, range);
+  if (!days) {
     const { start, end } = instantsOf(range, timeZone);
     return repo.visitorsByBirthYear(tx, start, end, departmentId);
   }
+  const { rolled, unrolled } = days;
   const scope = departmentId ?? WHOLE_HOSPITAL_SCOPE;
   const first = dayNumber(range.from);
   const counts = new Map<number, number>();

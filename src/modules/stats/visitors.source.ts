@@ -10,7 +10,18 @@ import { classCode, dayNumber, NO_PREVIOUS_DAY, packVisitors } from './visitor-c
 export const WHOLE_HOSPITAL_SCOPE = '*';
 
 /** More days than this not rolled up (a rollup not built yet, days ahead): the period is counted directly instead. */
-export const MOST_LIVE_DAYS = 3;
+const MOST_LIVE_DAYS = 3;
+
+/**
+ * The period's rolled days and the days not rolled up yet, to be counted live; null when the period is counted
+ * directly instead (no day rolled, or more than MOST_LIVE_DAYS left).
+ */
+export function rolledAndLiveDays(tx: Tx, range: DayRange): { rolled: Set<string>; unrolled: string[] } | null {
+  const rolled = rolledDays(tx, range.from, range.to);
+  const unrolled: string[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) if (!rolled.has(d)) unrolled.push(d);
+  return rolled.size === 0 || unrolled.length > MOST_LIVE_DAYS ? null : { rolled, unrolled };
+}
 
 /**
  * Patients seen in the period and the new ones among them (no earlier visit anywhere). Distinct patients do not add
@@ -20,16 +31,14 @@ export const MOST_LIVE_DAYS = 3;
  * direct count over the period's encounters; all three give the same numbers.
  */
 export function newAndReturningOf(tx: Tx, timeZone: string, range: DayRange, departmentId: string | undefined): { visitors: number; newPatients: number } {
-  const rolled = rolledDays(tx, range.from, range.to);
-  const unrolled: string[] = [];
-  for (let d = range.from; d <= range.to; d = addDays(d, 1)) if (!rolled.has(d)) unrolled.push(d);
-  if (rolled.size === 0 || unrolled.length > MOST_LIVE_DAYS) {
+  const days = rolledAndLiveDays(tx, range);
+  if (!days) {
     const { start, end } = instantsOf(range, timeZone);
     return repo.newAndReturning(tx, start, end, departmentId);
   }
   const scope = departmentId ?? WHOLE_HOSPITAL_SCOPE;
   const total = repo.rolledVisitors(tx, range.from, range.to, scope);
-  for (const day of unrolled) {
+  for (const day of days.unrolled) {
     for (const pair of visitPairsOfDay(tx, timeZone, day)) {
       if (pair.scope !== scope || pair.prevDay >= range.from) continue;
       total.visitors += pair.patients;
