@@ -28,19 +28,27 @@ export const auditLog = sqliteTable(
 );
 
 /*
- * The log's lookups by patient, by actor and by time, added in sorted chunks by the audit writer (src/modules/audit/
+ * The log's lookups by patient, actor and time, added in sorted chunks by the audit writer (src/modules/audit/
  * audit.writer.ts) rather than row by row. Indexes on audit_log itself were kept up by every read's audit row: the
  * patient index put each on a random leaf page, and the three together doubled the cost of auditing a read. Rows past
  * `audit_index_state.indexed_through` are not indexed yet and are found by scanning that tail of the log. Append-only
  * like the log (triggers in the migrations), and WITHOUT ROWID there: the key is the whole row.
+ *
+ * The patient and actor indexes lead with the row's segment of the log (seq / AUDIT_SEGMENT_ROWS, in
+ * audit.repository.ts): keyed by patient alone, a chunk of rows landed on as many leaf pages as it had rows, spread
+ * over the whole index; within a segment, it lands on the few pages of that segment. A search asks segment by segment.
  */
-export const auditPatientIndex = sqliteTable('audit_patient_index', { patientId: text('patient_id').notNull(), seq: integer('seq').notNull() }, (t) => [
-  primaryKey({ columns: [t.patientId, t.seq] }),
-]);
+export const auditPatientIndex = sqliteTable(
+  'audit_patient_index',
+  { segment: integer('segment').notNull(), patientId: text('patient_id').notNull(), seq: integer('seq').notNull() },
+  (t) => [primaryKey({ columns: [t.segment, t.patientId, t.seq] })],
+);
 
-export const auditActorIndex = sqliteTable('audit_actor_index', { actorId: text('actor_id').notNull(), seq: integer('seq').notNull() }, (t) => [
-  primaryKey({ columns: [t.actorId, t.seq] }),
-]);
+export const auditActorIndex = sqliteTable(
+  'audit_actor_index',
+  { segment: integer('segment').notNull(), actorId: text('actor_id').notNull(), seq: integer('seq').notNull() },
+  (t) => [primaryKey({ columns: [t.segment, t.actorId, t.seq] })],
+);
 
 export const auditTimeIndex = sqliteTable('audit_time_index', { at: text('at').notNull(), seq: integer('seq').notNull() }, (t) => [primaryKey({ columns: [t.at, t.seq] })]);
 

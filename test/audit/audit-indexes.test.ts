@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AuditPage } from '../../src/modules/audit/audit.schemas.js';
+import { AUDIT_SEGMENT_ROWS } from '../../src/modules/audit/audit.repository.js';
 import { verifyAuditChain, verifyAuditIndexes } from '../../src/modules/audit/audit.service.js';
 import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
 import { startTestHospital, useTestHospital, type StaffSession } from '../helpers/app.js';
@@ -104,6 +105,31 @@ describe('searching the audit log on both sides of the index mark', () => {
   });
 });
 
+describe('a log of many segments', () => {
+  it('finds a patient’s rows in the segments that hold them, past the empty ones, page by page', async () => {
+    const patient = await aFile();
+    // A long history without writing it: the log's next rows land two and five segments further on.
+    const jumpBy = (segments: number) => h.db.$client.prepare("UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'audit_log'").run(segments * AUDIT_SEGMENT_ROWS);
+    await read(doctor, patient.id);
+    jumpBy(2);
+    await read(agent, patient.id);
+    await read(doctor, patient.id);
+    jumpBy(3);
+    await read(doctor, patient.id);
+    await journal.indexNow();
+    await read(agent, patient.id);
+
+    const segments = new Set(seqsWhere('patient_id', patient.id).map((seq) => Math.floor(seq / AUDIT_SEGMENT_ROWS)));
+    expect(segments.size).toBe(3);
+    for (const limit of [1, 3, 50]) {
+      const stored = seqsWhere('patient_id', patient.id);
+      expect(await allPages(`?patientId=${patient.id}`, limit)).toEqual(stored);
+    }
+    expect(await allPages(`?actorId=${doctor.id}`, 2)).toEqual(seqsWhere('actor_id', doctor.id));
+    expect(verifyAuditIndexes(h.db)).toEqual([]);
+  });
+});
+
 describe('the indexes are kept honest', () => {
   it('refuses changes and removals of index rows, and a mark moved back', () => {
     for (const table of ['audit_patient_index', 'audit_actor_index', 'audit_time_index']) {
@@ -120,16 +146,17 @@ describe('the indexes are kept honest', () => {
       const signedIn = await hospital.signIn('doctor');
       await hospital.deps.readAudit!.indexNow();
       expect(verifyAuditIndexes(hospital.db)).toEqual([]);
-      hospital.db.$client.prepare("INSERT INTO audit_patient_index (patient_id, seq) VALUES ('forged-patient', 1)").run();
-      // Behind the triggers' back (as an attacker with the file would): the actor's login row leaves the index.
+      hospital.db.$client.prepare("INSERT INTO audit_patient_index (segment, patient_id, seq) VALUES (0, 'forged-patient', 1)").run();
+      // Behind the triggers' back (as an attacker with the file would): the actor's login row leaves its segment for
+      // another, where no search by that actor would look for it.
       const raw = new Database(hospital.dbPath);
       raw.pragma('recursive_triggers = OFF');
-      raw.exec('DROP TRIGGER audit_actor_index_no_delete');
-      raw.prepare('DELETE FROM audit_actor_index WHERE actor_id = ?').run(signedIn.id);
+      raw.exec('DROP TRIGGER audit_actor_index_no_update');
+      raw.prepare('UPDATE audit_actor_index SET segment = segment + 5 WHERE actor_id = ?').run(signedIn.id);
       raw.close();
       expect(verifyAuditIndexes(hospital.db)).toEqual([
         { index: 'audit_patient_index', missing: 0, stray: 1 },
-        { index: 'audit_actor_index', missing: 1, stray: 0 },
+        { index: 'audit_actor_index', missing: 1, stray: 1 },
       ]);
       expect(verifyAuditChain(hospital.db)).toMatchObject({ ok: true });
     } finally {

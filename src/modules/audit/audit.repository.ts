@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, max, min, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, max, min, sql, type SQL } from 'drizzle-orm';
 import { statement, type Db, type Tx } from '../../../db/client.js';
 import { auditActorIndex, auditIndexState, auditLog, auditPatientIndex, auditTimeIndex } from '../../../db/schema/audit.js';
 
@@ -41,11 +41,19 @@ export function insertAuditRow(tx: Tx, row: NewAuditRow): void {
   );
 }
 
+/**
+ * Rows of the log in one segment, the lead of the patient and actor index keys (seq / AUDIT_SEGMENT_ROWS). Fixed by
+ * the stored data: migration 0030 wrote the rows so far with this width, and audit:verify checks every index row.
+ * Wide enough that a search by patient asks few segments (400 for six million rows), narrow enough that the pages
+ * a chunk of rows lands on, all in the newest segment, stay few and in the writer's cache.
+ */
+export const AUDIT_SEGMENT_ROWS = 16384;
+
 /** The tables the audit writer fills in sorted chunks, each with the audit_log column it looks up. */
 const BULK_INDEXES = [
-  { table: 'audit_patient_index', column: 'patient_id' },
-  { table: 'audit_actor_index', column: 'actor_id' },
-  { table: 'audit_time_index', column: 'at' },
+  { table: 'audit_patient_index', column: 'patient_id', segmented: true },
+  { table: 'audit_actor_index', column: 'actor_id', segmented: true },
+  { table: 'audit_time_index', column: 'at', segmented: false },
 ] as const;
 
 /** The statements the audit writer's worker runs on its own connection (audit.writer.ts). */
@@ -55,8 +63,14 @@ export function auditWriterStatements() {
     lastHash: LAST_AUDIT_HASH,
     insert: INSERT_AUDIT_ROW,
     indexedThrough: 'SELECT indexed_through FROM audit_index_state WHERE id = 1',
-    unindexed: `SELECT seq, ${BULK_INDEXES.map((i) => i.column).join(', ')} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
-    indexes: BULK_INDEXES.map((i) => ({ column: i.column, insert: `INSERT INTO ${i.table} (${i.column}, seq) VALUES (?, ?)` })),
+    lastSeq: 'SELECT max(seq) FROM audit_log',
+    // Each takes the rows with seq in (?, ?] and adds them in key order, so each leaf page is written once a chunk.
+    indexes: BULK_INDEXES.map(({ table, column, segmented }) =>
+      segmented
+        ? `INSERT INTO ${table} (segment, ${column}, seq) SELECT seq / ${AUDIT_SEGMENT_ROWS}, ${column}, seq FROM audit_log
+            WHERE seq > ? AND seq <= ? AND ${column} IS NOT NULL ORDER BY 1, 2, 3`
+        : `INSERT INTO ${table} (${column}, seq) SELECT ${column}, seq FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY 1, 2`,
+    ),
     setIndexedThrough: 'UPDATE audit_index_state SET indexed_through = ? WHERE id = 1',
   };
 }
@@ -87,32 +101,49 @@ export function findAuditRows(tx: Tx, filter: AuditFilter, limit: number): Audit
   const tail = newestFirst([...where, gt(auditLog.seq, through)], limit);
   if (tail.length === limit) return tail;
   const rest = limit - tail.length;
-  const index = filter.patientId
-    ? { table: auditPatientIndex, seq: auditPatientIndex.seq, match: eq(auditPatientIndex.patientId, filter.patientId) }
-    : filter.actorId
-      ? { table: auditActorIndex, seq: auditActorIndex.seq, match: eq(auditActorIndex.actorId, filter.actorId) }
-      : undefined;
-  if (!index) {
-    // A period: its lowest and highest seq from the time index, then the log walked by seq over that range, so a page
-    // never sorts the whole period (times and seqs run nearly, not exactly, in the same order).
-    const period = [filter.from ? gte(auditTimeIndex.at, filter.from) : undefined, filter.to ? lte(auditTimeIndex.at, filter.to) : undefined];
-    const range = tx
-      .select({ low: min(auditTimeIndex.seq), high: max(auditTimeIndex.seq) })
-      .from(auditTimeIndex)
-      .where(and(...period, lte(auditTimeIndex.seq, through)))
-      .get();
-    if (range?.low == null || range.high == null) return tail;
-    return [...tail, ...newestFirst([...where, gte(auditLog.seq, range.low), lte(auditLog.seq, range.high)], rest)];
+  let low = 1;
+  let high = Math.min(through, (filter.beforeSeq ?? Infinity) - 1);
+  if (filter.from || filter.to) {
+    // The period's lowest and highest seq from the time index: a page is then walked by seq over that range and never
+    // sorts the whole period (times and seqs run nearly, not exactly, in the same order).
+    const range = periodSeqRange(tx, filter, through);
+    if (!range) return tail;
+    low = Math.max(low, range.low);
+    high = Math.min(high, range.high);
   }
-  const indexed = tx
+  if (high < low) return tail;
+  const index = filter.patientId
+    ? { table: auditPatientIndex, segment: auditPatientIndex.segment, seq: auditPatientIndex.seq, match: eq(auditPatientIndex.patientId, filter.patientId) }
+    : filter.actorId
+      ? { table: auditActorIndex, segment: auditActorIndex.segment, seq: auditActorIndex.seq, match: eq(auditActorIndex.actorId, filter.actorId) }
+      : undefined;
+  if (!index) return [...tail, ...newestFirst([...where, gte(auditLog.seq, low), lte(auditLog.seq, high)], rest)];
+
+  // The index is keyed by segment first, so a search asks the segments in turn, newest first, until the page is full.
+  const inSegment = tx
     .select(getTableColumns(auditLog))
     .from(index.table)
     .innerJoin(auditLog, eq(auditLog.seq, index.seq))
-    .where(and(index.match, lte(index.seq, through), filter.beforeSeq !== undefined ? lt(index.seq, filter.beforeSeq) : undefined, ...where))
+    .where(and(eq(index.segment, sql.placeholder('segment')), index.match, gte(index.seq, low), lte(index.seq, high), ...where))
     .orderBy(desc(index.seq))
-    .limit(rest)
-    .all();
-  return [...tail, ...indexed];
+    .limit(sql.placeholder('limit'))
+    .prepare();
+  const found = [...tail];
+  for (let segment = Math.floor(high / AUDIT_SEGMENT_ROWS); segment >= Math.floor(low / AUDIT_SEGMENT_ROWS) && found.length < limit; segment--) {
+    found.push(...inSegment.all({ segment, limit: limit - found.length }));
+  }
+  return found;
+}
+
+/** The lowest and highest seq the time index holds for the filter's period, up to the mark. */
+function periodSeqRange(tx: Tx, filter: AuditFilter, through: number): { low: number; high: number } | undefined {
+  const period = [filter.from ? gte(auditTimeIndex.at, filter.from) : undefined, filter.to ? lte(auditTimeIndex.at, filter.to) : undefined];
+  const range = tx
+    .select({ low: min(auditTimeIndex.seq), high: max(auditTimeIndex.seq) })
+    .from(auditTimeIndex)
+    .where(and(...period, lte(auditTimeIndex.seq, through)))
+    .get();
+  return range?.low == null || range.high == null ? undefined : { low: range.low, high: range.high };
 }
 
 /** The highest seq whose row is in the bulk indexes; every row after it is found by scanning the log. */
@@ -132,13 +163,20 @@ export interface IndexMismatch {
 export function auditIndexMismatches(tx: Tx): IndexMismatch[] {
   const through = indexedThrough(tx);
   const count = (text: string) => statement(tx, text).pluck(true).get(through) as number;
-  return BULK_INDEXES.map(({ table, column }) => ({
-    index: table,
-    missing: count(
-      `SELECT count(*) FROM audit_log a WHERE a.seq <= ? AND a.${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table} i WHERE i.${column} = a.${column} AND i.seq = a.seq)`,
-    ),
-    stray: count(`SELECT count(*) FROM ${table} i WHERE i.seq > ? OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.seq = i.seq AND a.${column} = i.${column})`),
-  })).filter((m) => m.missing > 0 || m.stray > 0);
+  return BULK_INDEXES.map(({ table, column, segmented }) => {
+    const segmentOf = (alias: string) => `${alias}.seq / ${AUDIT_SEGMENT_ROWS}`;
+    return {
+      index: table,
+      missing: count(
+        `SELECT count(*) FROM audit_log a WHERE a.seq <= ? AND a.${column} IS NOT NULL AND NOT EXISTS
+          (SELECT 1 FROM ${table} i WHERE ${segmented ? `i.segment = ${segmentOf('a')} AND ` : ''}i.${column} = a.${column} AND i.seq = a.seq)`,
+      ),
+      stray: count(
+        `SELECT count(*) FROM ${table} i WHERE i.seq > ?${segmented ? ` OR i.segment != ${segmentOf('i')}` : ''}
+          OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.seq = i.seq AND a.${column} = i.${column})`,
+      ),
+    };
+  }).filter((m) => m.missing > 0 || m.stray > 0);
 }
 
 /** Streams the whole chain in order, a page at a time, so verifying millions of rows stays in constant memory. */

@@ -36,6 +36,9 @@ const db = new Database(workerData.path);
 db.pragma('synchronous = ' + (workerData.durable ? 'FULL' : 'NORMAL'));
 db.pragma('wal_autocheckpoint = 0');
 db.pragma('busy_timeout = 5000');
+// The pages the writer returns to on every commit and index chunk: the log's last pages and each index's newest
+// segment (about 200 leaf pages apiece).
+db.pragma('cache_size = -32768');
 const lastHash = db.prepare(sql.lastHash).pluck();
 const insert = db.prepare(sql.insert);
 const checks = new Map();
@@ -72,19 +75,16 @@ const append = (rows, attempt = 1) => {
   }
 };
 const indexedThrough = db.prepare(sql.indexedThrough).pluck();
-const unindexed = db.prepare(sql.unindexed);
-const indexes = sql.indexes.map((index) => ({ column: index.column, insert: db.prepare(index.insert) }));
+const lastSeq = db.prepare(sql.lastSeq).pluck();
+const indexes = sql.indexes.map((text) => db.prepare(text));
 const setIndexedThrough = db.prepare(sql.setIndexedThrough);
-const byKey = (column) => (a, b) => (a[column] < b[column] ? -1 : a[column] > b[column] ? 1 : a.seq - b.seq);
 const indexChunk = db.transaction(() => {
-  const rows = unindexed.all(indexedThrough.get(), workerData.indexChunk);
-  if (rows.length === 0) return false;
-  // In key order, each leaf page of an index is written once per chunk instead of once per row.
-  for (const { column, insert } of indexes) {
-    for (const row of rows.filter((r) => r[column] !== null).sort(byKey(column))) insert.run(row[column], row.seq);
-  }
-  setIndexedThrough.run(rows[rows.length - 1].seq);
-  return rows.length === workerData.indexChunk;
+  const from = indexedThrough.get();
+  const to = Math.min(lastSeq.get() ?? 0, from + workerData.indexChunk);
+  if (to <= from) return false;
+  for (const index of indexes) index.run(from, to);
+  setIndexedThrough.run(to);
+  return to === from + workerData.indexChunk;
 });
 // A run indexes every row committed before it starts; an ask that comes during a run is answered by the next one.
 let indexing = false;
@@ -149,7 +149,7 @@ parentPort.on('message', (message) => {
 const WRITER_NICE = 10;
 
 /** Rows indexed per transaction: a few milliseconds of work, so a change waiting for the write lock waits little. */
-const INDEX_CHUNK_ROWS = 250;
+const INDEX_CHUNK_ROWS = 2048;
 
 /**
  * Appends audit rows from a worker thread with its own connection, so that their inserts, hashing and commit run
