@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { resolveSession } from '../modules/staff/auth.service.js';
-import type { Actor, Deps, ServiceContext } from './context.js';
+import { serviceContext, type Actor, type Deps, type ServiceContext } from './context.js';
 import { Unauthenticated } from './errors.js';
 
 export const SESSION_COOKIE = 'hcrm_session';
@@ -39,7 +39,7 @@ export const requestContext = fp<{ deps: Deps }>(async (app: FastifyInstance, { 
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', function (this: FastifyRequest): ServiceContext {
     if (!this.actor && !isPublic(this)) throw new Unauthenticated('auth.required', 'Sign in first: send a Bearer token or the session cookie.');
-    return { ...deps, actor: this.actor ?? ANONYMOUS, now: deps.clock.now(), requestId: this.id, ip: this.ip ?? null };
+    return serviceContext(deps, { actor: this.actor ?? ANONYMOUS, now: deps.clock.now(), requestId: this.id, ip: this.ip ?? null });
   });
 
   // Runs on every request, so it is a plain callback (no promise per request) and asks for the route's options

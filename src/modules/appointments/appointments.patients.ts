@@ -1,5 +1,5 @@
 import { Conflict } from '../../lib/errors.js';
-import type { ServiceContext } from '../../lib/context.js';
+import { actingAs, type ServiceContext } from '../../lib/context.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
 import { contactProfile, outreachPatient, patientForBooking } from '../patients/patients.service.js';
 import { listDepartments } from '../staff/staff.service.js';
@@ -17,7 +17,7 @@ import { bookIn, bookingWindow, cancelIn, checkNewPatient, rescheduleIn, toAppoi
 const WEB: Booker = { channel: 'web', staff: null, label: 'patient:web' };
 
 export async function bookingDepartments(ctx: ServiceContext): Promise<{ id: string; nameZh: string; nameEn: string }[]> {
-  const all = await listDepartments({ ...ctx, actor: { kind: 'system', id: 'booking-page' } });
+  const all = await listDepartments(actingAs(ctx, { kind: 'system', id: 'booking-page' }));
   const withDoctors = new Set(inReadSnapshot(ctx, (tx) => repo.doctorsOf(tx, undefined).map((d) => d.departmentId)));
   return all.filter((d) => d.active && withDoctors.has(d.id));
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db, Tx } from '../../../db/client.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { newId } from '../../lib/ids.js';
@@ -82,7 +82,8 @@ export function canonicalContent(c: AuditContent): string {
 
 /** sha256 over the previous row's hash, a newline and the canonical content; the writer's worker computes the same. */
 function chainHash(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  // One-shot: half the time of createHash().update()…digest() on rows this short.
+  return hash('sha256', `${prevHash}\n${canonical}`, 'hex');
 }
 
 export type ChainReport = { ok: true; rows: number } | { ok: false; rows: number; brokenAtSeq: number; reason: string };

@@ -24,7 +24,7 @@ export interface AuditWriterOptions {
 // chainHash: sha256 of the previous hash, a newline and the row's canonical content (verifyAuditChain checks it).
 const WORKER_SOURCE = `
 const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+const { hash } = require('node:crypto');
 const Database = require(workerData.driver);
 const sql = workerData.sql;
 // Linux: this thread yields to the event loop when both want a core (nice +10, this thread alone): woken for every
@@ -51,9 +51,9 @@ const appendAll = db.transaction((rows) => {
   let prev = lastHash.get() ?? sql.genesis;
   return rows.map((row) => {
     if (row.check && checkOf(row.check.sql).get(...row.check.params) !== row.check.expected) return { written: false };
-    const hash = createHash('sha256').update(prev).update('\\n').update(row.canonical).digest('hex');
-    insert.run(...JSON.parse(row.canonical), prev, hash);
-    prev = hash;
+    const next = hash('sha256', prev + '\\n' + row.canonical, 'hex');
+    insert.run(...JSON.parse(row.canonical), prev, next);
+    prev = next;
     return { written: true };
   });
 });

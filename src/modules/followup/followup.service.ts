@@ -1,6 +1,6 @@
 import type { Tx } from '../../../db/client.js';
 import { localDate } from '../../lib/clock.js';
-import type { ServiceContext } from '../../lib/context.js';
+import { actingAs, type ServiceContext } from '../../lib/context.js';
 import { Forbidden, Invalid, TooLarge } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
@@ -260,5 +260,5 @@ function invitationByLink(tx: Tx, hash: string): repo.InvitationRow | undefined 
 }
 
 function patientCtx(ctx: ServiceContext, patientId: string): ServiceContext {
-  return { ...ctx, actor: { kind: 'patient', id: patientId } };
+  return actingAs(ctx, { kind: 'patient', id: patientId });
 }

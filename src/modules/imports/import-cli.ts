@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase } from '../../../db/client.js';
 import { createDeps } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { systemClock } from '../../lib/clock.js';
-import type { ServiceContext } from '../../lib/context.js';
+import { serviceContext, type ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { readOrCreateDevelopmentKey } from '../../lib/secret-key.js';
@@ -34,7 +34,7 @@ const config = loadConfig(process.env);
 const db = openDatabase(config.dbPath);
 migrateDatabase(db);
 const deps = createDeps({ db, clock: systemClock, secretKey: config.secretKey ?? readOrCreateDevelopmentKey(config.dbPath).key, timeZone: config.timeZone, match: config.match });
-const ctx = (): ServiceContext => ({ ...deps, actor: { kind: 'import', id: `cli:${values.source}` }, now: deps.clock.now(), requestId: newId(), ip: null });
+const ctx = (): ServiceContext => serviceContext(deps, { actor: { kind: 'import', id: `cli:${values.source}` }, now: deps.clock.now(), requestId: newId(), ip: null });
 
 const tty = process.stderr.isTTY === true;
 function progress(file: string, done: number, total: number, received: number): void {

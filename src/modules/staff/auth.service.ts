@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Deps, ServiceContext } from '../../lib/context.js';
+import { hash } from 'node:crypto';
+import { actingAs, type Deps, type ServiceContext } from '../../lib/context.js';
 import { TooManyRequests, Unauthenticated } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { newOpaqueToken } from '../../lib/crypto.js';
@@ -29,7 +29,7 @@ export const SESSION_POLICY = {
 let decoyHash: Promise<string> | undefined;
 
 export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export async function login(ctx: ServiceContext, body: LoginBody): Promise<{ token: string; expiresAt: string; user: ReturnType<typeof toStaffUser> }> {
@@ -60,7 +60,7 @@ export async function login(ctx: ServiceContext, body: LoginBody): Promise<{ tok
       const failures = fresh.failedLogins + 1;
       const lock = failures >= SESSION_POLICY.failuresBeforeLock ? new Date(now.getTime() + SESSION_POLICY.lockMs).toISOString() : null;
       repo.setLoginState(tx, user.id, lock ? 0 : failures, lock);
-      const actorCtx = { ...ctx, actor: actorOf(fresh) };
+      const actorCtx = actingAs(ctx, actorOf(fresh));
       audit(tx, actorCtx, { action: lock ? 'staff.locked' : 'staff.login_failed', entityType: 'staff', entityId: user.id });
       return rejected();
     }
@@ -69,7 +69,7 @@ export async function login(ctx: ServiceContext, body: LoginBody): Promise<{ tok
     const expiresAt = new Date(now.getTime() + SESSION_POLICY.absoluteTtlMs).toISOString();
     const sessionId = newId();
     repo.insertSession(tx, { id: sessionId, tokenHash: tokenHash(token), staffId: user.id, createdAt: nowIso, expiresAt, lastSeenAt: nowIso, ip: ctx.ip });
-    audit(tx, { ...ctx, actor: actorOf(fresh, sessionId) }, { action: 'staff.login', entityType: 'staff', entityId: user.id });
+    audit(tx, actingAs(ctx, actorOf(fresh, sessionId)), { action: 'staff.login', entityType: 'staff', entityId: user.id });
     return { token, expiresAt, user: toStaffUser(fresh) };
   });
   if (!session) throw new Unauthenticated('auth.invalid_credentials', 'The username or password is not right, or the account is locked or disabled.');

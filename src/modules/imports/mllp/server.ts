@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Deps, ServiceContext } from '../../../lib/context.js';
+import { serviceContext, type Deps, type ServiceContext } from '../../../lib/context.js';
 import { newId } from '../../../lib/ids.js';
 import { buildAck } from '../adapters/hl7/ack.js';
 import { adaptHl7Message } from '../adapters/hl7/index.js';
@@ -203,7 +203,7 @@ class Connection {
   }
 
   #context(): ServiceContext {
-    return { ...this.deps, actor: { kind: 'import', id: 'mllp' }, now: this.deps.clock.now(), requestId: newId(), ip: this.socket.remoteAddress ?? null };
+    return serviceContext(this.deps, { actor: { kind: 'import', id: 'mllp' }, now: this.deps.clock.now(), requestId: newId(), ip: this.socket.remoteAddress ?? null });
   }
 
   /**
