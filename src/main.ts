@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { migrateDatabase, openDatabase } from '../db/client.js';
+import { closeDatabase, migrateDatabase, openDatabase } from '../db/client.js';
 import { buildApp, createDeps, createScheduler } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './lib/clock.js';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     await app.close();
     // Read audit rows still waiting for their forced sync reach stable storage before the service stops.
     await deps.readAudit?.close();
-    db.$client.close();
+    closeDatabase(db);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

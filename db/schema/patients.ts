@@ -230,3 +230,12 @@ export const patientFileRevisions = sqliteTable('patient_file_revisions', {
   patientId: text('patient_id').primaryKey(),
   revision: integer('revision').notNull(),
 });
+
+/**
+ * One row, raised (by triggers on patient_file_revisions) whenever any patient's revision is: a kept file whose clock
+ * reading is still the current one needs no look at its own revision, one small page instead of a walk of that index.
+ */
+export const patientFileClock = sqliteTable('patient_file_clock', {
+  id: integer('id').primaryKey(),
+  value: integer('value').notNull(),
+});

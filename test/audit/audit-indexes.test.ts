@@ -22,6 +22,7 @@ async function aFile(): Promise<PatientFile> {
 async function read(session: StaffSession, id: string): Promise<void> {
   const reply = await h.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: session.headers });
   expect(reply.statusCode, reply.body).toBe(200);
+  await journal.settled();
 }
 
 async function auditPage(query: string) {
@@ -199,6 +200,7 @@ describe('a writer worker that fails', () => {
       hospital.db.$client.exec('DROP TABLE audit_index_state');
       const reads = await Promise.all(readTimes(5));
       expect(reads.map((r) => r.statusCode)).toEqual(Array(5).fill(200));
+      await hospital.deps.readAudit!.settled();
       for (const read of reads) {
         const row = hospital.db.$client.prepare('SELECT action, patient_id FROM audit_log WHERE request_id = ?').get(String(read.headers['x-request-id']));
         expect(row).toEqual({ action: 'patient.read', patient_id: id });

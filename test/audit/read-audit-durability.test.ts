@@ -1,8 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { SyncTimer } from '../../src/modules/audit/audit.reads.js';
-import { verifyAuditChain } from '../../src/modules/audit/audit.service.js';
+import { auditContent, canonicalContent, verifyAuditChain } from '../../src/modules/audit/audit.service.js';
+import { journalFilesOf } from '../../src/modules/audit/read-journal-file.js';
 import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
 import { startTestHospital, useTestHospital, type StaffSession, type TestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
@@ -40,15 +42,25 @@ async function aFile(hospital: TestHospital = h): Promise<PatientFile> {
   return PatientFile.parse(reply.json());
 }
 
+/** Every line of the hospital's read journal files. */
+function journalLines(hospital: TestHospital): string[] {
+  return journalFilesOf(hospital.dbPath).flatMap((file) => readFileSync(file.path, 'utf8').split('\n'));
+}
+
 function read(session: StaffSession, id: string, hospital: TestHospital = h) {
   return hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: session.headers });
 }
 
 describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => {
-  it('is committed before the answer leaves: another connection sees it at once', async () => {
+  it('is in the read journal before the answer leaves, and in the log once settled', async () => {
     const patient = await aFile();
     const reply = await read(doctor, patient.id);
     expect(reply.statusCode).toBe(200);
+    const requestId = String(reply.headers['x-request-id']);
+    const recorded = journalLines(h).filter((line) => line.includes(requestId));
+    expect(recorded).toHaveLength(1);
+    expect(JSON.parse(recorded[0]!)).toEqual(expect.arrayContaining(['patient.read', patient.id, doctor.id, requestId]));
+    await journal.settled();
     const other = new Database(h.dbPath, { readonly: true });
     try {
       const row = other.prepare('SELECT action, patient_id, actor_id FROM audit_log WHERE request_id = ?').get(String(reply.headers['x-request-id']));
@@ -87,26 +99,11 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
       ]),
     );
     expect(replies.map((r) => r.statusCode)).toEqual(Array(16).fill(200));
+    await journal.settled();
     for (const reply of replies) {
       const rows = h.db.$client.prepare('SELECT action FROM audit_log WHERE request_id = ?').all(String(reply.headers['x-request-id']));
       expect(rows).toHaveLength(1);
     }
-    expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
-  });
-
-  it('writes no row for a read whose condition fails in the transaction, and chains the rest of its batch', async () => {
-    const patient = await aFile();
-    const ctx = (requestId: string) => ({ ...h.system(), requestId });
-    const event = { action: 'patient.read', entityType: 'patient' };
-    const fileIs = (version: number) => ({ sql: 'SELECT version FROM patients WHERE id = ?', params: [patient.id], expected: version });
-    const answers = await Promise.all([
-      journal.recordIf(ctx('cond-yes-1'), event, fileIs(patient.version)),
-      journal.recordIf(ctx('cond-no'), event, fileIs(patient.version + 1)),
-      journal.recordIf(ctx('cond-yes-2'), event, fileIs(patient.version)),
-    ]);
-    expect(answers).toEqual([true, false, true]);
-    const rows = h.db.$client.prepare("SELECT request_id FROM audit_log WHERE request_id LIKE 'cond-%' ORDER BY seq").all();
-    expect(rows).toEqual([{ request_id: 'cond-yes-1' }, { request_id: 'cond-yes-2' }]);
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
@@ -120,22 +117,83 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
   it('has the WAL the read commits leave checkpointed by a worker thread', async () => {
     const patient = await aFile();
     await Promise.all([read(doctor, patient.id), read(nurse, patient.id)]);
+    await journal.settled();
     const pages = await journal.walCheckpointer()!.checkpointNow();
     expect(pages.log).toBeGreaterThan(0);
     expect(pages.checkpointed).toBe(pages.log);
   });
 
-  it('still answers 500 with no patient data when the row cannot be written', async () => {
-    const patient = await aFile();
-    h.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+});
+
+describe('rows in the read journal that the log does not hold', () => {
+  it('are answered for, kept in their file, and added to the log at the next start', async () => {
+    const hospital = await startTestHospital({ readAudit: { syncWithinMs: 100, timer: new HandTimer() } });
     try {
-      const reply = await read(doctor, patient.id);
-      expect(reply.statusCode).toBe(500);
-      expect(reply.body).not.toContain(patient.name);
+      const patient = await aFile(hospital);
+      const session = await hospital.signIn('doctor');
+      expect((await read(session, patient.id, hospital)).statusCode).toBe(200);
+      await hospital.deps.readAudit!.settled();
+      hospital.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log WHEN NEW.action = 'patient.read' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+      const reply = await read(session, patient.id, hospital);
+      expect(reply.statusCode).toBe(200);
+      const readAudit = hospital.deps.readAudit!;
+      await readAudit.settled();
+      const logged = () => hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(String(reply.headers['x-request-id']));
+      expect(logged()).toBe(0);
+      hospital.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
+
+      // The service stops with the row still only in its journal file, and starts again.
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath)).toHaveLength(1);
+      await readAudit.indexNow();
+      expect(logged()).toBe(1);
+      expect(readAudit.status().replay).toMatchObject({ added: 1, unreadable: 0, refused: 0 });
+      expect(verifyAuditChain(hospital.db)).toMatchObject({ ok: true });
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
     } finally {
-      h.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
+      await hospital.close();
     }
-    expect((await read(doctor, patient.id)).statusCode).toBe(200);
+  });
+
+  it('skip a line a crash cut short and count a line that is no row, adding each row once', async () => {
+    const hospital = await startTestHospital();
+    try {
+      const row = (requestId: string) => canonicalContent(auditContent({ ...hospital.system(), requestId }, { action: 'patient.read', entityType: 'patient' }));
+      const whole = row('replay-whole');
+      writeFileSync(`${hospital.dbPath}-reads.7`, `${whole}\n{"not":"a row"}\n${whole}\n${row('replay-cut').slice(0, 40)}`);
+      const readAudit = hospital.deps.readAudit!;
+      await readAudit.indexNow();
+      expect(readAudit.status().replay).toMatchObject({ added: 1, unreadable: 1 });
+      const requests = hospital.db.$client.prepare("SELECT request_id FROM audit_log WHERE request_id LIKE 'replay-%'").pluck().all();
+      expect(requests).toEqual(['replay-whole']);
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
+    } finally {
+      await hospital.close();
+    }
+  });
+
+  it('keep their file when the log refuses them at the replay too, until a start where it takes them', async () => {
+    const hospital = await startTestHospital();
+    try {
+      writeFileSync(`${hospital.dbPath}-reads.3`, `${canonicalContent(auditContent({ ...hospital.system(), requestId: 'replay-late' }, { action: 'patient.read', entityType: 'patient' }))}\n`);
+      hospital.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log WHEN NEW.request_id = 'replay-late' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+      const readAudit = hospital.deps.readAudit!;
+      await readAudit.indexNow();
+      expect(readAudit.status().replay).toMatchObject({ added: 0, refused: 1 });
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath).map((f) => f.number)).toEqual([3]);
+
+      hospital.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
+      await readAudit.indexNow();
+      expect(readAudit.status().replay).toMatchObject({ added: 1, refused: 0 });
+      expect(hospital.db.$client.prepare("SELECT count(*) FROM audit_log WHERE request_id = 'replay-late'").pluck().get()).toBe(1);
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
+    } finally {
+      await hospital.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { closeDatabase } from '../../db/client.js';
 import { buildApp } from '../../src/app.js';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { benchHospital } from './fixture.js';
@@ -26,7 +27,7 @@ process.stdout.write(`${JSON.stringify({ appUrl, bareUrl, token, ids, coldIds, q
 process.on('SIGTERM', () => {
   void Promise.all([app.close(), bare.close()]).then(async () => {
     await deps.readAudit?.close();
-    db.$client.close();
+    closeDatabase(db);
     process.exit(0);
   });
 });

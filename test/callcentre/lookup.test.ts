@@ -63,6 +63,7 @@ describe('caller lookup', () => {
 
   it('audits the lookup without the number itself', async () => {
     await lookup('13812345678');
+    await h.deps.readAudit!.settled();
     const row = h.db.$client.prepare("SELECT detail FROM audit_log WHERE action = 'consultation.lookup' ORDER BY seq DESC LIMIT 1").get() as { detail: string };
     expect(row.detail).toContain(patient.id);
     expect(row.detail).not.toContain('13812345678');

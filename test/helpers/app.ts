@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
-import { migrateDatabase, openDatabase, type Db } from '../../db/client.js';
+import { closeDatabase, migrateDatabase, openDatabase, type Db } from '../../db/client.js';
 import { buildApp, createDeps, createScheduler, type DepsOptions } from '../../src/app.js';
 import type { Scheduler } from '../../src/jobs/scheduler.js';
 import { ManualClock } from '../../src/lib/clock.js';
@@ -106,7 +106,7 @@ export async function startTestHospital(options: TestHospitalOptions = {}): Prom
     async close() {
       await app.close();
       await deps.readAudit?.close();
-      db.$client.close();
+      closeDatabase(db);
       rmSync(dir, { recursive: true, force: true });
     },
   };

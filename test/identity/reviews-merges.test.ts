@@ -84,6 +84,7 @@ describe('the review queue', () => {
     expect(detail.candidate.phone).toMatch(/\*/);
     expect(detail.explanation.fields.find((f) => f.field === 'givenName')).toMatchObject({ level: 'close', note: 'homophone' });
     expect(detail.explanation.fields.find((f) => f.field === 'birthDate')).toMatchObject({ level: 'missing', weight: 0 });
+    await h.deps.readAudit!.settled();
     expect(count("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'identity.review%'")).toBe(before + 3);
     expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'identity.review.read' AND patient_id = ?", survivorId)).toBe(1);
   });

@@ -123,11 +123,13 @@ describe('the patient file cache', () => {
   it('audits each read once, whether the kept copy was current or had to be built again', async () => {
     const patient = await aPatientSeenInCardiology();
     const reads = () => (h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'patient.read' AND patient_id = ?").get(patient.id) as { n: number }).n;
+    await h.deps.readAudit!.settled();
     const before = reads();
     await read(doctor, patient.id);
     otherProcess.prepare("UPDATE patients SET occupation = '医生' WHERE id = ?").run(patient.id);
     expect((await read(doctor, patient.id)).occupation).toBe('医生');
     await read(doctor, patient.id);
+    await h.deps.readAudit!.settled();
     expect(reads()).toBe(before + 3);
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });

@@ -61,12 +61,14 @@ describe('bad input', () => {
 
 describe('lists that name patients', () => {
   it('comments filter by score and words, and every such read is audited', async () => {
+    await h.deps.readAudit!.settled();
     const before = (h.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'stats.patients.list'").get() as { n: number }).n;
     const low = (await get(`/api/stats/satisfaction/comments?${PERIOD}&maxSatisfaction=2`)).json();
     expect(low.items.map((c: { linkId: string; text: string }) => [c.linkId, c.text])).toEqual([['complaint-text', '等候时间太长，"医生"没解释']]);
     expect(low.items[0].patientId).toBe(f.responses.r3.patientId);
     const words = (await get(`/api/stats/satisfaction/comments?${PERIOD}&contains=${encodeURIComponent('停车')}`)).json();
     expect(words.items.map((c: { responseId: string }) => c.responseId)).toEqual([f.responses.r1.id]);
+    await h.deps.readAudit!.settled();
     const audits = h.db.$client.prepare("SELECT actor_id AS actor, detail FROM audit_log WHERE action = 'stats.patients.list' ORDER BY seq").all() as { actor: string; detail: string }[];
     expect(audits.length - before).toBe(2);
     expect(JSON.parse(audits[before]!.detail).patients).toEqual([f.responses.r3.patientId]);

@@ -109,6 +109,7 @@ describe('patient figures', () => {
   it('the at-risk list: patients whose latest satisfaction is low, audited', async () => {
     const list = await get(`/api/stats/patients/at-risk?${PERIOD}`);
     expect(list.items.map((i: { name: string; satisfaction: number }) => [i.name, i.satisfaction])).toEqual([['陈静', 1]]);
+    await h.deps.readAudit!.settled();
     const audit = h.db.$client.prepare("SELECT detail FROM audit_log WHERE action = 'stats.patients.list' ORDER BY seq DESC LIMIT 1").get() as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ metric: 'patients.at-risk', patients: [p2.id] });
   });

@@ -64,6 +64,7 @@ describe('appointments', () => {
     const list = await get(`/api/stats/appointments/list?${PERIOD}&channel=phone&status=no_show`);
     expect(list.items.map((i: { appointmentId: string }) => i.appointmentId)).toEqual([f.appointments.a5moved.id, f.appointments.a2.id]);
     expect(Object.keys(list.items[0]).sort()).toEqual(['appointmentId', 'bookedAt', 'channel', 'date', 'department', 'doctor', 'leadDays', 'moved', 'patientId', 'startAt', 'status']);
+    await h.deps.readAudit!.settled();
     const audit = h.db.$client.prepare("SELECT detail FROM audit_log WHERE action = 'stats.patients.list' ORDER BY seq DESC LIMIT 1").get() as { detail: string };
     expect(JSON.parse(audit.detail)).toMatchObject({ metric: 'appointments.list', patients: [f.appointments.a5moved.patientId, f.appointments.a2.patientId] });
   });

@@ -1,9 +1,10 @@
-import { statement, walSyncOf, withDeferredSync, type Db, type Tx, type WalSync } from '../../../db/client.js';
+import { walSyncOf, withDeferredSync, type Db, type WalSync } from '../../../db/client.js';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-checkpointer.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
-import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent, type StoredValueCheck } from './audit.service.js';
-import { AuditWriter, type AppendOutcome } from './audit.writer.js';
+import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent } from './audit.service.js';
+import { AuditWriter, type AppendOutcome, type ReplaySummary } from './audit.writer.js';
+import { ReadJournalFiles } from './read-journal-file.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -22,6 +23,8 @@ export interface ReadAuditOptions {
   timer?: SyncTimer;
   /** Rows written by a worker thread (the service); without, on the caller's connection (scripts, in memory). */
   inWorker?: boolean;
+  /** Opens the read journal's files beside the database; tests pass files on a disk that fails. */
+  journalFiles?: (databasePath: string) => ReadJournalFiles;
 }
 
 const systemTimer: SyncTimer = {
@@ -40,39 +43,45 @@ const WRITER_RETRY_MS = 30_000;
 
 interface PendingRead {
   content: AuditContent;
-  /** Checked inside the audit transaction before the row is written; when it fails the read is not audited. */
-  condition: StoredValueCheck | undefined;
-  done: (error: unknown, written?: boolean) => void;
+  done: (error: unknown) => void;
 }
 
 /**
- * Reads are audited by group commit: the rows of all reads served in one turn of the event loop (with the writer,
- * also of every such group still waiting for it) share one transaction, and a read is answered only after that transaction has
- * committed, so a crash of the service loses no read record. If the shared commit fails, each row is retried alone,
- * so one bad row fails only its own read.
+ * Reads are audited by group commit: the rows of all reads served in one turn of the event loop are recorded
+ * together, and a read is answered only once its row is recorded, so a crash of the service loses no read record.
  *
- * The rows are written by a worker thread on a connection of its own (audit.writer.ts): inserting, hashing and
- * committing them took half of the event loop's time in a profile of patient reads. Changes still write their
- * audit row on the service's connection inside their own transaction; both take SQLite's write lock in turn, so
- * the chain of hashes runs through reads and changes unbroken. Each commit of the worker empties the service
- * connection's page cache (SQLite's rule for a database another connection changed); files built from the database
- * pay for that, read no slower than before in the benchmark, while cached files, most reads, never touch it.
+ * The service records them in a read journal file (read-journal-file.ts), one write for the group, and answers;
+ * the audit writer, a worker thread with a connection of its own (audit.writer.ts), adds them to the log a moment
+ * later, joining every group waiting into one transaction. Waiting for that commit, reads spent a fifth of the
+ * service's time idle in the benchmark: the writer's commits are the slowest step and reads queued behind them. A
+ * file whose rows are all in the log goes; files a stopped service left are replayed into the log at the next start
+ * (rows already there, by id, are skipped). Changes still write their audit row on the service's connection inside
+ * their own transaction; both take SQLite's write lock in turn, so the chain of hashes runs through reads and
+ * changes unbroken. `GET /api/audit` first waits for rows still with the writer (settled()).
+ *
  * Without `inWorker` (scripts, a database in memory, which no other thread can open), and for a while after the
- * worker has failed, rows are written on the service's connection.
+ * worker has failed, rows are committed on the service's connection and the read is answered after that commit; if
+ * the shared commit fails, each row is retried alone, so one bad row fails only its own read.
  *
- * With a sync window the commit waits for no fsync (synchronous=NORMAL): it reaches the operating system at once,
- * so a crash of the service loses nothing, and the WAL is fsynced off the event loop at most `syncWithinMs` after
- * each commit (and at close), so only a power cut can lose read records, at most that window of them. Every change,
- * with its audit row, still commits with synchronous=FULL, and its fsync also makes every read row written before
- * it durable. Checkpoints, which these commits no longer run, are run by another worker.
+ * With a sync window the journal write and the commits wait for no fsync: they reach the operating system at once,
+ * so a crash of the service loses nothing, and the journal and the WAL are fsynced off the event loop at most
+ * `syncWithinMs` after (and at close), so only a power cut can lose read records, at most that window of them. A
+ * journal file goes only after the log holding its rows is synced. Without one (0), a read is answered once the
+ * journal is fsynced, and the writer commits with synchronous=FULL. Every change, with its audit row, still commits
+ * with synchronous=FULL. Checkpoints, which the read commits do not run, are run by another worker.
  */
 export class ReadAuditJournal {
   private pending: PendingRead[] = [];
-  /** Batches handed to the writer and not yet answered. */
-  private writing = 0;
-  private idle: (() => void)[] = [];
+  /** Batches handed to the writer, and of those, batches it is done with (in the order handed: it takes them in turn). */
+  private sent = 0;
+  private done = 0;
+  private waiting: { through: number; resolve: () => void }[] = [];
   private writer: AuditWriter | undefined;
   private writerFailedAt: number | undefined;
+  private files: ReadJournalFiles | undefined;
+  /** Journal files of an earlier run, replayed into the log, to go after the next sync. */
+  private replayed: string[] = [];
+  private lastReplay: ReplaySummary | undefined;
   private wal: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
   private timer: unknown;
@@ -89,26 +98,17 @@ export class ReadAuditJournal {
     this.deferSync = options.syncWithinMs > 0 && !db.$client.memory;
   }
 
-  /** Resolves once the read's row is committed (and, with no sync window, on stable storage). Await it before answering. */
+  /** Resolves once the read's row is recorded (and, with no sync window, on stable storage). Await it before answering. */
   record(ctx: ServiceContext, event: AuditEvent): Promise<void> {
-    return this.recordIf(ctx, event, undefined).then(() => undefined);
-  }
-
-  /**
-   * Like `record`, but `condition` is checked first inside the same transaction: when it fails no row is written
-   * and the promise resolves false. A cached answer checks there that it is still current, so the check and the
-   * audit row see the same database.
-   */
-  recordIf(ctx: ServiceContext, event: AuditEvent, condition: StoredValueCheck | undefined): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ content: auditContent(ctx, event), condition, done: (error, written) => (error === undefined ? resolve(written === true) : reject(error)) });
+      this.pending.push({ content: auditContent(ctx, event), done: (error) => (error === undefined ? resolve() : reject(error)) });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  /** Read rows committed and read rows known to be on stable storage, counted since start. */
-  status(): { committed: number; durable: number } {
-    return { committed: this.committed, durable: this.durable };
+  /** Read rows recorded and read rows known to be on stable storage, counted since start; what the last replay found. */
+  status(): { committed: number; durable: number; replay: ReplaySummary | undefined } {
+    return { committed: this.committed, durable: this.durable, replay: this.lastReplay };
   }
 
   /** The worker that checkpoints the WAL, once started (with a sync window or the writer's worker). */
@@ -117,14 +117,21 @@ export class ReadAuditJournal {
   }
 
   /**
-   * Starts the workers now rather than at the first read, so rows written while the service was down (an import
-   * from the command line) are indexed from the start. Reads start them anyway.
+   * Starts the workers now rather than at the first read, so that journal files a stopped service left are replayed
+   * and rows written while it was down (an import from the command line) are indexed from the start.
    */
   start(): void {
     const file = !this.db.$client.memory;
     const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= WRITER_RETRY_MS;
     if (file && this.options.inWorker && !this.writer && retry) {
-      this.writer = new AuditWriter(this.db.$client.name, { durable: !this.deferSync, indexEveryMs: INDEX_EVERY_MS });
+      const first = !this.files;
+      this.files ??= (this.options.journalFiles ?? ((path) => new ReadJournalFiles(path)))(this.db.$client.name);
+      this.writer = new AuditWriter(this.db.$client.name, {
+        durable: !this.deferSync,
+        indexEveryMs: INDEX_EVERY_MS,
+        replay: first ? this.files.leftOver : [],
+        onReplayed: (summary) => this.afterReplay(summary),
+      });
       this.writerFailedAt = undefined;
     }
     if (file && (this.deferSync || this.writer) && !this.checkpointer) this.checkpointer = startWalCheckpointer(this.db.$client.name, CHECKPOINT_EVERY_MS);
@@ -134,28 +141,37 @@ export class ReadAuditJournal {
   /** Indexes every audit row committed so far by patient, actor and time now instead of at the next interval. */
   async indexNow(): Promise<void> {
     this.start();
+    await this.settled();
     await this.writer?.indexNow();
   }
 
-  /** Forces every read row committed so far to stable storage, off the event loop. */
-  async sync(): Promise<void> {
-    if (!this.wal) return;
-    const through = this.committed;
-    await this.wal.sync();
-    this.durable = Math.max(this.durable, through);
+  /** Resolves once every read recorded so far is in the log; reads recorded meanwhile are not waited for. */
+  async settled(): Promise<void> {
+    if (this.pending.length > 0) this.flush();
+    const through = this.sent;
+    if (this.done < through) await new Promise<void>((resolve) => this.waiting.push({ through, resolve }));
   }
 
-  /** Commits what is waiting and forces it all to stable storage; used again after, it starts afresh. */
+  /** Forces every read row recorded so far to stable storage, off the event loop; then lets journal files logged go. */
+  async sync(): Promise<void> {
+    const { files } = this;
+    const through = this.committed;
+    const logged = [...(files?.done() ?? []), ...this.replayed.splice(0)];
+    await Promise.all([this.wal?.sync(), files?.sync()]);
+    this.durable = Math.max(this.durable, through);
+    files?.remove(logged);
+  }
+
+  /** Records what is waiting, waits for the log to hold it and forces it all to stable storage; used again after, it starts afresh. */
   async close(): Promise<void> {
-    while (this.writing > 0 || this.pending.length > 0) {
-      const settled = new Promise<void>((resolve) => this.idle.push(resolve));
-      this.flush();
-      await settled;
-    }
+    while (this.pending.length > 0 || this.done < this.sent) await this.settled();
     if (this.timer !== undefined) (this.options.timer ?? systemTimer).clear(this.timer);
     this.timer = undefined;
     this.wal?.syncNow();
+    this.files?.close();
     this.durable = this.committed;
+    this.files?.remove([...this.files.done(), ...this.replayed.splice(0)]);
+    this.files = undefined;
     this.wal?.close();
     this.wal = undefined;
     await this.writer?.stop();
@@ -167,58 +183,97 @@ export class ReadAuditJournal {
 
   private flush(): void {
     const batch = this.pending;
-    if (batch.length === 0) return this.settleIdle();
+    if (batch.length === 0) return;
     this.pending = [];
     try {
       this.start();
       // A forced sync that failed leaves earlier rows unproven: this batch waits for a sync that works.
       if (this.syncFailure !== undefined) {
         this.wal?.syncNow();
+        this.files?.syncNow();
         this.durable = this.committed;
         this.syncFailure = undefined;
       }
     } catch (error) {
       for (const read of batch) read.done(error);
-      return this.settleIdle();
+      return;
     }
-    const writer = this.writer;
-    if (!writer) return this.written(batch, this.commitHere(batch));
+    const { writer, files } = this;
+    if (!writer || !files) return this.answerAfterCommit(batch);
+    const rows = batch.map((read) => canonicalContent(read.content));
+    let file: string;
+    try {
+      file = files.append(rows.map((row) => `${row}\n`).join(''), rows.length);
+    } catch (error) {
+      for (const read of batch) read.done(error);
+      return;
+    }
+    this.committed += batch.length;
+    if (this.deferSync) {
+      for (const read of batch) read.done(undefined);
+      this.scheduleSync();
+    } else {
+      const through = this.committed;
+      files.sync().then(
+        () => {
+          this.durable = Math.max(this.durable, through);
+          for (const read of batch) read.done(undefined);
+        },
+        (error: unknown) => {
+          for (const read of batch) read.done(error);
+        },
+      );
+    }
     // Not waiting for the batch before: the worker joins the batches it finds waiting into one commit.
-    this.writing++;
-    const rows = batch.map((read) => ({ canonical: canonicalContent(read.content), check: read.condition ?? null }));
+    this.sent++;
     writer.append(rows).then(
-      (outcomes) => {
-        this.writing--;
-        this.written(batch, outcomes);
-      },
+      (outcomes) => this.logged(file, outcomes),
       () => {
         // The worker is gone (it never fails a batch itself: a row's own error comes back as its outcome); its
-        // batches are written here, and a new worker is tried after a while.
-        this.writing--;
+        // batches are committed here, and a new worker is tried after a while.
         if (this.writer === writer) {
           this.writer = undefined;
           this.writerFailedAt = performance.now();
         }
-        this.written(batch, this.commitHere(batch));
+        this.logged(file, this.commitHere(batch));
       },
     );
   }
 
-  private written(batch: PendingRead[], outcomes: AppendOutcome[]): void {
+  /**
+   * Rows of a journal file now in the log. A row the log refused stays in its file, which then stays too, for the
+   * replay at the next start; its read was answered once the row was recorded there.
+   */
+  private logged(file: string, outcomes: AppendOutcome[]): void {
+    this.done++;
+    this.files?.logged(file, outcomes.filter((outcome) => 'written' in outcome).length);
+    // Committed with synchronous=FULL: the rows are on stable storage already.
+    if (!this.deferSync) this.files?.remove(this.files.done());
+    const settled = this.waiting.filter((w) => w.through <= this.done);
+    this.waiting = this.waiting.filter((w) => w.through > this.done);
+    for (const waiter of settled) waiter.resolve();
+  }
+
+  private afterReplay(summary: ReplaySummary): void {
+    this.lastReplay = summary;
+    if (summary.refused > 0) return;
+    if (!this.deferSync) return this.files?.remove(summary.paths);
+    this.replayed.push(...summary.paths);
+    this.sync().catch((error: unknown) => {
+      this.syncFailure = error;
+    });
+  }
+
+  /** Without the writer: the group commit on the service's own connection, answered after it. */
+  private answerAfterCommit(batch: PendingRead[]): void {
+    const outcomes = this.commitHere(batch);
     batch.forEach((read, i) => {
       const outcome = outcomes[i]!;
       if ('error' in outcome) return read.done(new Error(outcome.error));
-      if (outcome.written) this.committed++;
-      read.done(undefined, outcome.written);
+      this.committed++;
+      read.done(undefined);
     });
     this.scheduleSync();
-    this.settleIdle();
-  }
-
-  /** Lets close() go on once nothing waits to be written and no batch is with the writer. */
-  private settleIdle(): void {
-    if (this.writing > 0 || this.pending.length > 0) return;
-    for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** The group commit on the service's own connection; the same outcomes the writer's worker reports. */
@@ -226,12 +281,11 @@ export class ReadAuditJournal {
     const appendHere = (reads: PendingRead[]) =>
       this.commit(() =>
         inTransaction({ db: this.db }, (tx) => {
-          const holds = reads.map((read) => !read.condition || storedValueIs(tx, read.condition));
           appendChained(
             tx,
-            reads.filter((_, i) => holds[i]).map((read) => read.content),
+            reads.map((read) => read.content),
           );
-          return holds.map((written) => ({ written }));
+          return reads.map((): AppendOutcome => ({ written: true }));
         }),
       );
     try {
@@ -251,7 +305,7 @@ export class ReadAuditJournal {
     return this.deferSync ? withDeferredSync(this.db, work) : work();
   }
 
-  /** One sync at most `syncWithinMs` after the first commit it has not yet covered; it covers every commit before it starts. */
+  /** One sync at most `syncWithinMs` after the first record it has not yet covered; it covers every record before it starts. */
   private scheduleSync(): void {
     if (!this.deferSync) {
       this.durable = this.committed;
@@ -268,21 +322,11 @@ export class ReadAuditJournal {
   }
 }
 
-/** Whether the single value the check selects is still the one expected (check statements are only ever plucked). */
-function storedValueIs(tx: Tx, check: StoredValueCheck): boolean {
-  return statement(tx, check.sql).pluck(true).get(...check.params) === check.expected;
-}
-
 const journals = new WeakMap<Db, ReadAuditJournal>();
 
 /** Audits a read of patient data; resolves when the row is committed. Await it before answering. */
 export function auditRead(ctx: ServiceContext, event: AuditEvent): Promise<void> {
   return readAuditJournal(ctx).record(ctx, event);
-}
-
-/** Audits a read only if `condition` holds inside the audit transaction; resolves whether it held (and the row is committed). */
-export function auditReadIf(ctx: ServiceContext, event: AuditEvent, condition: StoredValueCheck): Promise<boolean> {
-  return readAuditJournal(ctx).recordIf(ctx, event, condition);
 }
 
 /** The context's journal; a context built without one (a script, an old test) gets the durable-before-answer default. */

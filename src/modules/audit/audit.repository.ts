@@ -62,6 +62,9 @@ export function auditWriterStatements() {
     genesis: GENESIS_HASH,
     lastHash: LAST_AUDIT_HASH,
     insert: INSERT_AUDIT_ROW,
+    /** The values a row's canonical content holds (audit.service.ts canonicalContent), before the two hashes. */
+    rowWidth: 13,
+    logged: 'SELECT 1 FROM audit_log WHERE id = ?',
     indexedThrough: 'SELECT indexed_through FROM audit_index_state WHERE id = 1',
     lastSeq: 'SELECT max(seq) FROM audit_log',
     // Each takes the rows with seq in (?, ?] and adds them in key order, so each leaf page is written once a chunk.

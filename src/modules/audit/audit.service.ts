@@ -8,16 +8,6 @@ import { authorize } from '../staff/permissions.js';
 import { allAuditRowsInOrder, auditIndexMismatches, findAuditRows, GENESIS_HASH, insertAuditRow, lastAuditHash, type AuditRow, type IndexMismatch, type NewAuditRow } from './audit.repository.js';
 import type { AuditQuery } from './audit.schemas.js';
 
-/**
- * A condition on the stored database, as data so that another thread can run it: the single value `sql` selects
- * with `params` must equal `expected`. A read whose check fails is not audited (its kept answer is stale).
- */
-export interface StoredValueCheck {
-  sql: string;
-  params: (string | number | null)[];
-  expected: string | number | null;
-}
-
 export interface AuditEvent {
   /** What was done, as `<entity>.<verb>`: patient.read, patient.update, staff.login. */
   action: string;
@@ -111,6 +101,8 @@ export function verifyAuditIndexes(db: Db): IndexMismatch[] {
 
 export async function listAuditEvents(ctx: ServiceContext, query: AuditQuery): Promise<{ items: AuditRow[]; nextCursor: string | null }> {
   authorize(ctx, 'audit.read');
+  // Reads answered before this search are in the log, not only in the read journal.
+  await ctx.readAudit?.settled();
   const cursor = decodeCursor(query.cursor, 1);
   if (cursor && !Number.isSafeInteger(cursor[0])) throw badCursor();
   return inTransaction(ctx, (tx) => {

@@ -1,22 +1,29 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { auditWriterStatements } from './audit.repository.js';
-import type { StoredValueCheck } from './audit.service.js';
 
-/** One audit row to append: its content in canonical form (audit.service.ts) and the check that must hold first. */
-export interface AppendRow {
-  canonical: string;
-  check: StoredValueCheck | null;
+/** Per row: written, or the error its own transaction met. */
+export type AppendOutcome = { written: true } | { error: string };
+
+/**
+ * What replaying the read journal files of an earlier run did: rows added to the log (rows it held already are
+ * skipped), lines that are no row, and rows the log refused, which keep their files for the next start.
+ */
+export interface ReplaySummary {
+  paths: string[];
+  added: number;
+  unreadable: number;
+  refused: number;
 }
-
-/** Per row: written, skipped because its check failed, or the error its own transaction met. */
-export type AppendOutcome = { written: boolean } | { error: string };
 
 export interface AuditWriterOptions {
   /** true: each commit waits for its fsync (synchronous=FULL); false: the caller syncs the WAL later. */
   durable: boolean;
   /** How often rows written since the last run are added to the indexes by patient, actor and time. */
   indexEveryMs: number;
+  /** Read journal files of an earlier run (read-journal-file.ts), replayed before any row is appended. */
+  replay: string[];
+  onReplayed: (summary: ReplaySummary) => void;
 }
 
 // Plain CommonJS, evaluated by the worker: the driver's path and the SQL come in workerData, so it works under tsx,
@@ -41,22 +48,55 @@ db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -32768');
 const lastHash = db.prepare(sql.lastHash).pluck();
 const insert = db.prepare(sql.insert);
-const checks = new Map();
-const checkOf = (text) => {
-  let prepared = checks.get(text);
-  if (!prepared) checks.set(text, (prepared = db.prepare(text).pluck()));
-  return prepared;
-};
-const appendAll = db.transaction((rows) => {
+const logged = db.prepare(sql.logged).pluck();
+// Each row is its canonical content; in replay, a row whose id the log already holds was logged before the stop.
+const appendAll = db.transaction((rows, replaying) => {
   let prev = lastHash.get() ?? sql.genesis;
-  return rows.map((row) => {
-    if (row.check && checkOf(row.check.sql).get(...row.check.params) !== row.check.expected) return { written: false };
-    const next = hash('sha256', prev + '\\n' + row.canonical, 'hex');
-    insert.run(...JSON.parse(row.canonical), prev, next);
+  return rows.map((canonical) => {
+    const values = JSON.parse(canonical);
+    if (replaying && logged.get(values[0]) !== undefined) return { written: false };
+    const next = hash('sha256', prev + '\\n' + canonical, 'hex');
+    insert.run(...values, prev, next);
     prev = next;
     return { written: true };
   });
 });
+// The journal files of a run that stopped: each line a row it answered a read for; a line cut short by a crash
+// mid-write was never answered for. A line that is not a row is counted, not guessed at.
+const replay = (paths) => {
+  const { readFileSync } = require('node:fs');
+  let added = 0;
+  let unreadable = 0;
+  let refused = 0;
+  for (const path of paths) {
+    const lines = readFileSync(path, 'utf8').split(String.fromCharCode(10));
+    lines.pop();
+    const rows = lines.filter((line) => {
+      try {
+        const values = JSON.parse(line);
+        if (Array.isArray(values) && values.length === sql.rowWidth) return true;
+      } catch {}
+      unreadable++;
+      return false;
+    });
+    for (let at = 0; at < rows.length; at += 1000) {
+      const chunk = rows.slice(at, at + 1000);
+      try {
+        added += appendAll.immediate(chunk, true).filter((outcome) => outcome.written).length;
+      } catch {
+        // As in append: one row the log refuses fails only itself, and keeps its file for the next start.
+        for (const row of chunk) {
+          try {
+            added += appendAll.immediate([row], true)[0].written ? 1 : 0;
+          } catch {
+            refused++;
+          }
+        }
+      }
+    }
+  }
+  return { paths, added, unreadable, refused };
+};
 const messageOf = (error) => String(error && error.message ? error.message : error);
 const append = (rows, attempt = 1) => {
   try {
@@ -114,6 +154,7 @@ const indexAll = () => {
   };
   step();
 };
+if (workerData.replay.length > 0) parentPort.postMessage({ kind: 'replayed', summary: replay(workerData.replay) });
 const timer = setInterval(indexAll, workerData.indexEveryMs);
 indexAll();
 const handle = (message) => {
@@ -154,7 +195,8 @@ const INDEX_CHUNK_ROWS = 2048;
 /**
  * Appends audit rows from a worker thread with its own connection, so that their inserts, hashing and commit run
  * beside the event loop instead of on it. Rows are appended in the order asked, each batch in one transaction;
- * the same worker adds them to the indexes by patient, actor and time in sorted chunks (see findAuditRows).
+ * the same worker adds them to the indexes by patient, actor and time in sorted chunks (see findAuditRows), and at
+ * start replays the read journal files an earlier run left (read-journal-file.ts).
  */
 export class AuditWriter {
   private readonly worker: Worker;
@@ -163,10 +205,12 @@ export class AuditWriter {
   private asked = 0;
   private readonly appending = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();
   private readonly indexing = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly onReplayed: (summary: ReplaySummary) => void;
 
   constructor(path: string, options: AuditWriterOptions) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { path, driver, nice: WRITER_NICE, durable: options.durable, indexEveryMs: options.indexEveryMs, indexChunk: INDEX_CHUNK_ROWS, sql: auditWriterStatements() };
+    const workerData = { path, driver, nice: WRITER_NICE, durable: options.durable, indexEveryMs: options.indexEveryMs, indexChunk: INDEX_CHUNK_ROWS, replay: options.replay, sql: auditWriterStatements() };
+    this.onReplayed = options.onReplayed;
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
@@ -179,7 +223,7 @@ export class AuditWriter {
    * Appends the rows in one transaction (each alone if that fails), with any other batches the worker finds waiting
    * when it starts on this one; resolves once they are committed. Batches are appended in the order asked.
    */
-  append(rows: AppendRow[]): Promise<AppendOutcome[]> {
+  append(rows: string[]): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       const id = this.track(this.appending, { resolve, reject });
@@ -223,7 +267,9 @@ export class AuditWriter {
   }
 
   private receive(message: WorkerMessage): void {
-    if (message.kind === 'appended') {
+    if (message.kind === 'replayed') {
+      this.onReplayed(message.summary);
+    } else if (message.kind === 'appended') {
       for (const { id, outcomes } of message.batches) this.answered(this.appending, id)?.resolve(outcomes);
     } else {
       for (const id of message.ids) {
@@ -242,4 +288,7 @@ export class AuditWriter {
   }
 }
 
-type WorkerMessage = { kind: 'appended'; batches: { id: number; outcomes: AppendOutcome[] }[] } | { kind: 'indexed'; ids: number[]; error: string | null };
+type WorkerMessage =
+  | { kind: 'appended'; batches: { id: number; outcomes: AppendOutcome[] }[] }
+  | { kind: 'indexed'; ids: number[]; error: string | null }
+  | { kind: 'replayed'; summary: ReplaySummary };

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, statement, type Tx } from '../../../db/client.js';
-import type { StoredValueCheck } from '../audit/audit.service.js';
 import {
   allergies,
   diagnoses,
@@ -29,9 +28,11 @@ export function fileRevision(tx: Tx, patientId: string): number {
   return statement(tx, FILE_REVISION).pluck(true).get(patientId) as number;
 }
 
-/** The check that the file's revision is still `revision`, as data: the audit writer runs it in the read's audit transaction. */
-export function fileRevisionIs(patientId: string, revision: number): StoredValueCheck {
-  return { sql: FILE_REVISION, params: [patientId], expected: revision };
+const FILE_CLOCK = 'SELECT value FROM patient_file_clock WHERE id = 1';
+
+/** Raised with every patient's file revision (migration 0031): unchanged, no file has changed. */
+export function fileClock(tx: Tx): number {
+  return statement(tx, FILE_CLOCK).pluck(true).get() as number;
 }
 
 export function findPatient(tx: Tx, patientId: string): PatientRow | undefined {

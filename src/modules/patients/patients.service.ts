@@ -5,7 +5,7 @@ import { assertNoFieldErrors, Forbidden, Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor, encodeCursor, pageOf } from '../../lib/pagination.js';
 import { inReadSnapshot, inTransaction } from '../../lib/transaction.js';
-import { auditRead, auditReadIf } from '../audit/audit.reads.js';
+import { auditRead } from '../audit/audit.reads.js';
 import { audit } from '../audit/audit.service.js';
 import { authorize, type StaffActor } from '../staff/permissions.js';
 import { departmentExists } from '../staff/staff.service.js';
@@ -97,12 +97,8 @@ export async function getPatientFile(ctx: ServiceContext, id: string, reason?: s
   const actor = authorize(ctx, 'patients.read');
   const cache = patientFileCache(ctx.db);
   const key = cache.keyOf(actor, id, today(ctx));
-  const readOf = (file: PatientFile) => ({ action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
-  // A kept copy is served only if its revision is still the stored one when its audit row is written.
-  const cached = cache.peek(key);
-  if (cached && (await auditReadIf(ctx, readOf(cached.file), repo.fileRevisionIs(id, cached.revision)))) return cached.file;
-  const { file } = cache.build(ctx.db, key, id, (tx) => fileOf(tx, ctx, actor, id));
-  await auditRead(ctx, readOf(file));
+  const { file } = cache.current(ctx.db, key) ?? cache.build(ctx.db, key, id, (tx) => fileOf(tx, ctx, actor, id));
+  await auditRead(ctx, { action: 'patient.read', entityType: 'patient', entityId: id, patientId: id, reason: reason ?? null, detail: { clinical: file.access.clinical } });
   return file;
 }
 
