@@ -107,11 +107,20 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
-  it('leaves the connection as every change needs it: synchronous=FULL, automatic checkpoints on', async () => {
-    const patient = await aFile();
-    expect((await read(doctor, patient.id)).statusCode).toBe(200);
-    expect(h.db.$client.pragma('synchronous', { simple: true })).toBe(2);
-    expect(h.db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  it('committed on the service’s connection, leaves it as every change needs it: synchronous=FULL, automatic checkpoints on', async () => {
+    const hospital = await startTestHospital({ readAudit: { syncWithinMs: 100, inWorker: false } });
+    try {
+      const patient = await aFile(hospital);
+      const session = await hospital.signIn('doctor');
+      const reply = await read(session, patient.id, hospital);
+      expect(reply.statusCode).toBe(200);
+      expect(hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(String(reply.headers['x-request-id']))).toBe(1);
+      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
+      expect(hospital.db.$client.pragma('synchronous', { simple: true })).toBe(2);
+      expect(hospital.db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      await hospital.close();
+    }
   });
 
   it('has the WAL the read commits leave checkpointed by a worker thread', async () => {
@@ -156,7 +165,7 @@ describe('rows in the read journal that the log does not hold', () => {
     }
   });
 
-  it('skip a line a crash cut short and count a line that is no row, adding each row once', async () => {
+  it('skip a line a crash cut short, add each row once, and keep a file with a line that is no row', async () => {
     const hospital = await startTestHospital();
     try {
       const row = (requestId: string) => canonicalContent(auditContent({ ...hospital.system(), requestId }, { action: 'patient.read', entityType: 'patient' }));
@@ -168,7 +177,8 @@ describe('rows in the read journal that the log does not hold', () => {
       const requests = hospital.db.$client.prepare("SELECT request_id FROM audit_log WHERE request_id LIKE 'replay-%'").pluck().all();
       expect(requests).toEqual(['replay-whole']);
       await readAudit.close();
-      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
+      // Nothing in a journal file is thrown away unread: audit:verify keeps saying it waits.
+      expect(journalFilesOf(hospital.dbPath).map((f) => f.number)).toEqual([7]);
     } finally {
       await hospital.close();
     }

@@ -15,9 +15,9 @@ export interface SyncTimer {
 
 export interface ReadAuditOptions {
   /**
-   * HCRM_READ_AUDIT_SYNC_MS. 0: a read is answered only once its row is on stable storage (synchronous=FULL).
-   * Above 0: a read is answered once its row is committed, and the rows are forced to stable storage at most
-   * this many milliseconds later, and at close.
+   * HCRM_READ_AUDIT_SYNC_MS. 0: a read is answered only once its row is on stable storage (the journal fsynced,
+   * or the commit made with synchronous=FULL). Above 0: a read is answered once its row is recorded (in the journal,
+   * or committed), and the rows are forced to stable storage at most this many milliseconds later, and at close.
    */
   syncWithinMs: number;
   timer?: SyncTimer;
@@ -79,8 +79,15 @@ export class ReadAuditJournal {
   private writer: AuditWriter | undefined;
   private writerFailedAt: number | undefined;
   private files: ReadJournalFiles | undefined;
-  /** Journal files of an earlier run, replayed into the log, to go after the next sync. */
+  /** Journal files of an earlier run: to replay (by every new writer until one has), then to go after the next sync. */
+  private leftOver: string[] | undefined;
   private replayed: string[] = [];
+  /**
+   * Set when a forced sync failed: the kernel may have dropped the pages it could not write and reports that once,
+   * so a later sync proves nothing about them. Journal files are then kept for the next start's replay.
+   */
+  private keepFiles = false;
+  private syncing: Promise<void> | undefined;
   private lastReplay: ReplaySummary | undefined;
   private wal: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
@@ -124,12 +131,12 @@ export class ReadAuditJournal {
     const file = !this.db.$client.memory;
     const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= WRITER_RETRY_MS;
     if (file && this.options.inWorker && !this.writer && retry) {
-      const first = !this.files;
       this.files ??= (this.options.journalFiles ?? ((path) => new ReadJournalFiles(path)))(this.db.$client.name);
+      this.leftOver ??= this.files.leftOver;
       this.writer = new AuditWriter(this.db.$client.name, {
         durable: !this.deferSync,
         indexEveryMs: INDEX_EVERY_MS,
-        replay: first ? this.files.leftOver : [],
+        replay: this.leftOver,
         onReplayed: (summary) => this.afterReplay(summary),
       });
       this.writerFailedAt = undefined;
@@ -153,13 +160,20 @@ export class ReadAuditJournal {
   }
 
   /** Forces every read row recorded so far to stable storage, off the event loop; then lets journal files logged go. */
-  async sync(): Promise<void> {
-    const { files } = this;
-    const through = this.committed;
-    const logged = [...(files?.done() ?? []), ...this.replayed.splice(0)];
-    await Promise.all([this.wal?.sync(), files?.sync()]);
-    this.durable = Math.max(this.durable, through);
-    files?.remove(logged);
+  sync(): Promise<void> {
+    const run = async () => {
+      const { files } = this;
+      const through = this.committed;
+      const logged = [...(files?.done() ?? []), ...this.replayed];
+      await Promise.all([this.wal?.sync(), files?.sync()]);
+      this.durable = Math.max(this.durable, through);
+      if (this.keepFiles) return;
+      this.replayed = this.replayed.filter((path) => !logged.includes(path));
+      files?.remove(logged);
+    };
+    const syncing = (this.syncing ?? Promise.resolve()).then(run, run);
+    this.syncing = syncing;
+    return syncing;
   }
 
   /** Records what is waiting, waits for the log to hold it and forces it all to stable storage; used again after, it starts afresh. */
@@ -167,11 +181,18 @@ export class ReadAuditJournal {
     while (this.pending.length > 0 || this.done < this.sent) await this.settled();
     if (this.timer !== undefined) (this.options.timer ?? systemTimer).clear(this.timer);
     this.timer = undefined;
+    // No descriptor is closed under a sync still on the thread pool.
+    await this.syncing?.catch(() => undefined);
+    await this.files?.idle();
     this.wal?.syncNow();
     this.files?.close();
     this.durable = this.committed;
-    this.files?.remove([...this.files.done(), ...this.replayed.splice(0)]);
+    if (!this.keepFiles) this.files?.remove([...this.files.done(), ...this.replayed]);
     this.files = undefined;
+    this.leftOver = undefined;
+    this.replayed = [];
+    this.keepFiles = false;
+    this.syncing = undefined;
     this.wal?.close();
     this.wal = undefined;
     await this.writer?.stop();
@@ -220,6 +241,7 @@ export class ReadAuditJournal {
           for (const read of batch) read.done(undefined);
         },
         (error: unknown) => {
+          this.keepFiles = true;
           for (const read of batch) read.done(error);
         },
       );
@@ -227,7 +249,13 @@ export class ReadAuditJournal {
     // Not waiting for the batch before: the worker joins the batches it finds waiting into one commit.
     this.sent++;
     writer.append(rows).then(
-      (outcomes) => this.logged(file, outcomes),
+      (outcomes) => {
+        // A row the writer could not add (the write lock held too long, a full disk) is tried here once more; if
+        // that fails too it stays in its file for the next start.
+        const failed = batch.filter((_, i) => 'error' in outcomes[i]!);
+        const retried = failed.length > 0 ? this.commitHere(failed) : [];
+        this.logged(file, [...outcomes.filter((o) => !('error' in o)), ...retried]);
+      },
       () => {
         // The worker is gone (it never fails a batch itself: a row's own error comes back as its outcome); its
         // batches are committed here, and a new worker is tried after a while.
@@ -248,19 +276,22 @@ export class ReadAuditJournal {
     this.done++;
     this.files?.logged(file, outcomes.filter((outcome) => 'written' in outcome).length);
     // Committed with synchronous=FULL: the rows are on stable storage already.
-    if (!this.deferSync) this.files?.remove(this.files.done());
+    if (!this.deferSync && !this.keepFiles) this.files?.remove(this.files.done());
     const settled = this.waiting.filter((w) => w.through <= this.done);
     this.waiting = this.waiting.filter((w) => w.through > this.done);
     for (const waiter of settled) waiter.resolve();
   }
 
+  /** Files replayed whole go (after the next sync); a file with a row the log refused, or a line that is no row, stays. */
   private afterReplay(summary: ReplaySummary): void {
     this.lastReplay = summary;
-    if (summary.refused > 0) return;
+    if (summary.refused > 0 || summary.unreadable > 0) return;
+    this.leftOver = [];
     if (!this.deferSync) return this.files?.remove(summary.paths);
     this.replayed.push(...summary.paths);
     this.sync().catch((error: unknown) => {
       this.syncFailure = error;
+      this.keepFiles = true;
     });
   }
 
@@ -317,6 +348,7 @@ export class ReadAuditJournal {
       this.timer = undefined;
       return this.sync().catch((error: unknown) => {
         this.syncFailure = error;
+        this.keepFiles = true;
       });
     }, this.options.syncWithinMs);
   }
@@ -324,7 +356,7 @@ export class ReadAuditJournal {
 
 const journals = new WeakMap<Db, ReadAuditJournal>();
 
-/** Audits a read of patient data; resolves when the row is committed. Await it before answering. */
+/** Audits a read of patient data; resolves when the row is recorded (ReadAuditJournal.record). Await it before answering. */
 export function auditRead(ctx: ServiceContext, event: AuditEvent): Promise<void> {
   return readAuditJournal(ctx).record(ctx, event);
 }

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { auditWriterStatements } from './audit.repository.js';
 
-/** Per row: written, or the error its own transaction met. */
-export type AppendOutcome = { written: true } | { error: string };
+/** Per row: written (false: replay found it in the log already), or the error its own transaction met. */
+export type AppendOutcome = { written: boolean } | { error: string };
 
 /**
  * What replaying the read journal files of an earlier run did: rows added to the log (rows it held already are

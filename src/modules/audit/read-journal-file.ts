@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** A journal file is closed and a new one begun past this size; a closed one goes once all its rows are in the log. */
@@ -16,8 +16,8 @@ interface JournalFile {
 }
 
 /**
- * The read audit rows of the service, each on stable storage in a plain file before the read is answered and in the
- * audit log a moment later (audit.reads.ts). One row a line, as its canonical content (audit.service.ts). Files are
+ * The read audit rows of the service, each in a plain file before the read is answered (on stable storage then, or
+ * within the sync window) and in the audit log a moment later (audit.reads.ts). One row a line, as its canonical content (audit.service.ts). Files are
  * `<database>-reads.<n>`: the service writes to the newest, begun afresh at each start and past 16 MB, and removes
  * a file once every row in it is in the log. Files found at start hold rows a stopped service answered for and may
  * not have logged; the audit writer replays them (audit.writer.ts) before they go. One service per database: a
@@ -26,6 +26,8 @@ interface JournalFile {
 export class ReadJournalFiles {
   private readonly files: JournalFile[] = [];
   private next: number;
+  /** The sync under way: syncs run one after another, so none closes a file another is still syncing. */
+  private syncing: Promise<void> = Promise.resolve();
   /** Files left by an earlier run, oldest first: for the writer to replay. */
   readonly leftOver: string[];
 
@@ -40,26 +42,38 @@ export class ReadJournalFiles {
     let file = this.files.at(-1);
     if (!file?.current || file.bytes >= ROTATE_BYTES) file = this.begin();
     // One write: a line is in the file whole or, after a crash mid-write, cut short at its end, which replay skips.
-    writeSync(file.fd!, lines);
-    file.bytes += Buffer.byteLength(lines);
+    const bytes = Buffer.byteLength(lines);
+    const written = writeSync(file.fd!, lines);
+    file.bytes += written;
+    if (written !== bytes) {
+      // A full disk can take part of the lines: those reads fail, and the next lines begin a file of their own.
+      file.current = false;
+      throw new Error(`the read journal took ${written} of ${bytes} bytes`);
+    }
     file.written += rows;
     return file.path;
   }
 
   /** fdatasync of every open file on libuv's thread pool: each line written before the call is on stable storage after. */
-  async sync(): Promise<void> {
-    const open = this.files.filter((f) => f.fd !== undefined);
-    const retired = open.filter((f) => !f.current);
-    await Promise.all(open.map((f) => new Promise<void>((resolve, reject) => fdatasync(f.fd!, (error) => (error ? reject(error) : resolve())))));
-    this.closeSynced(retired);
+  sync(): Promise<void> {
+    const run = async () => {
+      const open = this.files.filter((f) => f.fd !== undefined);
+      const retired = open.filter((f) => !f.current);
+      await Promise.all(open.map((f) => new Promise<void>((resolve, reject) => fdatasync(f.fd!, (error) => (error ? reject(error) : resolve())))));
+      this.closeSynced(retired);
+    };
+    this.syncing = this.syncing.then(run, run);
+    return this.syncing;
   }
 
-  /** The same, blocking (shutdown). */
+  /** Resolves once no sync is under way (before the files are closed). */
+  async idle(): Promise<void> {
+    await this.syncing.catch(() => undefined);
+  }
+
+  /** The same, blocking; it closes nothing, so a sync under way on the thread pool keeps its descriptors. */
   syncNow(): void {
-    const open = this.files.filter((f) => f.fd !== undefined);
-    const retired = open.filter((f) => !f.current);
-    for (const file of open) fdatasyncSync(file.fd!);
-    this.closeSynced(retired);
+    for (const file of this.files) if (file.fd !== undefined) fdatasyncSync(file.fd);
   }
 
   /** Counts rows of `path` as in the log. */
@@ -82,10 +96,11 @@ export class ReadJournalFiles {
     }
   }
 
-  /** Syncs and closes every file; the next append begins a new one. */
+  /** Syncs and closes every file (call it once idle() has resolved); the next append begins a new one. */
   close(): void {
     for (const file of this.files) file.current = false;
     this.syncNow();
+    this.closeSynced(this.files);
   }
 
   private begin(): JournalFile {
@@ -93,6 +108,13 @@ export class ReadJournalFiles {
     if (previous) previous.current = false;
     const path = `${this.databasePath}-reads.${this.next++}`;
     const file: JournalFile = { path, fd: openSync(path, 'a'), current: true, bytes: 0, written: 0, logged: 0 };
+    // The new file's name reaches stable storage before any line in it is answered for (once a file of 16 MB).
+    const directory = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(directory);
+    } finally {
+      closeSync(directory);
+    }
     this.files.push(file);
     return file;
   }
