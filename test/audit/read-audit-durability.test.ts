@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { SyncTimer } from '../../src/modules/audit/audit.reads.js';
 import { auditContent, canonicalContent, verifyAuditChain } from '../../src/modules/audit/audit.service.js';
-import { journalFilesOf } from '../../src/modules/audit/read-journal-file.js';
+import { ReadAuditJournal, type SyncTimer } from '../../src/modules/audit/audit.reads.js';
+import { journalFilesOf, ReadJournalFiles } from '../../src/modules/audit/read-journal-file.js';
 import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
 import { startTestHospital, useTestHospital, type StaffSession, type TestHospital } from '../helpers/app.js';
 import { aPatient } from '../helpers/factories.js';
@@ -204,6 +204,48 @@ describe('rows in the read journal that the log does not hold', () => {
     } finally {
       await hospital.close();
     }
+  });
+});
+
+describe('the read journal’s files', () => {
+  it('begin anew past their size, and go once their rows are in the log and a sync has covered them', async () => {
+    const ownTimer = new HandTimer();
+    const hospital = await startTestHospital({ readAudit: { syncWithinMs: 100, timer: ownTimer, journalFiles: (path) => new ReadJournalFiles(path, 600) } });
+    try {
+      const patient = await aFile(hospital);
+      const session = await hospital.signIn('doctor');
+      for (let i = 0; i < 4; i++) expect((await read(session, patient.id, hospital)).statusCode).toBe(200);
+      const readAudit = hospital.deps.readAudit!;
+      await readAudit.settled();
+      const begun = journalFilesOf(hospital.dbPath).map((f) => f.number);
+      expect(begun.length).toBeGreaterThanOrEqual(2);
+      // All in the log, but not yet synced: none goes. A sync closes the files no longer written to; the next lets them go.
+      await ownTimer.fireDue();
+      await read(session, patient.id, hospital);
+      await readAudit.settled();
+      await ownTimer.fireDue();
+      const left = journalFilesOf(hospital.dbPath).map((f) => f.number);
+      expect(left).not.toContain(begun[0]);
+      expect(left.length).toBeGreaterThan(0);
+    } finally {
+      await hospital.close();
+    }
+  });
+
+  it('are held by one service: a second on the same database commits its reads itself and leaves them alone', async () => {
+    const patient = await aFile();
+    expect((await read(doctor, patient.id)).statusCode).toBe(200);
+    const files = journalFilesOf(h.dbPath);
+    expect(files.length).toBeGreaterThan(0);
+    const second = new ReadAuditJournal(h.db, { syncWithinMs: 100, inWorker: true, timer: new HandTimer() });
+    try {
+      await second.record({ ...h.system(), requestId: 'second-service-read' }, { action: 'patient.read', entityType: 'patient', patientId: patient.id });
+      expect(h.db.$client.prepare("SELECT count(*) FROM audit_log WHERE request_id = 'second-service-read'").pluck().get()).toBe(1);
+      expect(journalFilesOf(h.dbPath)).toEqual(files);
+    } finally {
+      await second.close();
+    }
+    expect(journalFilesOf(h.dbPath)).toEqual(files);
   });
 });
 

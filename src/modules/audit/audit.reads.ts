@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent } from './audit.service.js';
 import { AuditWriter, type AppendOutcome, type ReplaySummary } from './audit.writer.js';
-import { ReadJournalFiles } from './read-journal-file.js';
+import { JournalInUse, ReadJournalFiles } from './read-journal-file.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
 export interface SyncTimer {
@@ -88,6 +88,7 @@ export class ReadAuditJournal {
    */
   private keepFiles = false;
   private syncing: Promise<void> | undefined;
+  private journalHeldElsewhere = false;
   private lastReplay: ReplaySummary | undefined;
   private wal: WalSync | undefined;
   private checkpointer: WalCheckpointer | undefined;
@@ -130,8 +131,15 @@ export class ReadAuditJournal {
   start(): void {
     const file = !this.db.$client.memory;
     const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= WRITER_RETRY_MS;
-    if (file && this.options.inWorker && !this.writer && retry) {
-      this.files ??= (this.options.journalFiles ?? ((path) => new ReadJournalFiles(path)))(this.db.$client.name);
+    if (file && this.options.inWorker && !this.writer && retry && !this.journalHeldElsewhere) {
+      try {
+        this.files ??= (this.options.journalFiles ?? ((path) => new ReadJournalFiles(path)))(this.db.$client.name);
+      } catch (error) {
+        if (!(error instanceof JournalInUse)) throw error;
+        // Another service on this database: reads are committed here, answered after their commit.
+        this.journalHeldElsewhere = true;
+        return this.start();
+      }
       this.leftOver ??= this.files.leftOver;
       this.writer = new AuditWriter(this.db.$client.name, {
         durable: !this.deferSync,
@@ -193,6 +201,7 @@ export class ReadAuditJournal {
     this.replayed = [];
     this.keepFiles = false;
     this.syncing = undefined;
+    this.journalHeldElsewhere = false;
     this.wal?.close();
     this.wal = undefined;
     await this.writer?.stop();

@@ -1,8 +1,11 @@
-import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** A journal file is closed and a new one begun past this size; a closed one goes once all its rows are in the log. */
 const ROTATE_BYTES = 16 * 1024 * 1024;
+
+/** Another running service holds the journal of this database (its lock file names a live process). */
+export class JournalInUse extends Error {}
 
 interface JournalFile {
   path: string;
@@ -20,8 +23,9 @@ interface JournalFile {
  * within the sync window) and in the audit log a moment later (audit.reads.ts). One row a line, as its canonical content (audit.service.ts). Files are
  * `<database>-reads.<n>`: the service writes to the newest, begun afresh at each start and past 16 MB, and removes
  * a file once every row in it is in the log. Files found at start hold rows a stopped service answered for and may
- * not have logged; the audit writer replays them (audit.writer.ts) before they go. One service per database: a
- * second would take the first one's current file for left over.
+ * not have logged; the audit writer replays them (audit.writer.ts) before they go. One service per database holds
+ * them, by `<database>-reads.lock` naming its process: a second would take the first one's current file for left
+ * over, so it is refused (JournalInUse) while that process lives; the lock of a process that died is taken over.
  */
 export class ReadJournalFiles {
   private readonly files: JournalFile[] = [];
@@ -31,7 +35,14 @@ export class ReadJournalFiles {
   /** Files left by an earlier run, oldest first: for the writer to replay. */
   readonly leftOver: string[];
 
-  constructor(private readonly databasePath: string) {
+  private readonly lockPath: string;
+
+  constructor(
+    private readonly databasePath: string,
+    private readonly rotateBytes = ROTATE_BYTES,
+  ) {
+    this.lockPath = `${databasePath}-reads.lock`;
+    takeLock(this.lockPath);
     const found = journalFilesOf(databasePath);
     this.leftOver = found.map((f) => f.path);
     this.next = (found.at(-1)?.number ?? 0) + 1;
@@ -40,7 +51,7 @@ export class ReadJournalFiles {
   /** Appends the lines (each ending in a newline) to the current file; returns it, to say later that they are logged. */
   append(lines: string, rows: number): string {
     let file = this.files.at(-1);
-    if (!file?.current || file.bytes >= ROTATE_BYTES) file = this.begin();
+    if (!file?.current || file.bytes >= this.rotateBytes) file = this.begin();
     // One write: a line is in the file whole or, after a crash mid-write, cut short at its end, which replay skips.
     const bytes = Buffer.byteLength(lines);
     const written = writeSync(file.fd!, lines);
@@ -96,11 +107,12 @@ export class ReadJournalFiles {
     }
   }
 
-  /** Syncs and closes every file (call it once idle() has resolved); the next append begins a new one. */
+  /** Syncs and closes every file (call it once idle() has resolved) and gives up the lock. */
   close(): void {
     for (const file of this.files) file.current = false;
     this.syncNow();
     this.closeSynced(this.files);
+    rmSync(this.lockPath, { force: true });
   }
 
   private begin(): JournalFile {
@@ -126,6 +138,28 @@ export class ReadJournalFiles {
       closeSync(file.fd);
       file.fd = undefined;
     }
+  }
+}
+
+/** Creates the lock naming this process, or takes over one whose process is gone. */
+function takeLock(path: string): void {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(path, 'utf8'));
+  if (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder)) throw new JournalInUse(`the read journal is held by process ${holder}`);
+  writeFileSync(path, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
