@@ -47,6 +47,16 @@ function journalLines(hospital: TestHospital): string[] {
   return journalFilesOf(hospital.dbPath).flatMap((file) => readFileSync(file.path, 'utf8').split('\n'));
 }
 
+/** How many rows of the log carry the request id. */
+function loggedRows(hospital: TestHospital, requestId: string): unknown {
+  return hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(requestId);
+}
+
+/** A read's row as the journal holds it: one line of canonical content, as a stopped service would have left it. */
+function journalLine(hospital: TestHospital, requestId: string): string {
+  return canonicalContent(auditContent({ ...hospital.system(), requestId }, { action: 'patient.read', entityType: 'patient' }));
+}
+
 function read(session: StaffSession, id: string, hospital: TestHospital = h) {
   return hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: session.headers });
 }
@@ -114,7 +124,7 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
       const session = await hospital.signIn('doctor');
       const reply = await read(session, patient.id, hospital);
       expect(reply.statusCode).toBe(200);
-      expect(hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(String(reply.headers['x-request-id']))).toBe(1);
+      expect(loggedRows(hospital, String(reply.headers['x-request-id']))).toBe(1);
       expect(journalFilesOf(hospital.dbPath)).toEqual([]);
       expect(hospital.db.$client.pragma('synchronous', { simple: true })).toBe(2);
       expect(hospital.db.$client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
@@ -147,7 +157,7 @@ describe('rows in the read journal that the log does not hold', () => {
       expect(reply.statusCode).toBe(200);
       const readAudit = hospital.deps.readAudit!;
       await readAudit.settled();
-      const logged = () => hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(String(reply.headers['x-request-id']));
+      const logged = () => loggedRows(hospital, String(reply.headers['x-request-id']));
       expect(logged()).toBe(0);
       hospital.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
 
@@ -168,9 +178,8 @@ describe('rows in the read journal that the log does not hold', () => {
   it('skip a line a crash cut short, add each row once, and keep a file with a line that is no row', async () => {
     const hospital = await startTestHospital();
     try {
-      const row = (requestId: string) => canonicalContent(auditContent({ ...hospital.system(), requestId }, { action: 'patient.read', entityType: 'patient' }));
-      const whole = row('replay-whole');
-      writeFileSync(`${hospital.dbPath}-reads.7`, `${whole}\n{"not":"a row"}\n${whole}\n${row('replay-cut').slice(0, 40)}`);
+      const whole = journalLine(hospital, 'replay-whole');
+      writeFileSync(`${hospital.dbPath}-reads.7`, `${whole}\n{"not":"a row"}\n${whole}\n${journalLine(hospital, 'replay-cut').slice(0, 40)}`);
       const readAudit = hospital.deps.readAudit!;
       await readAudit.indexNow();
       expect(readAudit.status().replay).toMatchObject({ added: 1, unreadable: 1 });
@@ -187,7 +196,7 @@ describe('rows in the read journal that the log does not hold', () => {
   it('keep their file when the log refuses them at the replay too, until a start where it takes them', async () => {
     const hospital = await startTestHospital();
     try {
-      writeFileSync(`${hospital.dbPath}-reads.3`, `${canonicalContent(auditContent({ ...hospital.system(), requestId: 'replay-late' }, { action: 'patient.read', entityType: 'patient' }))}\n`);
+      writeFileSync(`${hospital.dbPath}-reads.3`, `${journalLine(hospital, 'replay-late')}\n`);
       hospital.db.$client.exec("CREATE TRIGGER audit_log_test_refuse BEFORE INSERT ON audit_log WHEN NEW.request_id = 'replay-late' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
       const readAudit = hospital.deps.readAudit!;
       await readAudit.indexNow();
@@ -198,7 +207,7 @@ describe('rows in the read journal that the log does not hold', () => {
       hospital.db.$client.exec('DROP TRIGGER audit_log_test_refuse');
       await readAudit.indexNow();
       expect(readAudit.status().replay).toMatchObject({ added: 1, refused: 0 });
-      expect(hospital.db.$client.prepare("SELECT count(*) FROM audit_log WHERE request_id = 'replay-late'").pluck().get()).toBe(1);
+      expect(loggedRows(hospital, 'replay-late')).toBe(1);
       await readAudit.close();
       expect(journalFilesOf(hospital.dbPath)).toEqual([]);
     } finally {
@@ -240,7 +249,7 @@ describe('the read journal’s files', () => {
     const second = new ReadAuditJournal(h.db, { syncWithinMs: 100, inWorker: true, timer: new HandTimer() });
     try {
       await second.record({ ...h.system(), requestId: 'second-service-read' }, { action: 'patient.read', entityType: 'patient', patientId: patient.id });
-      expect(h.db.$client.prepare("SELECT count(*) FROM audit_log WHERE request_id = 'second-service-read'").pluck().get()).toBe(1);
+      expect(loggedRows(h, 'second-service-read')).toBe(1);
       expect(journalFilesOf(h.dbPath)).toEqual(files);
     } finally {
       await second.close();

@@ -54,7 +54,9 @@ describe('the patient index and the patients table', () => {
   it('is built again from the table when the service starts, and finds the files it had', async () => {
     h.deps.patientIndex.invalidate();
     const restarted = new PatientIndex(h.deps.patientIndex.config);
-    const index = h.db.transaction((tx) => restarted.current(tx, h.deps), { behavior: 'deferred' });
+    // Immediate: building the index records its reader, and a deferred transaction that reads before it writes
+    // fails when the audit writer commits between the two (reads' rows reach the log after their answers).
+    const index = h.db.transaction((tx) => restarted.current(tx, h.deps), { behavior: 'immediate' });
     const active = (h.db.$client.prepare('SELECT count(*) AS n FROM patients WHERE active = 1').get() as { n: number }).n;
     expect(index.size).toBe(active);
     const linked = await send(['P-5,冯雪,女,1972-08-08,,+86 138 1111 0000,V5,门诊,CARD,,2026-11-21 09:00,,,,2026-11-21 10:00']);

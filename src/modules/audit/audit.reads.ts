@@ -172,7 +172,7 @@ export class ReadAuditJournal {
     const run = async () => {
       const { files } = this;
       const through = this.committed;
-      const logged = [...(files?.done() ?? []), ...this.replayed];
+      const logged = this.filesLogged();
       await Promise.all([this.wal?.sync(), files?.sync()]);
       this.durable = Math.max(this.durable, through);
       if (this.keepFiles) return;
@@ -195,7 +195,7 @@ export class ReadAuditJournal {
     this.wal?.syncNow();
     this.files?.close();
     this.durable = this.committed;
-    if (!this.keepFiles) this.files?.remove([...this.files.done(), ...this.replayed]);
+    if (!this.keepFiles) this.files?.remove(this.filesLogged());
     this.files = undefined;
     this.leftOver = undefined;
     this.replayed = [];
@@ -289,6 +289,11 @@ export class ReadAuditJournal {
     const settled = this.waiting.filter((w) => w.through <= this.done);
     this.waiting = this.waiting.filter((w) => w.through > this.done);
     for (const waiter of settled) waiter.resolve();
+  }
+
+  /** Journal files all of whose rows are in the log: this run's, closed, and an earlier run's, replayed. */
+  private filesLogged(): string[] {
+    return [...(this.files?.done() ?? []), ...this.replayed];
   }
 
   /** Files replayed whole go (after the next sync); a file with a row the log refused, or a line that is no row, stays. */
