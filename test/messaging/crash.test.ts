@@ -13,7 +13,8 @@ import { FakeTwilio } from '../helpers/twilio-server.js';
  * Crash safety with a real process: the dispatcher (`npm run dispatch`) runs as a child on the test's database
  * file, is killed with SIGKILL in the middle of a batch, and is started again. Afterwards every due message has
  * reached Twilio exactly once: the rows the dead process had claimed are taken over when their lease lapses and
- * first looked up at Twilio (same recipient and text since the claim) and adopted when found, sent when not.
+ * first looked up at Twilio (same recipient and text since the claim) and adopted when found, sent when not. Each
+ * of the 20 patients is owed 15 identical reminders, so a lookup finds twins: none may stand in for another.
  */
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const fake = await new FakeTwilio(ACCOUNT, { username: ACCOUNT, password: 'crash-token' }).start();
@@ -55,6 +56,12 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
 describe('a dispatcher killed mid-batch and restarted', () => {
   it('delivers every due message to Twilio exactly once', async () => {
     const ids: string[] = [];
@@ -91,11 +98,13 @@ describe('a dispatcher killed mid-batch and restarted', () => {
     await until(() => sent() === 300, 30_000);
     second.kill('SIGTERM');
 
-    const perId = new Map<string, number>();
-    for (const m of fake.messages) perId.set(m.idempotencyKey!, (perId.get(m.idempotencyKey!) ?? 0) + 1);
-    expect([...perId.keys()].sort()).toEqual([...ids].sort());
-    expect([...perId.values()].every((n) => n === 1)).toBe(true);
-    const rows = h.db.$client.prepare('SELECT provider_id AS sid FROM messages').all() as { sid: string }[];
+    // Twilio cannot tell two identical texts to one number apart, so which twin took over the dead run's message is
+    // not known (its idempotency key may be the other twin's); what the patients see is: each number got the texts it
+    // was owed, once, and each row names one of them.
+    expect(fake.messages).toHaveLength(300);
+    const rows = h.db.$client.prepare("SELECT recipient, provider_id AS sid FROM messages WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as { recipient: string; sid: string }[];
+    expect(countBy(fake.messages.map((m) => m.to))).toEqual(countBy(rows.map((r) => r.recipient)));
+    expect(new Set(rows.map((r) => r.sid))).toEqual(new Set(fake.messages.map((m) => m.sid)));
     expect(new Set(rows.map((r) => r.sid)).size).toBe(300);
   }, 60_000);
 });

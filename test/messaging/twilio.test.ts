@@ -125,6 +125,33 @@ describe('sending through Twilio', () => {
     expect(row(id)).toMatchObject({ status: 'sent' });
   });
 
+  it('sends each of two identical leftovers to one number once, whether Twilio had neither or one of them', async () => {
+    fake.honoursIdempotencyKeys = false;
+    try {
+      for (const alreadyAtTwilio of [0, 1]) {
+        const phone = `137${String(10_000_000 + ++serial * 7).slice(-8)}`;
+        const patient = await createPatient(h.system(), aPatient({ identifiers: [], phone }));
+        const twins = inTransaction(h.deps, (tx) =>
+          [1, 2].map((n) => enqueueMessage(tx, h.system(), { purpose: 'appointment-reminder', category: 'care', patientId: patient.id, template: 'test.reminder', variables: reminderVariables, scheduledAt: h.clock.now(), dedupeKey: `twins:${serial}:${n}` }).id),
+        );
+        for (const id of twins.slice(0, alreadyAtTwilio)) {
+          await sms.send({ id, to: row(id)['recipient'] as string, body: row(id)['body'] as string, subjectLine: null, category: 'care', locale: 'zh-CN', unsubscribeUrl: null });
+        }
+        for (const id of twins) h.db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1, lease_owner = 'dead', lease_until = ? WHERE id = ?").run(h.clock.now().toISOString(), id);
+
+        // One at a time, so the second twin is looked up after the first went out: that message is not the dead run's.
+        await dispatchDueMessages(h.deps, { concurrency: 1 });
+
+        const texted = fake.messages.filter((m) => m.to === `+86${phone}`);
+        expect(texted, `with ${alreadyAtTwilio} already at Twilio`).toHaveLength(2);
+        expect(twins.map((id) => row(id)['status'])).toEqual(['sent', 'sent']);
+        expect(new Set(twins.map((id) => row(id)['provider_id']))).toEqual(new Set(texted.map((m) => m.sid)));
+      }
+    } finally {
+      fake.honoursIdempotencyKeys = true;
+    }
+  });
+
   it('authenticates with an API key and sends from a messaging service', async () => {
     const keyed = await new FakeTwilio(ACCOUNT, { username: 'SK0123456789abcdef0123456789abcdef', password: 'key-secret' }).start();
     const channel = twilioChannel(
