@@ -1,34 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { auditContent, canonicalContent, verifyAuditChain } from '../../src/modules/audit/audit.service.js';
-import { ReadAuditJournal, type SyncTimer } from '../../src/modules/audit/audit.reads.js';
+import { verifyAuditChain } from '../../src/modules/audit/audit.service.js';
+import { ReadAuditJournal } from '../../src/modules/audit/audit.reads.js';
 import { journalFilesOf, ReadJournalFiles } from '../../src/modules/audit/read-journal-file.js';
-import { PatientFile } from '../../src/modules/patients/patients.schemas.js';
-import { startTestHospital, useTestHospital, type StaffSession, type TestHospital } from '../helpers/app.js';
-import { aPatient } from '../helpers/factories.js';
-
-/** A timer the test fires by hand: it records each sync the journal asks for and after how long. */
-class HandTimer implements SyncTimer {
-  readonly requests: { ms: number; run: () => Promise<void>; cleared: boolean }[] = [];
-
-  set(run: () => Promise<void>, ms: number): unknown {
-    const request = { ms, run, cleared: false };
-    this.requests.push(request);
-    return request;
-  }
-
-  clear(handle: unknown): void {
-    (handle as { cleared: boolean }).cleared = true;
-  }
-
-  /** Fires every sync asked for and not yet fired; resolves when their fdatasyncs are done. */
-  async fireDue(): Promise<void> {
-    const due = this.requests.splice(0).filter((r) => !r.cleared);
-    await Promise.all(due.map((r) => r.run()));
-  }
-}
+import { startTestHospital, useTestHospital } from '../helpers/app.js';
+import { aFile, HandTimer, journalLine, journalLines, loggedRows, read } from '../helpers/read-journal.js';
 
 const timer = new HandTimer();
 const h = await useTestHospital({ readAudit: { syncWithinMs: 100, timer } });
@@ -36,35 +14,10 @@ const doctor = await h.signIn('doctor');
 const nurse = await h.signIn('nurse');
 const journal = h.deps.readAudit!;
 
-async function aFile(hospital: TestHospital = h): Promise<PatientFile> {
-  const agent = await hospital.signIn('agent');
-  const reply = await hospital.app.inject({ method: 'POST', url: '/api/patients', headers: agent.headers, payload: aPatient() });
-  return PatientFile.parse(reply.json());
-}
-
-/** Every line of the hospital's read journal files. */
-function journalLines(hospital: TestHospital): string[] {
-  return journalFilesOf(hospital.dbPath).flatMap((file) => readFileSync(file.path, 'utf8').split('\n'));
-}
-
-/** How many rows of the log carry the request id. */
-function loggedRows(hospital: TestHospital, requestId: string): unknown {
-  return hospital.db.$client.prepare('SELECT count(*) FROM audit_log WHERE request_id = ?').pluck().get(requestId);
-}
-
-/** A read's row as the journal holds it: one line of canonical content, as a stopped service would have left it. */
-function journalLine(hospital: TestHospital, requestId: string): string {
-  return canonicalContent(auditContent({ ...hospital.system(), requestId }, { action: 'patient.read', entityType: 'patient' }));
-}
-
-function read(session: StaffSession, id: string, hospital: TestHospital = h) {
-  return hospital.app.inject({ method: 'GET', url: `/api/patients/${id}`, headers: session.headers });
-}
-
 describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => {
   it('is in the read journal before the answer leaves, and in the log once settled', async () => {
-    const patient = await aFile();
-    const reply = await read(doctor, patient.id);
+    const patient = await aFile(h);
+    const reply = await read(doctor, patient.id, h);
     expect(reply.statusCode).toBe(200);
     const requestId = String(reply.headers['x-request-id']);
     const recorded = journalLines(h).filter((line) => line.includes(requestId));
@@ -82,12 +35,12 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
 
   it('is forced to stable storage by one sync asked for within the window, covering every read before it', async () => {
     await timer.fireDue();
-    const patient = await aFile();
+    const patient = await aFile(h);
     const before = journal.status();
     expect(before.durable).toBe(before.committed);
 
-    await Promise.all([read(doctor, patient.id), read(nurse, patient.id)]);
-    await read(doctor, patient.id);
+    await Promise.all([read(doctor, patient.id, h), read(nurse, patient.id, h)]);
+    await read(doctor, patient.id, h);
     const waiting = journal.status();
     expect(waiting.committed).toBe(before.committed + 3);
     expect(waiting.durable).toBe(before.committed);
@@ -98,14 +51,14 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
   });
 
   it('keeps one hash chain through reads (synced later) and changes (synced at once) committed together', async () => {
-    const patients = await Promise.all(Array.from({ length: 4 }, () => aFile()));
+    const patients = await Promise.all(Array.from({ length: 4 }, () => aFile(h)));
     const agent = await h.signIn('agent');
     const replies = await Promise.all(
       patients.flatMap((p, i) => [
-        read(doctor, p.id),
+        read(doctor, p.id, h),
         h.app.inject({ method: 'PATCH', url: `/api/patients/${p.id}`, headers: agent.headers, payload: { version: p.version, occupation: `职业${i}` } }),
-        read(nurse, p.id),
-        read(doctor, p.id),
+        read(nurse, p.id, h),
+        read(doctor, p.id, h),
       ]),
     );
     expect(replies.map((r) => r.statusCode)).toEqual(Array(16).fill(200));
@@ -134,8 +87,8 @@ describe('a read audit row with a sync window (HCRM_READ_AUDIT_SYNC_MS)', () => 
   });
 
   it('has the WAL the read commits leave checkpointed by a worker thread', async () => {
-    const patient = await aFile();
-    await Promise.all([read(doctor, patient.id), read(nurse, patient.id)]);
+    const patient = await aFile(h);
+    await Promise.all([read(doctor, patient.id, h), read(nurse, patient.id, h)]);
     await journal.settled();
     const pages = await journal.walCheckpointer()!.checkpointNow();
     expect(pages.log).toBeGreaterThan(0);
@@ -242,8 +195,8 @@ describe('the read journal’s files', () => {
   });
 
   it('are held by one service: a second on the same database commits its reads itself and leaves them alone', async () => {
-    const patient = await aFile();
-    expect((await read(doctor, patient.id)).statusCode).toBe(200);
+    const patient = await aFile(h);
+    expect((await read(doctor, patient.id, h)).statusCode).toBe(200);
     const files = journalFilesOf(h.dbPath);
     expect(files.length).toBeGreaterThan(0);
     const second = new ReadAuditJournal(h.db, { syncWithinMs: 100, inWorker: true, timer: new HandTimer() });

@@ -3,7 +3,7 @@ import { startWalCheckpointer, type WalCheckpointer } from '../../../db/wal-chec
 import type { ServiceContext } from '../../lib/context.js';
 import { inTransaction } from '../../lib/transaction.js';
 import { appendChained, auditContent, canonicalContent, type AuditContent, type AuditEvent } from './audit.service.js';
-import { AuditWriter, type AppendOutcome, type ReplaySummary } from './audit.writer.js';
+import { AuditWriter, type AppendOutcome, type AuditWriterOptions, type ReplaySummary } from './audit.writer.js';
 import { JournalInUse, ReadJournalFiles } from './read-journal-file.js';
 
 /** How the forced sync is scheduled; tests pass one they fire by hand. */
@@ -25,6 +25,10 @@ export interface ReadAuditOptions {
   inWorker?: boolean;
   /** Opens the read journal's files beside the database; tests pass files on a disk that fails. */
   journalFiles?: (databasePath: string) => ReadJournalFiles;
+  /** Starts the audit writer's worker; tests pass one whose worker fails. */
+  auditWriter?: (databasePath: string, options: AuditWriterOptions) => AuditWriter;
+  /** How long after the writer's worker failed a new one is tried (30 s); meanwhile rows are written on the service's connection. */
+  writerRetryMs?: number;
 }
 
 const systemTimer: SyncTimer = {
@@ -38,7 +42,6 @@ const CHECKPOINT_EVERY_MS = 1000;
 /** How often the audit writer indexes new rows by patient, actor and time; a search scans about this much of the log's tail. */
 const INDEX_EVERY_MS = 1000;
 
-/** How long after the writer's worker failed a new one is tried; meanwhile rows are written on the service's connection. */
 const WRITER_RETRY_MS = 30_000;
 
 interface PendingRead {
@@ -130,7 +133,7 @@ export class ReadAuditJournal {
    */
   start(): void {
     const file = !this.db.$client.memory;
-    const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= WRITER_RETRY_MS;
+    const retry = this.writerFailedAt === undefined || performance.now() - this.writerFailedAt >= (this.options.writerRetryMs ?? WRITER_RETRY_MS);
     if (file && this.options.inWorker && !this.writer && retry && !this.journalHeldElsewhere) {
       try {
         this.files ??= (this.options.journalFiles ?? ((path) => new ReadJournalFiles(path)))(this.db.$client.name);
@@ -141,7 +144,7 @@ export class ReadAuditJournal {
         return this.start();
       }
       this.leftOver ??= this.files.leftOver;
-      this.writer = new AuditWriter(this.db.$client.name, {
+      this.writer = (this.options.auditWriter ?? ((path, options) => new AuditWriter(path, options)))(this.db.$client.name, {
         durable: !this.deferSync,
         indexEveryMs: INDEX_EVERY_MS,
         replay: this.leftOver,
