@@ -6,7 +6,7 @@ import { verifyAuditChain } from '../../src/modules/audit/audit.service.js';
 import { ReadAuditJournal } from '../../src/modules/audit/audit.reads.js';
 import { journalFilesOf, ReadJournalFiles } from '../../src/modules/audit/read-journal-file.js';
 import { startTestHospital, useTestHospital } from '../helpers/app.js';
-import { aFile, HandTimer, journalLine, journalLines, loggedRows, read } from '../helpers/read-journal.js';
+import { aFile, HandTimer, SyncFails, journalLine, journalLines, loggedRows, read } from '../helpers/read-journal.js';
 
 const timer = new HandTimer();
 const h = await useTestHospital({ readAudit: { syncWithinMs: 100, timer } });
@@ -224,6 +224,42 @@ describe('shutting down with read rows not yet synced', () => {
     await hospital.close();
     expect(readAudit.status().durable).toBe(readAudit.status().committed);
     expect(ownTimer.requests.every((r) => r.cleared)).toBe(true);
+  });
+});
+
+describe('a forced sync of the read journal that fails', () => {
+  it('proves the next reads with a sync that works, and keeps the journal files for the next start, which logs nothing twice', async () => {
+    const ownTimer = new HandTimer();
+    const failures = { left: 1 };
+    const hospital = await startTestHospital({ readAudit: { syncWithinMs: 100, timer: ownTimer, journalFiles: (path) => new SyncFails(path, failures) } });
+    try {
+      const patient = await aFile(hospital);
+      const session = await hospital.signIn('doctor');
+      const before = await read(session, patient.id, hospital);
+      const readAudit = hospital.deps.readAudit!;
+      await readAudit.settled();
+      await ownTimer.fireDue();
+      expect(failures.left).toBe(0);
+      expect(readAudit.status().durable).toBeLessThan(readAudit.status().committed);
+
+      // The kernel may have dropped what it could not write and says so once: the next read waits for a sync that works.
+      const provenThrough = readAudit.status().committed;
+      const after = await read(session, patient.id, hospital);
+      expect(after.statusCode).toBe(200);
+      expect(readAudit.status().durable).toBe(provenThrough);
+      await readAudit.settled();
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath).length).toBeGreaterThan(0);
+
+      await readAudit.indexNow();
+      expect(readAudit.status().replay).toMatchObject({ added: 0, unreadable: 0, refused: 0 });
+      for (const reply of [before, after]) expect(loggedRows(hospital, String(reply.headers['x-request-id']))).toBe(1);
+      expect(verifyAuditChain(hospital.db)).toMatchObject({ ok: true });
+      await readAudit.close();
+      expect(journalFilesOf(hospital.dbPath)).toEqual([]);
+    } finally {
+      await hospital.close();
+    }
   });
 });
 

@@ -13,6 +13,22 @@ export class FullDisk extends ReadJournalFiles {
   }
 }
 
+/** Read journal files whose forced sync fails as a disk that cannot write reports it, `failures.left` times. */
+export class SyncFails extends ReadJournalFiles {
+  constructor(
+    path: string,
+    private readonly failures: { left: number },
+  ) {
+    super(path);
+  }
+
+  override sync(): Promise<void> {
+    if (this.failures.left <= 0) return super.sync();
+    this.failures.left--;
+    return Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+  }
+}
+
 /** A timer the test fires by hand: it records each sync the journal asks for and after how long. */
 export class HandTimer implements SyncTimer {
   readonly requests: { ms: number; run: () => Promise<void>; cleared: boolean }[] = [];
