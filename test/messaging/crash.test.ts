@@ -14,7 +14,8 @@ import { FakeTwilio } from '../helpers/twilio-server.js';
  * file, is killed with SIGKILL in the middle of a batch, and is started again. Afterwards every due message has
  * reached Twilio exactly once: the rows the dead process had claimed are taken over when their lease lapses and
  * first looked up at Twilio (same recipient and text since the claim) and adopted when found, sent when not. Each
- * of the 20 patients is owed 15 identical reminders, so a lookup finds twins: none may stand in for another.
+ * of the 20 patients is owed 15 identical reminders, so a lookup finds twins: each patient still gets 15, no more
+ * and no fewer.
  */
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const fake = await new FakeTwilio(ACCOUNT, { username: ACCOUNT, password: 'crash-token' }).start();
