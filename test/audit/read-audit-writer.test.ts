@@ -20,7 +20,12 @@ class LockedOutWriter extends AuditWriter {
 /** Real writers, kept so that the test can stop one's worker and count how many were started. */
 function keptWriters(): { writers: AuditWriter[]; auditWriter: (path: string, options: AuditWriterOptions) => AuditWriter } {
   const writers: AuditWriter[] = [];
-  return { writers, auditWriter: (path, options) => writers[writers.push(new AuditWriter(path, options)) - 1]! };
+  const auditWriter = (path: string, options: AuditWriterOptions) => {
+    const writer = new AuditWriter(path, options);
+    writers.push(writer);
+    return writer;
+  };
+  return { writers, auditWriter };
 }
 
 async function readOnce(hospital: TestHospital, patientId: string): Promise<string> {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { journalFilesOf } from '../../src/modules/audit/read-journal-file.js';
+import { journalFilesOf, ReadJournalFiles } from '../../src/modules/audit/read-journal-file.js';
 
 /*
  * The read journal's files on a disk that fills in the middle of a write, for real: a child process whose files may
@@ -45,5 +45,18 @@ describe('read journal files on a full disk', () => {
     expect(firstLines[3]).toHaveLength(124);
     expect(() => JSON.parse(firstLines[3]!)).toThrow();
     expect(JSON.parse(second!.split('\n')[0]!)[1].replace(/\.+$/, '')).toBe('4');
+  });
+});
+
+describe('the read journal’s lock', () => {
+  it('is taken over from a service that died, and given up at close', () => {
+    const databasePath = join(dir, 'after-crash.db');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${databasePath}-reads.lock`, dead.stdout);
+
+    const files = new ReadJournalFiles(databasePath);
+    expect(readFileSync(`${databasePath}-reads.lock`, 'utf8')).toBe(String(process.pid));
+    files.close();
+    expect(() => readFileSync(`${databasePath}-reads.lock`)).toThrow(/ENOENT/);
   });
 });
